@@ -1,0 +1,2 @@
+//! The `osimages` command-line tool.
+fn main() {}

@@ -1,0 +1,1 @@
+//! intune-osimages: see the crate README.

@@ -1,0 +1,1 @@
+//! intune-osimages-fake: see the crate README.

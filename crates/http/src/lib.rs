@@ -1,0 +1,1 @@
+//! intune-osimages-http: see the crate README.

@@ -1,0 +1,25 @@
+//! `managedDeviceArchitecture`.
+
+use crate::wire_enum::wire_enum;
+
+wire_enum! {
+    /// A processor architecture an image supports: Graph's enum `microsoft.graph.managedDeviceArchitecture`.
+    ///
+    /// ```
+    /// use intune_osimages_model::Architecture;
+    /// assert_eq!(Architecture::Arm64.as_str(), "arM64"); // Graph's wire spelling, not "ARM64"
+    /// assert_eq!(Architecture::from_wire("riscV64"), Architecture::Other("riscV64".into()));
+    /// ```
+    pub enum Architecture {
+        /// `unknown` (0).
+        Unknown = "unknown",
+        /// `x86` (1).
+        X86 = "x86",
+        /// `x64` (2).
+        X64 = "x64",
+        /// `arm` (3).
+        Arm = "arm",
+        /// `arM64` (4); that casing is the wire value.
+        Arm64 = "arM64",
+    }
+}

@@ -1,0 +1,164 @@
+//! `managedDeviceWindowsOperatingSystemImage`.
+
+use chrono::NaiveDate;
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+
+use crate::key::Key;
+use crate::{Architecture, Edition, EditionType, Extra, IMAGE_ODATA_TYPE, OsUpdate};
+
+/// A Windows product version in Intune's OS image catalog: Graph's entity
+/// `managedDeviceWindowsOperatingSystemImage` (`@odata.type` `#microsoft.graph.managedDeviceWindowsOperatingSystemImage`),
+/// served at `/deviceManagement/managedDeviceWindowsOSImages`.
+///
+/// Properties are optional because `$select` and partial bodies leave them out. Properties this version does not
+/// know (including `@odata.context` and `@odata.etag`) are kept in [`OsImage::extra`] and written back.
+///
+/// ```
+/// use intune_osimages_model::{Architecture, EditionType, OsImage};
+/// let image = OsImage::new("Windows 11 24H2")
+///     .edition(EditionType::Enterprise, "2027-10-12".parse().unwrap())
+///     .architecture(Architecture::X64)
+///     .update("10.0.26100.7171", 2026, 11);
+/// assert_eq!(image.editions().len(), 1);
+/// let json = serde_json::to_value(&image).unwrap();
+/// assert_eq!(json["supportedArchitectures"][0], "x64");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct OsImage {
+    /// `@odata.type`, when the body carried one.
+    pub odata_type: Option<String>,
+    /// `id`: the product version, such as `Windows 11 24H2` (ids may contain spaces).
+    pub id: Option<String>,
+    /// `supportedEditions`.
+    pub supported_editions: Option<Vec<Edition>>,
+    /// `supportedArchitectures`.
+    pub supported_architectures: Option<Vec<Architecture>>,
+    /// `availableUpdates`: the last three Patch Tuesdays' builds.
+    pub available_updates: Option<Vec<OsUpdate>>,
+    /// Properties this version does not know, written back unchanged.
+    pub extra: Extra,
+}
+
+impl OsImage {
+    /// An image with this id and nothing else; add to it with the builder methods.
+    pub fn new(id: impl Into<String>) -> Self {
+        OsImage {
+            id: Some(id.into()),
+            ..OsImage::default()
+        }
+    }
+
+    /// Sets `@odata.type` to the entity's type name.
+    pub fn with_odata_type(mut self) -> Self {
+        self.odata_type = Some(IMAGE_ODATA_TYPE.to_owned());
+        self
+    }
+
+    /// Adds a supported edition.
+    pub fn edition(mut self, edition_type: EditionType, support_end_date: NaiveDate) -> Self {
+        self.supported_editions
+            .get_or_insert_with(Vec::new)
+            .push(Edition::new(edition_type, support_end_date));
+        self
+    }
+
+    /// Adds a supported architecture.
+    pub fn architecture(mut self, architecture: Architecture) -> Self {
+        self.supported_architectures
+            .get_or_insert_with(Vec::new)
+            .push(architecture);
+        self
+    }
+
+    /// Adds an available update.
+    pub fn update(mut self, build_version: impl Into<String>, year: i32, month: i32) -> Self {
+        self.available_updates
+            .get_or_insert_with(Vec::new)
+            .push(OsUpdate::new(build_version, year, month));
+        self
+    }
+
+    /// The id, or `""` when the body had none.
+    pub fn id_str(&self) -> &str {
+        self.id.as_deref().unwrap_or("")
+    }
+
+    /// The supported editions (empty when absent).
+    pub fn editions(&self) -> &[Edition] {
+        self.supported_editions.as_deref().unwrap_or(&[])
+    }
+
+    /// The supported architectures (empty when absent).
+    pub fn architectures(&self) -> &[Architecture] {
+        self.supported_architectures.as_deref().unwrap_or(&[])
+    }
+
+    /// The available updates (empty when absent).
+    pub fn updates(&self) -> &[OsUpdate] {
+        self.available_updates.as_deref().unwrap_or(&[])
+    }
+
+    /// The most recent available update by release year and month.
+    pub fn latest_update(&self) -> Option<&OsUpdate> {
+        self.updates().iter().max_by_key(|u| u.released())
+    }
+}
+
+impl serde::Serialize for OsImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(t) = &self.odata_type {
+            map.serialize_entry("@odata.type", t)?;
+        }
+        if let Some(v) = &self.id {
+            map.serialize_entry("id", v)?;
+        }
+        if let Some(v) = &self.supported_editions {
+            map.serialize_entry("supportedEditions", v)?;
+        }
+        if let Some(v) = &self.supported_architectures {
+            map.serialize_entry("supportedArchitectures", v)?;
+        }
+        if let Some(v) = &self.available_updates {
+            map.serialize_entry("availableUpdates", v)?;
+        }
+        for (k, v) in &self.extra {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OsImage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = OsImage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a managedDeviceWindowsOperatingSystemImage object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OsImage, A::Error> {
+                let mut out = OsImage::default();
+                while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+                    match &*key {
+                        "@odata.type" => out.odata_type = map.next_value()?,
+                        "id" => out.id = map.next_value()?,
+                        "supportedEditions" => out.supported_editions = map.next_value()?,
+                        "supportedArchitectures" => {
+                            out.supported_architectures = map.next_value()?
+                        }
+                        "availableUpdates" => out.available_updates = map.next_value()?,
+                        _ => {
+                            let value = map.next_value()?;
+                            out.extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}

@@ -1,0 +1,146 @@
+//! Update (PATCH) bodies: only what the caller set is sent.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Architecture, Edition, Extra, IMAGE_ODATA_TYPE, OsUpdate};
+
+/// One property of a PATCH body, in one of three states: not sent, sent as `null`, or sent with a value.
+///
+/// ```
+/// use intune_osimages_model::Patch;
+/// let p: Patch<i32> = Patch::from(Some(3));
+/// assert_eq!(p, Patch::Value(3));
+/// assert!(Patch::<i32>::default().is_absent());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Patch<T> {
+    /// Not sent: the property keeps its current value on the server.
+    #[default]
+    Absent,
+    /// Sent as `null` on purpose.
+    Null,
+    /// Sent with this value.
+    Value(T),
+}
+
+impl<T> Patch<T> {
+    /// Whether the property is left out of the body.
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Patch::Absent)
+    }
+
+    /// The value, when one is set.
+    pub fn as_value(&self) -> Option<&T> {
+        match self {
+            Patch::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+impl<T> From<Option<T>> for Patch<T> {
+    /// `None` becomes an explicit `null`; use [`Patch::Absent`] to leave a property out.
+    fn from(v: Option<T>) -> Self {
+        match v {
+            Some(v) => Patch::Value(v),
+            None => Patch::Null,
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for Patch<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            // Absent properties are skipped by the containing struct; reaching here means a bare value was asked for.
+            Patch::Absent | Patch::Null => serializer.serialize_none(),
+            Patch::Value(v) => v.serialize(serializer),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Patch::from)
+    }
+}
+
+/// The body of an update (PATCH) of a `managedDeviceWindowsOperatingSystemImage`: each property is absent (not
+/// sent), `null`, or a value. A patch built from nothing serializes as `{}`.
+///
+/// Graph documents every property as read-only; the seed's own example writes them anyway. Validation reports
+/// them unless the caller allows read-only properties (see the validate crate).
+///
+/// ```
+/// use intune_osimages_model::{Architecture, OsImagePatch};
+/// assert_eq!(serde_json::to_string(&OsImagePatch::new()).unwrap(), "{}");
+/// let patch = OsImagePatch::new().supported_architectures([Architecture::X64, Architecture::Arm64]);
+/// assert_eq!(serde_json::to_string(&patch).unwrap(), r#"{"supportedArchitectures":["x64","arM64"]}"#);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OsImagePatch {
+    /// `@odata.type`.
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Patch::is_absent")]
+    pub odata_type: Patch<String>,
+    /// `supportedEditions`.
+    #[serde(rename = "supportedEditions", default, skip_serializing_if = "Patch::is_absent")]
+    pub supported_editions: Patch<Vec<Edition>>,
+    /// `supportedArchitectures`.
+    #[serde(rename = "supportedArchitectures", default, skip_serializing_if = "Patch::is_absent")]
+    pub supported_architectures: Patch<Vec<Architecture>>,
+    /// `availableUpdates`.
+    #[serde(rename = "availableUpdates", default, skip_serializing_if = "Patch::is_absent")]
+    pub available_updates: Patch<Vec<OsUpdate>>,
+    /// Further properties to send as given (for properties newer than this version).
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl OsImagePatch {
+    /// An empty patch; it serializes as `{}`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sends `@odata.type` with the entity's type name, as the seed's example does.
+    pub fn with_odata_type(mut self) -> Self {
+        self.odata_type = Patch::Value(IMAGE_ODATA_TYPE.to_owned());
+        self
+    }
+
+    /// Sets `supportedEditions`.
+    pub fn supported_editions(mut self, editions: impl IntoIterator<Item = Edition>) -> Self {
+        self.supported_editions = Patch::Value(editions.into_iter().collect());
+        self
+    }
+
+    /// Sets `supportedArchitectures`.
+    pub fn supported_architectures(
+        mut self,
+        architectures: impl IntoIterator<Item = Architecture>,
+    ) -> Self {
+        self.supported_architectures = Patch::Value(architectures.into_iter().collect());
+        self
+    }
+
+    /// Sets `availableUpdates`.
+    pub fn available_updates(mut self, updates: impl IntoIterator<Item = OsUpdate>) -> Self {
+        self.available_updates = Patch::Value(updates.into_iter().collect());
+        self
+    }
+
+    /// Sends a further property as given.
+    pub fn property(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(name.into(), value);
+        self
+    }
+
+    /// Whether the patch would send nothing.
+    pub fn is_empty(&self) -> bool {
+        self.odata_type.is_absent()
+            && self.supported_editions.is_absent()
+            && self.supported_architectures.is_absent()
+            && self.available_updates.is_absent()
+            && self.extra.is_empty()
+    }
+}

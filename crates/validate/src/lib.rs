@@ -1,0 +1,1 @@
+//! intune-osimages-validate: see the crate README.
