@@ -1,1 +1,35 @@
-//! intune-osimages: see the crate README.
+#![doc = include_str!("../README.md")]
+
+mod builder;
+mod client;
+mod cloud;
+mod credentials;
+mod error;
+mod ids;
+mod os_images;
+mod pipeline;
+
+pub use builder::{ClientBuilder, SDK_VERSION};
+pub use client::Client;
+pub use cloud::Cloud;
+pub use credentials::{ClientCredentials, Secret};
+pub use error::{DecodeError, Error, ErrorKind, GraphError};
+pub use os_images::query::odata_string;
+pub use os_images::{
+    CountRequest, CreateRequest, DeleteRequest, GetRequest, ListRequest, OsImages, UpdateRequest,
+    Updated,
+};
+
+/// The data model, re-exported so one dependency is enough.
+pub use intune_osimages_model as model;
+pub use intune_osimages_model::{
+    Architecture, Edition, EditionType, OsImage, OsImagePatch, OsUpdate, Page, Patch,
+};
+/// Transport building blocks, for custom transports, retry policies and test clocks.
+pub use intune_osimages_transport as transport;
+/// The validation rules and report types.
+pub use intune_osimages_validate as validate;
+
+/// The in-memory fake Graph service, for tests of code built on this SDK.
+#[cfg(feature = "fake")]
+pub use intune_osimages_fake as fake;

@@ -1,0 +1,207 @@
+//! OAuth2 client credentials against a cloud's token authority, cached until shortly before expiry.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::Method;
+use intune_osimages_transport::{AccessToken, TokenError, TokenProvider, Transport};
+use serde::Deserialize;
+
+use crate::ids::encode_id;
+
+/// A client secret. Its `Debug` and `Display` never show it.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(secret: impl Into<String>) -> Self {
+        Secret(secret.into())
+    }
+
+    /// The secret itself, to put in a token request. Never log it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(s: String) -> Self {
+        Secret(s)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Self {
+        Secret(s.to_owned())
+    }
+}
+
+/// A token provider for an app registration's client credentials
+/// (`POST {authority}/{tenant}/oauth2/v2.0/token`, `grant_type=client_credentials`).
+///
+/// Tokens are cached and refreshed shortly before `expires_in` runs out; concurrent callers wait for one refresh
+/// instead of each asking the authority.
+pub struct ClientCredentials {
+    token_url: String,
+    client_id: String,
+    secret: Secret,
+    scope: String,
+    transport: Arc<dyn Transport>,
+    cache: tokio::sync::Mutex<Option<Cached>>,
+}
+
+impl fmt::Debug for ClientCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientCredentials")
+            .field("token_url", &self.token_url)
+            .field("client_id", &self.client_id)
+            .field("secret", &self.secret)
+            .field("scope", &self.scope)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientCredentials {
+    /// Credentials for `tenant_id` at `authority` (such as `https://login.microsoftonline.com`), asking for `scope`,
+    /// sending token requests through `transport`.
+    pub fn new(
+        authority: &str,
+        tenant_id: &str,
+        client_id: impl Into<String>,
+        secret: Secret,
+        scope: impl Into<String>,
+        transport: Arc<dyn Transport>,
+    ) -> Result<Self, crate::Error> {
+        let tenant = encode_id(tenant_id).map_err(|_| {
+            crate::Error::configuration("the tenant id is empty or not usable in a URL")
+        })?;
+        let client_id = client_id.into();
+        if client_id.is_empty() {
+            return Err(crate::Error::configuration("the client id is empty"));
+        }
+        Ok(ClientCredentials {
+            token_url: format!(
+                "{}/{tenant}/oauth2/v2.0/token",
+                authority.trim_end_matches('/')
+            ),
+            client_id,
+            secret,
+            scope: scope.into(),
+            transport,
+            cache: tokio::sync::Mutex::new(None),
+        })
+    }
+
+    /// The token endpoint this provider posts to.
+    pub fn token_url(&self) -> &str {
+        &self.token_url
+    }
+
+    async fn fetch(&self) -> Result<(AccessToken, Instant), TokenError> {
+        let body: String = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("grant_type", "client_credentials")
+            .append_pair("client_id", &self.client_id)
+            .append_pair("client_secret", self.secret.expose())
+            .append_pair("scope", &self.scope)
+            .finish();
+        let request = http::Request::builder()
+            .method(Method::POST)
+            .uri(&self.token_url)
+            .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(http::header::ACCEPT, "application/json")
+            .body(Bytes::from(body))
+            .map_err(|e| TokenError::new(format!("cannot build the token request: {e}")))?;
+        let requested_at = Instant::now();
+        let response = self.transport.send(request).await.map_err(|e| {
+            TokenError::new(format!("token request to {} failed: {e}", self.token_url))
+        })?;
+        if !response.status().is_success() {
+            let reason = serde_json::from_slice::<TokenErrorBody>(response.body())
+                .map(|b| format!("{}: {}", b.error, b.error_description))
+                .unwrap_or_else(|_| "the body is not a token error".to_owned());
+            return Err(TokenError::new(format!(
+                "the token authority answered {}: {reason}",
+                response.status().as_u16()
+            )));
+        }
+        let answer: TokenAnswer = serde_json::from_slice(response.body()).map_err(|e| {
+            TokenError::new(format!("the token authority's answer is not a token: {e}"))
+        })?;
+        let lifetime = Duration::from_secs(answer.expires_in.seconds());
+        tracing::debug!(expires_in = lifetime.as_secs(), "obtained an access token");
+        Ok((
+            AccessToken::new(answer.access_token, Some(requested_at + lifetime)),
+            refresh_at(requested_at, lifetime),
+        ))
+    }
+}
+
+/// A cached token and the instant it should be replaced: a tenth of its lifetime before expiry, at most five minutes
+/// before.
+struct Cached {
+    token: AccessToken,
+    refresh_at: Instant,
+}
+
+fn refresh_at(requested_at: Instant, lifetime: Duration) -> Instant {
+    let margin = (lifetime / 10).min(Duration::from_secs(300));
+    requested_at + lifetime.saturating_sub(margin)
+}
+
+#[async_trait::async_trait]
+impl TokenProvider for ClientCredentials {
+    async fn token(&self) -> Result<AccessToken, TokenError> {
+        // Holding the lock across the fetch makes concurrent callers wait for one refresh.
+        let mut cache = self.cache.lock().await;
+        if let Some(cached) = cache.as_ref()
+            && Instant::now() < cached.refresh_at
+        {
+            return Ok(cached.token.clone());
+        }
+        let (token, refresh_at) = self.fetch().await?;
+        *cache = Some(Cached {
+            token: token.clone(),
+            refresh_at,
+        });
+        Ok(token)
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenAnswer {
+    access_token: String,
+    expires_in: ExpiresIn,
+}
+
+/// `expires_in` is a number from the v2 endpoint and a string from some older ones.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ExpiresIn {
+    Number(u64),
+    Text(String),
+}
+
+impl ExpiresIn {
+    fn seconds(&self) -> u64 {
+        match self {
+            ExpiresIn::Number(n) => *n,
+            ExpiresIn::Text(s) => s.trim().parse().unwrap_or(0),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenErrorBody {
+    error: String,
+    #[serde(default)]
+    error_description: String,
+}

@@ -1,0 +1,67 @@
+//! Counting.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+
+use http::Method;
+
+use super::COLLECTION;
+use super::query::Query;
+use crate::error::DecodeError;
+use crate::pipeline::header_str;
+use crate::{Client, Error};
+
+/// A count request (`GET .../$count`); `.await` it, or set a [`filter`](CountRequest::filter) first.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct CountRequest {
+    client: Client,
+    query: Query,
+}
+
+impl CountRequest {
+    pub(super) fn new(client: Client) -> Self {
+        CountRequest {
+            client,
+            query: Query::default(),
+        }
+    }
+
+    /// `$filter`: count only matching images.
+    pub fn filter(mut self, filter: impl Into<String>) -> Self {
+        self.query.filter = Some(filter.into());
+        self
+    }
+
+    /// Sends the request; Graph answers a `text/plain` integer.
+    pub async fn send(self) -> Result<u64, Error> {
+        let pipeline = self.client.pipeline();
+        let url = pipeline.url(&format!("{COLLECTION}/$count{}", self.query.to_query_string()));
+        let response = pipeline.execute("count", Method::GET, &url, None).await?;
+        let text = String::from_utf8_lossy(response.body());
+        // Graph answers text/plain, but tolerate a BOM and surrounding white space.
+        text.trim_start_matches('\u{feff}')
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| {
+                Error::Decode(DecodeError {
+                    path: ".".to_owned(),
+                    message: format!(
+                        "expected a non-negative integer, got {:?}",
+                        text.chars().take(80).collect::<String>()
+                    ),
+                    status: response.status().as_u16(),
+                    request_id: header_str(response.headers(), "request-id").map(str::to_owned),
+                })
+            })
+    }
+}
+
+impl IntoFuture for CountRequest {
+    type Output = Result<u64, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

@@ -1,0 +1,95 @@
+//! Reading and deleting one image.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+
+use http::Method;
+use intune_osimages_model::OsImage;
+
+use super::query::Query;
+use crate::pipeline::decode;
+use crate::{Client, Error};
+
+/// A get request; `.await` it, or set [`select`](GetRequest::select) first.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct GetRequest {
+    client: Client,
+    path: Result<String, String>,
+    query: Query,
+}
+
+impl GetRequest {
+    pub(super) fn new(client: Client, path: Result<String, Error>) -> Self {
+        GetRequest {
+            client,
+            path: path.map_err(|e| e.to_string()),
+            query: Query::default(),
+        }
+    }
+
+    /// `$select`: the properties to return.
+    pub fn select<I, S>(mut self, properties: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.query.select = properties.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<OsImage, Error> {
+        let path = self.path.map_err(Error::Configuration)?;
+        let pipeline = self.client.pipeline();
+        let url = pipeline.url(&format!("{path}{}", self.query.to_query_string()));
+        let response = pipeline.execute("get", Method::GET, &url, None).await?;
+        decode(&response)
+    }
+}
+
+impl IntoFuture for GetRequest {
+    type Output = Result<OsImage, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A delete request; `.await` it.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct DeleteRequest {
+    client: Client,
+    path: Result<String, String>,
+}
+
+impl DeleteRequest {
+    pub(super) fn new(client: Client, path: Result<String, Error>) -> Self {
+        DeleteRequest {
+            client,
+            path: path.map_err(|e| e.to_string()),
+        }
+    }
+
+    /// Sends the request; Graph answers 204.
+    pub async fn send(self) -> Result<(), Error> {
+        let path = self.path.map_err(Error::Configuration)?;
+        let pipeline = self.client.pipeline();
+        let url = pipeline.url(&path);
+        pipeline
+            .execute("delete", Method::DELETE, &url, None)
+            .await
+            .map(|_| ())
+    }
+}
+
+impl IntoFuture for DeleteRequest {
+    type Output = Result<(), Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

@@ -1,0 +1,176 @@
+//! Listing, with OData options and paging across `@odata.nextLink`.
+
+use std::collections::HashSet;
+
+use futures::stream::{self, Stream, StreamExt, TryStreamExt};
+use http::Method;
+use intune_osimages_model::{OsImage, Page};
+
+use super::query::Query;
+use crate::pipeline::decode;
+use crate::{Client, Error};
+
+/// A list (or `getAll`) request; set OData options, then take one [`page`](ListRequest::page), every page as a
+/// [`stream`](ListRequest::stream) of images, or [`all`](ListRequest::all) of them.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ListRequest {
+    client: Client,
+    operation: &'static str,
+    path: Result<String, String>,
+    query: Query,
+}
+
+impl ListRequest {
+    pub(super) fn new(
+        client: Client,
+        operation: &'static str,
+        path: Result<String, Error>,
+    ) -> Self {
+        ListRequest {
+            client,
+            operation,
+            path: path.map_err(|e| e.to_string()),
+            query: Query::default(),
+        }
+    }
+
+    /// `$filter`, such as `supportedArchitectures/any(a: a eq 'arM64')`. Quote string literals with
+    /// [`odata_string`](crate::odata_string).
+    pub fn filter(mut self, filter: impl Into<String>) -> Self {
+        self.query.filter = Some(filter.into());
+        self
+    }
+
+    /// `$select`: the properties to return.
+    pub fn select<I, S>(mut self, properties: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.query.select = properties.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// `$top`: at most this many items (the server may still page them).
+    pub fn top(mut self, top: u32) -> Self {
+        self.query.top = Some(top);
+        self
+    }
+
+    /// `$skip`: skip this many items.
+    pub fn skip(mut self, skip: u32) -> Self {
+        self.query.skip = Some(skip);
+        self
+    }
+
+    /// `$orderby`, such as `id desc`; call again to add a further key.
+    pub fn orderby(mut self, order: impl Into<String>) -> Self {
+        self.query.orderby.push(order.into());
+        self
+    }
+
+    /// `$count=true`: ask for `@odata.count`, the size of the filtered collection.
+    pub fn count(mut self, count: bool) -> Self {
+        self.query.count = count;
+        self
+    }
+
+    /// Any other query option, sent as given (encoded), for options this version does not model.
+    pub fn query_option(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.extra.push((name.into(), value.into()));
+        self
+    }
+
+    fn first_url(&self) -> Result<String, Error> {
+        let path = self.path.clone().map_err(Error::Configuration)?;
+        Ok(self
+            .client
+            .pipeline()
+            .url(&format!("{path}{}", self.query.to_query_string())))
+    }
+
+    /// The first page, with `@odata.nextLink` and `@odata.count` as Graph sent them.
+    pub async fn page(self) -> Result<Page<OsImage>, Error> {
+        let url = self.first_url()?;
+        fetch_page(&self.client, self.operation, &url).await
+    }
+
+    /// Every page, following `@odata.nextLink` through the same auth and retry stack. A link to another origin is an
+    /// error (the token is never sent there); a link already followed ends the stream.
+    pub fn pages(self) -> impl Stream<Item = Result<Page<OsImage>, Error>> + Send + 'static {
+        let first = self.first_url();
+        let client = self.client;
+        let operation = self.operation;
+        let start = match first {
+            Ok(url) => Some(Ok(url)),
+            Err(e) => Some(Err(e)),
+        };
+        stream::try_unfold(
+            (start, HashSet::<String>::new()),
+            move |(next, mut seen)| {
+                let client = client.clone();
+                async move {
+                    let url = match next {
+                        None => return Ok(None),
+                        Some(Err(e)) => return Err(e),
+                        Some(Ok(url)) => url,
+                    };
+                    let page = fetch_page(&client, operation, &url).await?;
+                    seen.insert(url);
+                    let next = match &page.next_link {
+                        None => None,
+                        Some(link) if seen.contains(link) => {
+                            tracing::warn!(link = %link, "@odata.nextLink repeats a page already read; stopping");
+                            None
+                        }
+                        Some(link) => {
+                            client.pipeline().check_next_link(link)?;
+                            Some(Ok(link.clone()))
+                        }
+                    };
+                    Ok(Some((page, (next, seen))))
+                }
+            },
+        )
+    }
+
+    /// Every image across every page, one at a time; memory stays at one page.
+    pub fn stream(self) -> impl Stream<Item = Result<OsImage, Error>> + Send + 'static {
+        self.pages()
+            .map_ok(|page| stream::iter(page.value.into_iter().map(Ok)))
+            .try_flatten()
+    }
+
+    /// Every image across every page, collected.
+    pub async fn all(self) -> Result<Vec<OsImage>, Error> {
+        self.stream().try_collect().await
+    }
+
+    /// Every page merged into one: all items, the first page's `@odata.count` and `@odata.context`, no next link.
+    pub async fn all_as_page(self) -> Result<Page<OsImage>, Error> {
+        let mut pages = std::pin::pin!(self.pages());
+        let mut merged: Option<Page<OsImage>> = None;
+        while let Some(page) = pages.next().await {
+            let page = page?;
+            match merged.as_mut() {
+                None => merged = Some(page),
+                Some(m) => m.value.extend(page.value),
+            }
+        }
+        let mut merged = merged.unwrap_or_default();
+        merged.next_link = None;
+        Ok(merged)
+    }
+}
+
+pub(super) async fn fetch_page(
+    client: &Client,
+    operation: &'static str,
+    url: &str,
+) -> Result<Page<OsImage>, Error> {
+    let pipeline = client.pipeline();
+    pipeline.check_next_link(url)?;
+    let response = pipeline.execute(operation, Method::GET, url, None).await?;
+    decode(&response)
+}

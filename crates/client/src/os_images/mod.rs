@@ -1,0 +1,117 @@
+//! Operations on `/deviceManagement/managedDeviceWindowsOSImages`.
+
+mod count;
+mod get;
+mod list;
+pub(crate) mod query;
+mod write;
+
+pub use count::CountRequest;
+pub use get::{DeleteRequest, GetRequest};
+pub use list::ListRequest;
+pub use write::{CreateRequest, UpdateRequest, Updated};
+
+use intune_osimages_model::{OsImage, OsImagePatch};
+
+use crate::Client;
+use crate::ids::encode_id;
+
+/// The collection's path under the base URL.
+pub(crate) const COLLECTION: &str = "/deviceManagement/managedDeviceWindowsOSImages";
+
+/// The operations of the OS image catalog; get one from [`Client::os_images`].
+///
+/// ```
+/// # async fn run(client: intune_osimages::Client) -> Result<(), intune_osimages::Error> {
+/// use futures::TryStreamExt;
+/// let images = client.os_images();
+/// let mut stream = images.list().filter("startswith(id,'Windows 11')").top(10).stream();
+/// while let Some(image) = stream.try_next().await? {
+///     println!("{}", image.id_str());
+/// }
+/// let one = images.get("Windows 11 24H2").await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct OsImages {
+    client: Client,
+}
+
+impl OsImages {
+    pub(crate) fn new(client: Client) -> Self {
+        OsImages { client }
+    }
+
+    /// Lists the catalog (`GET /deviceManagement/managedDeviceWindowsOSImages`) with OData options.
+    pub fn list(&self) -> ListRequest {
+        ListRequest::new(
+            self.client.clone(),
+            "list",
+            Ok(COLLECTION.to_owned()),
+        )
+    }
+
+    /// Reads one image (`GET .../{id}`); the id is sent as one percent-encoded path segment.
+    pub fn get(&self, id: impl AsRef<str>) -> GetRequest {
+        GetRequest::new(self.client.clone(), item_path(id.as_ref()))
+    }
+
+    /// Creates an image (`POST`, 201). The body is validated first; nothing is sent when validation finds an error.
+    pub fn create(&self, image: &OsImage) -> CreateRequest {
+        CreateRequest::new(self.client.clone(), to_value(image))
+    }
+
+    /// Creates an image from a raw JSON body, validated the same way and sent exactly as given.
+    pub fn create_json(&self, body: serde_json::Value) -> CreateRequest {
+        CreateRequest::new(self.client.clone(), Ok(body))
+    }
+
+    /// Updates an image (`PATCH .../{id}`), sending only what the patch sets. Validated first: Graph documents every
+    /// property as read-only, so writing one is an error unless [`UpdateRequest::allow_read_only`] is set.
+    pub fn update(&self, id: impl AsRef<str>, patch: &OsImagePatch) -> UpdateRequest {
+        UpdateRequest::new(self.client.clone(), item_path(id.as_ref()), to_value(patch))
+    }
+
+    /// Updates an image with a raw JSON body, validated the same way and sent exactly as given.
+    pub fn update_json(&self, id: impl AsRef<str>, body: serde_json::Value) -> UpdateRequest {
+        UpdateRequest::new(self.client.clone(), item_path(id.as_ref()), Ok(body))
+    }
+
+    /// Deletes an image (`DELETE .../{id}`, 204).
+    pub fn delete(&self, id: impl AsRef<str>) -> DeleteRequest {
+        DeleteRequest::new(self.client.clone(), item_path(id.as_ref()))
+    }
+
+    /// Calls the `getAllManagedDeviceWindowsOSImages()` function bound to an image; answers a collection like
+    /// [`OsImages::list`].
+    pub fn get_all(&self, id: impl AsRef<str>) -> ListRequest {
+        let path = item_path(id.as_ref())
+            .map(|p| format!("{p}/getAllManagedDeviceWindowsOSImages()"));
+        ListRequest::new(self.client.clone(), "get_all", path)
+    }
+
+    /// Counts the catalog (`GET .../$count`), optionally filtered.
+    pub fn count(&self) -> CountRequest {
+        CountRequest::new(self.client.clone())
+    }
+
+    /// The next page after `page`, or `None` on the last page. The link must point to the configured origin.
+    pub async fn next_page(
+        &self,
+        page: &intune_osimages_model::Page<OsImage>,
+    ) -> Result<Option<intune_osimages_model::Page<OsImage>>, crate::Error> {
+        match &page.next_link {
+            None => Ok(None),
+            Some(link) => list::fetch_page(&self.client, "list", link).await.map(Some),
+        }
+    }
+}
+
+fn item_path(id: &str) -> Result<String, crate::Error> {
+    Ok(format!("{COLLECTION}/{}", encode_id(id)?))
+}
+
+fn to_value(value: &impl serde::Serialize) -> Result<serde_json::Value, crate::Error> {
+    serde_json::to_value(value)
+        .map_err(|e| crate::Error::configuration(format!("cannot serialize the body: {e}")))
+}

@@ -1,0 +1,163 @@
+//! Creating and updating: validate, then send exactly the validated body.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+
+use bytes::Bytes;
+use http::{Method, StatusCode};
+use intune_osimages_model::OsImage;
+use intune_osimages_validate::{Operation, Policy, validate};
+
+use super::COLLECTION;
+use crate::pipeline::decode;
+use crate::{Client, Error};
+
+/// What an update answered: Graph documents 200 with the updated object; some deployments answer 204 with no body.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub enum Updated {
+    /// 200: the image as it now stands.
+    Image(Box<OsImage>),
+    /// 204: the update was applied and Graph sent no object back; read it with `get` if you need it.
+    NoContent,
+}
+
+impl Updated {
+    /// The returned image, if Graph sent one.
+    pub fn into_image(self) -> Option<OsImage> {
+        match self {
+            Updated::Image(image) => Some(*image),
+            Updated::NoContent => None,
+        }
+    }
+}
+
+/// Validates `body` for `operation` and serializes it, or says why not.
+fn prepare(
+    body: Result<serde_json::Value, Error>,
+    operation: Operation,
+    policy: Policy,
+) -> Result<Bytes, Error> {
+    let body = body?;
+    let report = validate(&body, operation, policy);
+    if report.has_errors() {
+        return Err(Error::Validation(report));
+    }
+    for warning in report.warnings() {
+        tracing::warn!(%warning, "validation warning; the body is sent as given");
+    }
+    serde_json::to_vec(&body)
+        .map(Bytes::from)
+        .map_err(|e| Error::configuration(format!("cannot serialize the body: {e}")))
+}
+
+/// A create request; `.await` it.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct CreateRequest {
+    client: Client,
+    body: Result<serde_json::Value, String>,
+    policy: Policy,
+}
+
+impl CreateRequest {
+    pub(super) fn new(client: Client, body: Result<serde_json::Value, Error>) -> Self {
+        CreateRequest {
+            client,
+            body: body.map_err(|e| e.to_string()),
+            policy: Policy::default(),
+        }
+    }
+
+    /// Sends read-only properties as given instead of refusing them (see the validation rules).
+    pub fn allow_read_only(mut self) -> Self {
+        self.policy.allow_read_only = true;
+        self
+    }
+
+    /// Validates the body and returns exactly the bytes that would be sent, sending nothing.
+    pub fn dry_run(&self) -> Result<Bytes, Error> {
+        prepare(self.body.clone().map_err(Error::Configuration), Operation::Create, self.policy)
+    }
+
+    /// Validates and sends the request; Graph answers 201 with the created image.
+    pub async fn send(self) -> Result<OsImage, Error> {
+        let bytes = self.dry_run()?;
+        let pipeline = self.client.pipeline();
+        let url = pipeline.url(COLLECTION);
+        let response = pipeline
+            .execute("create", Method::POST, &url, Some(bytes))
+            .await?;
+        decode(&response)
+    }
+}
+
+impl IntoFuture for CreateRequest {
+    type Output = Result<OsImage, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// An update request; `.await` it.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct UpdateRequest {
+    client: Client,
+    path: Result<String, String>,
+    body: Result<serde_json::Value, String>,
+    policy: Policy,
+}
+
+impl UpdateRequest {
+    pub(super) fn new(
+        client: Client,
+        path: Result<String, Error>,
+        body: Result<serde_json::Value, Error>,
+    ) -> Self {
+        UpdateRequest {
+            client,
+            path: path.map_err(|e| e.to_string()),
+            body: body.map_err(|e| e.to_string()),
+            policy: Policy::default(),
+        }
+    }
+
+    /// Sends read-only properties as given instead of refusing them, as the seed's own example does.
+    pub fn allow_read_only(mut self) -> Self {
+        self.policy.allow_read_only = true;
+        self
+    }
+
+    /// Validates the body and returns exactly the bytes that would be sent, sending nothing.
+    pub fn dry_run(&self) -> Result<Bytes, Error> {
+        self.path.clone().map_err(Error::Configuration)?;
+        prepare(self.body.clone().map_err(Error::Configuration), Operation::Update, self.policy)
+    }
+
+    /// Validates and sends the request.
+    pub async fn send(self) -> Result<Updated, Error> {
+        let bytes = self.dry_run()?;
+        let path = self.path.map_err(Error::Configuration)?;
+        let pipeline = self.client.pipeline();
+        let url = pipeline.url(&path);
+        let response = pipeline
+            .execute("update", Method::PATCH, &url, Some(bytes))
+            .await?;
+        if response.status() == StatusCode::NO_CONTENT || response.body().is_empty() {
+            return Ok(Updated::NoContent);
+        }
+        decode(&response).map(|image| Updated::Image(Box::new(image)))
+    }
+}
+
+impl IntoFuture for UpdateRequest {
+    type Output = Result<Updated, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
