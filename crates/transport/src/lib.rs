@@ -1,9 +1,25 @@
 #![doc = include_str!("../README.md")]
 
+mod bearer_auth;
+mod clock;
+mod clone;
 mod error;
+pub mod headers;
+mod retry;
+mod retry_after;
+mod retry_policy;
+mod telemetry;
+pub mod test_util;
 mod token;
 mod transport;
 
+pub use bearer_auth::BearerAuth;
+pub use clock::{Clock, ManualClock, Sleep, TokioClock};
+pub use clone::{clone_request, clone_response};
 pub use error::{TransportError, TransportErrorKind};
+pub use retry::Retry;
+pub use retry_after::parse_retry_after;
+pub use retry_policy::{MAX_RETRIES_CAP, RetryPolicy};
+pub use telemetry::Telemetry;
 pub use token::{AccessToken, StaticToken, TokenError, TokenProvider};
 pub use transport::{Request, Response, Transport};

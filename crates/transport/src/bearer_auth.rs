@@ -1,0 +1,63 @@
+//! The bearer-token decorator.
+
+use std::fmt;
+use std::sync::Arc;
+
+use http::HeaderValue;
+use http::header::AUTHORIZATION;
+
+use crate::{Request, Response, TokenProvider, Transport, TransportError};
+
+/// A transport that asks a [`TokenProvider`] for a token before each request and sends it as
+/// `Authorization: Bearer <token>`, replacing any `Authorization` the request had. The header value is marked
+/// sensitive, so the `http` crate's `Debug` shows `Sensitive` instead of the token.
+///
+/// When the provider fails, the request is not sent and the failure is a
+/// [`Credential`](crate::TransportErrorKind::Credential) error. Put it inside [`Retry`](crate::Retry) so that every
+/// attempt gets a fresh (possibly refreshed) token.
+#[derive(Clone)]
+pub struct BearerAuth<T> {
+    inner: T,
+    provider: Arc<dyn TokenProvider>,
+}
+
+impl<T> BearerAuth<T> {
+    /// Wraps `inner`, authorizing each request with a token from `provider`.
+    pub fn new(inner: T, provider: Arc<dyn TokenProvider>) -> Self {
+        BearerAuth { inner, provider }
+    }
+
+    /// The wrapped transport.
+    pub fn inner(&self) -> &T {
+        &self.inner
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for BearerAuth<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The provider's own Debug is trusted to redact (every provider in this workspace does).
+        f.debug_struct("BearerAuth")
+            .field("inner", &self.inner)
+            .field("provider", &self.provider)
+            .finish()
+    }
+}
+
+#[async_trait::async_trait]
+impl<T: Transport> Transport for BearerAuth<T> {
+    async fn send(&self, mut request: Request) -> Result<Response, TransportError> {
+        let token = self.provider.token().await.map_err(|error| {
+            tracing::warn!(error = %error, "no access token; request not sent");
+            TransportError::credential(format!("could not obtain an access token: {error}"))
+        })?;
+        let mut value = HeaderValue::try_from(format!("Bearer {}", token.secret())).map_err(|_| {
+            TransportError::credential(
+                "the access token contains characters that are not allowed in an HTTP header",
+            )
+        })?;
+        value.set_sensitive(true);
+        request.headers_mut().insert(AUTHORIZATION, value);
+        tracing::trace!("authorization header set");
+        self.inner.send(request).await
+    }
+}

@@ -1,0 +1,200 @@
+//! The retry decorator.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::{HeaderValue, Method};
+
+use crate::clone::clone_request;
+use crate::headers::RETRY_ATTEMPT;
+use crate::{Clock, Request, Response, RetryPolicy, TokioClock, Transport, TransportError, parse_retry_after};
+
+/// A transport that resends a request when the answer or failure says it is worth it, following a [`RetryPolicy`].
+///
+/// - A response whose status the policy retries (429, 503, 504 by default) is retried for any method. The wait is
+///   the response's `Retry-After` (delta-seconds or HTTP-date) when it has one, else the policy's jittered
+///   exponential backoff. A `Retry-After` longer than the policy's `max_delay` is not waited out: that response is
+///   returned at once, so the caller can report the delay.
+/// - A failure that never reached the server is retried for any method; one that may have reached it only for safe
+///   methods, unless the policy opts in (see [`RetryPolicy`]).
+/// - Each resent request carries `Retry-Attempt: n`, the 1-based number of the retry.
+/// - When the retries run out, the last response (`Ok`, whatever its status) or the last error is returned.
+///
+/// Every decision is a `tracing` event (method, path, attempt, status or error kind, delay, reason); header values
+/// are never logged.
+#[derive(Debug, Clone)]
+pub struct Retry<T> {
+    inner: T,
+    policy: RetryPolicy,
+    clock: Arc<dyn Clock>,
+}
+
+impl<T> Retry<T> {
+    /// Wraps `inner`, waiting on real time ([`TokioClock`]).
+    pub fn new(inner: T, policy: RetryPolicy) -> Self {
+        Retry {
+            inner,
+            policy,
+            clock: Arc::new(TokioClock),
+        }
+    }
+
+    /// Uses `clock` for the time and the waits (a [`ManualClock`](crate::ManualClock) in tests).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> &RetryPolicy {
+        &self.policy
+    }
+
+    /// The wrapped transport.
+    pub fn inner(&self) -> &T {
+        &self.inner
+    }
+}
+
+/// What to do after an attempt.
+enum Next {
+    /// Give this outcome to the caller.
+    Return,
+    /// Wait, then resend; the reason is for the log.
+    Retry(Wait, &'static str),
+}
+
+/// How long to wait before a retry.
+enum Wait {
+    /// The server said how long (`Retry-After`), within the cap.
+    Server(Duration),
+    /// The policy's jittered exponential backoff.
+    Backoff,
+}
+
+impl<T: Transport> Retry<T> {
+    fn decide_response(&self, response: &Response, retries_left: bool) -> Next {
+        let status = response.status();
+        if !self.policy.is_retry_status(status) {
+            return Next::Return;
+        }
+        if !retries_left {
+            tracing::warn!(
+                status = status.as_u16(),
+                "retries exhausted; returning the last response"
+            );
+            return Next::Return;
+        }
+        let server_delay = response
+            .headers()
+            .get(http::header::RETRY_AFTER)
+            .and_then(|value| parse_retry_after(value, self.clock.now()));
+        self.wait_or_give_up(server_delay, "retry status")
+    }
+
+    fn decide_error(&self, method: &Method, error: &TransportError, retries_left: bool) -> Next {
+        let Some(reason) = self.policy.error_retry_reason(method, error) else {
+            tracing::debug!(
+                kind = ?error.kind(),
+                may_have_been_sent = error.may_have_been_sent(),
+                "transport error is not retried"
+            );
+            return Next::Return;
+        };
+        if !retries_left {
+            tracing::warn!(kind = ?error.kind(), "retries exhausted; returning the last error");
+            return Next::Return;
+        }
+        self.wait_or_give_up(error.retry_after(), reason)
+    }
+
+    /// Honours a server delay within the cap, gives up on one beyond it, and backs off when there is none.
+    fn wait_or_give_up(&self, server_delay: Option<Duration>, reason: &'static str) -> Next {
+        match server_delay {
+            Some(delay) if delay > self.policy.delay_cap() => {
+                tracing::warn!(
+                    retry_after_ms = millis(delay),
+                    max_delay_ms = millis(self.policy.delay_cap()),
+                    "Retry-After is beyond the maximum delay; not waiting"
+                );
+                Next::Return
+            }
+            Some(delay) => Next::Retry(Wait::Server(delay), reason),
+            None => Next::Retry(Wait::Backoff, reason),
+        }
+    }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+#[async_trait::async_trait]
+impl<T: Transport> Transport for Retry<T> {
+    async fn send(&self, request: Request) -> Result<Response, TransportError> {
+        let max_retries = self.policy.retries();
+        let mut retry: u32 = 0;
+        // Kept for resending until the last permitted attempt, which sends it itself instead of a copy.
+        let mut kept = Some(request);
+        loop {
+            let retries_left = retry < max_retries;
+            let mut attempt = match kept.take() {
+                Some(request) if retries_left => {
+                    let copy = clone_request(&request);
+                    kept = Some(request);
+                    copy
+                }
+                Some(request) => request,
+                None => {
+                    return Err(TransportError::invalid_request(
+                        "retry decorator lost its request (internal error)",
+                    ));
+                }
+            };
+            if retry > 0 {
+                attempt
+                    .headers_mut()
+                    .insert(RETRY_ATTEMPT, HeaderValue::from(retry));
+            }
+            let method = attempt.method().clone();
+            let path = attempt.uri().path().to_owned();
+            let outcome = self.inner.send(attempt).await;
+            let next = match &outcome {
+                Ok(response) => self.decide_response(response, kept.is_some()),
+                Err(error) => self.decide_error(&method, error, kept.is_some()),
+            };
+            let Next::Retry(wait, reason) = next else {
+                return outcome;
+            };
+            retry += 1;
+            let (delay, delay_source) = match wait {
+                Wait::Server(delay) => (delay, "retry-after"),
+                Wait::Backoff => (self.policy.backoff(retry, rand::random::<f64>()), "backoff"),
+            };
+            match &outcome {
+                Ok(response) => tracing::info!(
+                    %method,
+                    path,
+                    attempt = retry,
+                    status = response.status().as_u16(),
+                    delay_ms = millis(delay),
+                    delay_source,
+                    reason,
+                    "retrying"
+                ),
+                Err(error) => tracing::info!(
+                    %method,
+                    path,
+                    attempt = retry,
+                    kind = ?error.kind(),
+                    may_have_been_sent = error.may_have_been_sent(),
+                    delay_ms = millis(delay),
+                    delay_source,
+                    reason,
+                    "retrying"
+                ),
+            }
+            self.clock.sleep(delay).await;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! The telemetry-headers decorator.
+
+use http::HeaderValue;
+use http::header::USER_AGENT;
+
+use crate::headers::{CLIENT_REQUEST_ID, SDK_VERSION};
+use crate::{Request, Response, Transport, TransportError};
+
+/// A transport that adds the headers Microsoft's Graph SDKs send, leaving any the caller set alone:
+/// - `client-request-id`: a fresh UUID v4 unless the request already has one (so support can find the request, and
+///   so a caller can choose the id and log it);
+/// - `SdkVersion`: the SDK name and version given to [`Telemetry::new`];
+/// - `User-Agent`: the same value, unless set.
+///
+/// Put it outside [`Retry`](crate::Retry) so that all attempts of one call share one `client-request-id`.
+#[derive(Debug, Clone)]
+pub struct Telemetry<T> {
+    inner: T,
+    sdk_version: HeaderValue,
+}
+
+impl<T> Telemetry<T> {
+    /// Wraps `inner`; `sdk_version` names the SDK, like `"intune-osimages-rust/0.1.0"`. Control characters, which
+    /// a header cannot carry, are dropped from it.
+    pub fn new(inner: T, sdk_version: &str) -> Self {
+        let printable: String = sdk_version.chars().filter(|c| !c.is_control()).collect();
+        // Without control characters the value is always valid; the fallback only keeps this free of panics.
+        let sdk_version = HeaderValue::try_from(printable)
+            .unwrap_or_else(|_| HeaderValue::from_static("intune-osimages-rust"));
+        Telemetry { inner, sdk_version }
+    }
+
+    /// The wrapped transport.
+    pub fn inner(&self) -> &T {
+        &self.inner
+    }
+}
+
+/// A random (version 4) UUID as a header value, drawn from the thread-local generator (no system call per request).
+fn fresh_request_id() -> HeaderValue {
+    let id = uuid::Builder::from_random_bytes(rand::random()).into_uuid();
+    let mut buffer = uuid::Uuid::encode_buffer();
+    HeaderValue::from_str(id.hyphenated().encode_lower(&mut buffer))
+        .unwrap_or_else(|_| HeaderValue::from_static("00000000-0000-4000-8000-000000000000"))
+}
+
+#[async_trait::async_trait]
+impl<T: Transport> Transport for Telemetry<T> {
+    async fn send(&self, mut request: Request) -> Result<Response, TransportError> {
+        let headers = request.headers_mut();
+        if !headers.contains_key(CLIENT_REQUEST_ID) {
+            headers.insert(CLIENT_REQUEST_ID, fresh_request_id());
+        }
+        if !headers.contains_key(SDK_VERSION) {
+            headers.insert(SDK_VERSION, self.sdk_version.clone());
+        }
+        if !headers.contains_key(USER_AGENT) {
+            headers.insert(USER_AGENT, self.sdk_version.clone());
+        }
+        if let Some(Ok(id)) = headers.get(CLIENT_REQUEST_ID).map(|value| value.to_str()) {
+            tracing::debug!(client_request_id = id, "telemetry headers set");
+        }
+        self.inner.send(request).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_are_v4_and_differ() {
+        let a = fresh_request_id();
+        let b = fresh_request_id();
+        assert_ne!(a, b);
+        let parsed = uuid::Uuid::parse_str(a.to_str().unwrap()).unwrap();
+        assert_eq!(parsed.get_version_num(), 4);
+    }
+}
