@@ -1,2 +1,98 @@
-//! The `osimages` command-line tool.
-fn main() {}
+//! `osimages`: Intune's Windows OS image catalog from the command line, and a local emulator of it.
+
+mod args;
+mod body;
+mod commands;
+mod context;
+mod exit;
+mod render;
+mod table;
+
+use std::process::ExitCode;
+
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
+
+use crate::args::{Cli, Command, ServeArgs};
+use crate::exit::Failure;
+
+fn main() -> ExitCode {
+    let matches = match Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => {
+            // clap prints help and version to stdout with status 0, and usage errors to stderr with status 2.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK });
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(exit::USAGE);
+        }
+    };
+    init_logging(cli.global.verbose);
+    let result = match cli.command {
+        Command::Serve(ref serve) => {
+            // Only a token typed on the command line guards the emulator; GRAPH_TOKEN is a client credential.
+            let token = match matches.value_source("token") {
+                Some(ValueSource::CommandLine) => cli.global.token.clone(),
+                _ => None,
+            };
+            run_serve(serve, token)
+        }
+        _ => run_client(cli),
+    };
+    match result {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(failure) => {
+            if !failure.message.is_empty() {
+                eprintln!("error: {}", failure.message);
+            }
+            failure.exit_code()
+        }
+    }
+}
+
+fn run_client(cli: Cli) -> Result<(), Failure> {
+    // One thread is plenty for a command and keeps start-up short.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::usage(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(commands::run(cli))
+}
+
+fn run_serve(args: &ServeArgs, token: Option<String>) -> Result<(), Failure> {
+    let options = intune_osimages_cli::serve::ServeOptions {
+        addr: args.addr,
+        token,
+        data: args.data.clone(),
+        seed: args.seed.clone(),
+        page_size: args.page_size.map(|n| n as usize),
+        strict_enums: !args.lenient_enums,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::usage(format!("cannot start the async runtime: {e}")))?;
+    runtime
+        .block_on(intune_osimages_cli::serve::run(options))
+        .map_err(|e| Failure::usage(e.to_string()))
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,196 @@
+//! The command line, as clap parses it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Intune's Windows OS image catalog (Microsoft Graph beta) from the command line, and a local emulator of it.
+///
+/// With no credentials and no --base-url, commands run on a built-in sample tenant (offline).
+#[derive(Debug, Parser)]
+#[command(name = "osimages", version, propagate_version = true, max_term_width = 110)]
+#[command(after_help = "Credentials: --token or GRAPH_TOKEN; or AZURE_TENANT_ID, AZURE_CLIENT_ID and \
+AZURE_CLIENT_SECRET for client credentials.\nExit status: 0 success, 2 usage, 3 validation errors, \
+4 Graph answered with an error, 5 transport failure.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Use the built-in sample tenant (an in-memory fake of Graph), even when credentials are set.
+    #[arg(long, global = true, conflicts_with = "base_url")]
+    pub fake: bool,
+    /// A Graph-compatible base URL including the version, e.g. http://127.0.0.1:8080/beta for `osimages serve`.
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The national cloud.
+    #[arg(long, global = true, value_enum, default_value_t = CloudName::Global)]
+    pub cloud: CloudName,
+    /// A bearer token (also read from GRAPH_TOKEN). Prefer the environment: flags show in process lists.
+    #[arg(long, global = true, env = "GRAPH_TOKEN", hide_env_values = true, value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// Print Graph's JSON instead of a table.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// The national clouds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CloudName {
+    /// graph.microsoft.com
+    Global,
+    /// graph.microsoft.us (US Government L4)
+    Usgov,
+    /// dod-graph.microsoft.us (US Government L5, DoD)
+    UsgovDod,
+    /// microsoftgraph.chinacloudapi.cn (21Vianet)
+    China,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List images (one page unless --all).
+    List(ListArgs),
+    /// Show one image.
+    Get {
+        /// The image id, such as "Windows 11 24H2".
+        id: String,
+        /// Properties to return, comma-separated.
+        #[arg(long, value_delimiter = ',', value_name = "a,b")]
+        select: Vec<String>,
+    },
+    /// Create an image from a JSON body.
+    Create {
+        /// The body: a file, or - for standard input.
+        #[arg(long, value_name = "FILE|-")]
+        body: String,
+        /// Send read-only properties as given (Graph documents every property as read-only).
+        #[arg(long)]
+        allow_read_only: bool,
+        /// Validate and print the exact body that would be sent; send nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Update an image with a JSON body (PATCH): only what the body contains is sent.
+    Update {
+        /// The image id.
+        id: String,
+        /// The body: a file, or - for standard input.
+        #[arg(long, value_name = "FILE|-")]
+        body: String,
+        /// Send read-only properties as given, as the API's own example does.
+        #[arg(long)]
+        allow_read_only: bool,
+        /// Validate and print the exact body that would be sent; send nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Delete an image.
+    Delete {
+        /// The image id.
+        id: String,
+    },
+    /// Call getAllManagedDeviceWindowsOSImages() on an image.
+    GetAll {
+        /// The image id.
+        id: String,
+    },
+    /// Count images, optionally filtered.
+    Count {
+        /// An OData $filter.
+        #[arg(long, value_name = "F")]
+        filter: Option<String>,
+    },
+    /// Validate a body offline: prints every finding, changes nothing. Exits 3 when any finding is an error.
+    Validate {
+        /// The operation the body is for.
+        #[arg(long = "for", value_enum, default_value_t = ValidateFor::Update)]
+        for_: ValidateFor,
+        /// Judge read-only properties as allowed.
+        #[arg(long)]
+        allow_read_only: bool,
+        /// The body: a file, or - for standard input.
+        #[arg(value_name = "FILE|-")]
+        file: String,
+    },
+    /// Editions whose support ends within DAYS of DATE, or has already ended.
+    Eol {
+        /// The window in days.
+        #[arg(long, default_value_t = 90, value_name = "DAYS")]
+        within: u32,
+        /// The reference date, YYYY-MM-DD (today by default, UTC).
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        on: Option<chrono::NaiveDate>,
+    },
+    /// Run the local emulator of this Graph API. With --token T (on the command line, not from GRAPH_TOKEN) it
+    /// requires `Authorization: Bearer T` on every request.
+    Serve(ServeArgs),
+}
+
+/// `list` options.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// An OData $filter, e.g. "supportedArchitectures/any(a: a eq 'arM64')".
+    #[arg(long, value_name = "F")]
+    pub filter: Option<String>,
+    /// Properties to return, comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "a,b")]
+    pub select: Vec<String>,
+    /// At most N items.
+    #[arg(long, value_name = "N")]
+    pub top: Option<u32>,
+    /// Skip N items.
+    #[arg(long, value_name = "N")]
+    pub skip: Option<u32>,
+    /// Order, e.g. "id desc".
+    #[arg(long, value_name = "F")]
+    pub orderby: Option<String>,
+    /// Ask for @odata.count.
+    #[arg(long)]
+    pub count: bool,
+    /// Follow @odata.nextLink through every page.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// `serve` options.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on; port 0 picks a free one (printed on the first line).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Keep the catalog in FILE (loaded at start, written atomically after each change).
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// Start from the images in FILE (a JSON array or {"value":[...]}) instead of the sample catalog.
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
+    /// Page collections by N items, with @odata.nextLink.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub page_size: Option<u32>,
+    /// Accept enum values Graph does not know in writes (Graph answers 400).
+    #[arg(long)]
+    pub lenient_enums: bool,
+}
+
+/// What a body is validated for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFor {
+    /// A POST body.
+    Create,
+    /// A PATCH body.
+    Update,
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    intune_osimages_model::parse_graph_date(s).map_err(|e| format!("{s:?}: {e}"))
+}

@@ -1,0 +1,75 @@
+//! `eol`: editions whose support ends soon or has ended.
+
+use chrono::NaiveDate;
+use futures::TryStreamExt;
+use intune_osimages::OsImages;
+use serde::Serialize;
+
+use super::today;
+use crate::exit::Failure;
+use crate::render::print_json;
+use crate::table::Table;
+
+/// One edition leaving support, as `--json` prints it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Ending {
+    id: String,
+    edition_type: String,
+    support_end_date: NaiveDate,
+    days_left: i64,
+}
+
+pub async fn run(
+    images: &OsImages,
+    within: u32,
+    on: Option<NaiveDate>,
+    json: bool,
+) -> Result<(), Failure> {
+    let on = on.unwrap_or_else(today);
+    let mut endings = Vec::new();
+    let mut stream = std::pin::pin!(images.list().stream());
+    while let Some(image) = stream.try_next().await? {
+        for edition in image.editions() {
+            let (Some(kind), Some(end)) = (&edition.edition_type, edition.support_end_date) else {
+                continue;
+            };
+            let days_left = (end - on).num_days();
+            if days_left <= i64::from(within) {
+                endings.push(Ending {
+                    id: image.id_str().to_owned(),
+                    edition_type: kind.as_str().to_owned(),
+                    support_end_date: end,
+                    days_left,
+                });
+            }
+        }
+    }
+    endings.sort_by(|a, b| {
+        (a.support_end_date, &a.id, &a.edition_type).cmp(&(b.support_end_date, &b.id, &b.edition_type))
+    });
+    if json {
+        print_json(&endings);
+        return Ok(());
+    }
+    if endings.is_empty() {
+        println!("no edition's support ends within {within} days of {on}");
+        return Ok(());
+    }
+    let mut table = Table::new(["ID", "EDITION", "END OF SUPPORT", "DAYS LEFT"]);
+    for e in &endings {
+        let days = if e.days_left < 0 {
+            format!("ended {} days ago", -e.days_left)
+        } else {
+            e.days_left.to_string()
+        };
+        table.row(vec![
+            e.id.clone(),
+            e.edition_type.clone(),
+            e.support_end_date.to_string(),
+            days,
+        ]);
+    }
+    print!("{}", table.render());
+    Ok(())
+}

@@ -1,0 +1,77 @@
+//! Building the client from the global flags and the environment.
+
+use intune_osimages::{Client, Cloud};
+
+use crate::args::{CloudName, Global};
+use crate::exit::Failure;
+
+fn cloud(name: CloudName) -> Cloud {
+    match name {
+        CloudName::Global => Cloud::Global,
+        CloudName::Usgov => Cloud::UsGovL4,
+        CloudName::UsgovDod => Cloud::UsGovDod,
+        CloudName::China => Cloud::China,
+    }
+}
+
+/// Client credentials from `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`: all three or none.
+fn env_client_credentials() -> Result<Option<(String, String, String)>, Failure> {
+    let names = ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"];
+    let values: Vec<Option<String>> = names
+        .iter()
+        .map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()))
+        .collect();
+    match values.as_slice() {
+        [Some(t), Some(c), Some(s)] => Ok(Some((t.clone(), c.clone(), s.clone()))),
+        [None, None, None] => Ok(None),
+        _ => {
+            let missing: Vec<&str> = names
+                .iter()
+                .zip(&values)
+                .filter(|(_, v)| v.is_none())
+                .map(|(n, _)| *n)
+                .collect();
+            Err(Failure::usage(format!(
+                "client credentials need AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET; missing: {}",
+                missing.join(", ")
+            )))
+        }
+    }
+}
+
+fn sample(reason: &str) -> Result<Client, Failure> {
+    eprintln!("note: {reason}: using the built-in sample tenant (offline sample data, changes are not kept)");
+    Client::sample().map_err(Failure::from)
+}
+
+/// The client the flags ask for.
+pub fn client(global: &Global) -> Result<Client, Failure> {
+    if global.fake {
+        return sample("--fake");
+    }
+    let token = global.token.clone().filter(|t| !t.is_empty());
+    let client_credentials = if token.is_none() {
+        env_client_credentials()?
+    } else {
+        None
+    };
+    let chosen = cloud(global.cloud);
+    let cloud = match &global.base_url {
+        Some(url) => Cloud::Custom {
+            base_url: url.clone(),
+            authority: chosen.authority(),
+            scope: chosen.default_scope(),
+        },
+        None if token.is_none() && client_credentials.is_none() => {
+            return sample("no credentials and no --base-url");
+        }
+        None => chosen,
+    };
+    let mut builder = Client::builder().cloud(cloud);
+    if let Some(token) = token {
+        builder = builder.token(token);
+    } else if let Some((tenant, client_id, secret)) = client_credentials {
+        builder = builder.client_credentials(tenant, client_id, secret);
+    }
+    builder.build().map_err(Failure::from)
+}
