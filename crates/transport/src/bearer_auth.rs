@@ -50,11 +50,12 @@ impl<T: Transport> Transport for BearerAuth<T> {
             tracing::warn!(error = %error, "no access token; request not sent");
             TransportError::credential(format!("could not obtain an access token: {error}"))
         })?;
-        let mut value = HeaderValue::try_from(format!("Bearer {}", token.secret())).map_err(|_| {
-            TransportError::credential(
-                "the access token contains characters that are not allowed in an HTTP header",
-            )
-        })?;
+        let mut value =
+            HeaderValue::try_from(format!("Bearer {}", token.secret())).map_err(|_| {
+                TransportError::credential(
+                    "the access token contains characters that are not allowed in an HTTP header",
+                )
+            })?;
         value.set_sensitive(true);
         request.headers_mut().insert(AUTHORIZATION, value);
         tracing::trace!("authorization header set");

@@ -7,7 +7,9 @@ use http::{HeaderValue, Method};
 
 use crate::clone::clone_request;
 use crate::headers::RETRY_ATTEMPT;
-use crate::{Clock, Request, Response, RetryPolicy, TokioClock, Transport, TransportError, parse_retry_after};
+use crate::{
+    Clock, Request, Response, RetryPolicy, TokioClock, Transport, TransportError, parse_retry_after,
+};
 
 /// A transport that resends a request when the answer or failure says it is worth it, following a [`RetryPolicy`].
 ///

@@ -45,14 +45,21 @@ mod tests {
         let now = at(1_000);
         for (text, want) in [("0", 0), ("1", 1), (" 42 ", 42), ("007", 7)] {
             let value = HeaderValue::from_str(text).unwrap();
-            assert_eq!(parse_retry_after(&value, now), Some(Duration::from_secs(want)), "{text:?}");
+            assert_eq!(
+                parse_retry_after(&value, now),
+                Some(Duration::from_secs(want)),
+                "{text:?}"
+            );
         }
     }
 
     #[test]
     fn huge_delta_saturates() {
         let value = HeaderValue::from_static("99999999999999999999999");
-        assert_eq!(parse_retry_after(&value, at(0)), Some(Duration::from_secs(u64::MAX)));
+        assert_eq!(
+            parse_retry_after(&value, at(0)),
+            Some(Duration::from_secs(u64::MAX))
+        );
     }
 
     #[test]
@@ -65,14 +72,21 @@ mod tests {
             "Sun Nov  6 08:49:37 1994",
         ] {
             let value = HeaderValue::from_str(text).unwrap();
-            assert_eq!(parse_retry_after(&value, now), Some(Duration::from_secs(30)), "{text:?}");
+            assert_eq!(
+                parse_retry_after(&value, now),
+                Some(Duration::from_secs(30)),
+                "{text:?}"
+            );
         }
     }
 
     #[test]
     fn past_date_is_zero() {
         let value = HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT");
-        assert_eq!(parse_retry_after(&value, at(784_111_777 + 500)), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after(&value, at(784_111_777 + 500)),
+            Some(Duration::ZERO)
+        );
     }
 
     #[test]

@@ -131,7 +131,11 @@ impl RetryPolicy {
     }
 
     /// Why a failed attempt may be retried, or `None` when it must not be (whatever the retry budget).
-    pub(crate) fn error_retry_reason(&self, method: &Method, error: &TransportError) -> Option<&'static str> {
+    pub(crate) fn error_retry_reason(
+        &self,
+        method: &Method,
+        error: &TransportError,
+    ) -> Option<&'static str> {
         match error.kind() {
             TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Io => {}
             // Refused by policy, a redirect loop or a missing credential: sending again changes nothing.
@@ -174,7 +178,10 @@ mod tests {
 
     #[test]
     fn retries_are_capped() {
-        assert_eq!(RetryPolicy::default().max_retries(1000).retries(), MAX_RETRIES_CAP);
+        assert_eq!(
+            RetryPolicy::default().max_retries(1000).retries(),
+            MAX_RETRIES_CAP
+        );
         assert_eq!(RetryPolicy::default().max_retries(2).retries(), 2);
         assert_eq!(RetryPolicy::none().retries(), 0);
     }
@@ -232,8 +239,16 @@ mod tests {
             assert!(policy.error_retry_reason(&Method::GET, &never).is_none());
         }
         let opted_in = RetryPolicy::default().retry_maybe_sent(true);
-        assert!(opted_in.error_retry_reason(&Method::POST, &timeout).is_some());
+        assert!(
+            opted_in
+                .error_retry_reason(&Method::POST, &timeout)
+                .is_some()
+        );
         let no_connect = RetryPolicy::default().retry_connect(false);
-        assert!(no_connect.error_retry_reason(&Method::GET, &connect).is_none());
+        assert!(
+            no_connect
+                .error_retry_reason(&Method::GET, &connect)
+                .is_none()
+        );
     }
 }

@@ -31,14 +31,22 @@ fn status(code: u16) -> http::Response<Bytes> {
 }
 
 fn retry_after(code: u16, value: &'static str) -> http::Response<Bytes> {
-    response(StatusCode::from_u16(code).unwrap(), &[("retry-after", value)], "")
+    response(
+        StatusCode::from_u16(code).unwrap(),
+        &[("retry-after", value)],
+        "",
+    )
 }
 
 /// A retry decorator over `script` on a fresh manual clock.
 fn stack(
     script: ScriptedTransport,
     policy: RetryPolicy,
-) -> (Retry<Arc<ScriptedTransport>>, Arc<ScriptedTransport>, ManualClock) {
+) -> (
+    Retry<Arc<ScriptedTransport>>,
+    Arc<ScriptedTransport>,
+    ManualClock,
+) {
     let inner = Arc::new(script);
     let clock = ManualClock::new();
     let retry = Retry::new(inner.clone(), policy).with_clock(Arc::new(clock.clone()));
@@ -84,7 +92,11 @@ async fn http_date_retry_after_is_honoured() {
     let date = httpdate_value(when);
     let inner = Arc::new(
         ScriptedTransport::new()
-            .reply(response(StatusCode::SERVICE_UNAVAILABLE, &[("retry-after", date)], ""))
+            .reply(response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &[("retry-after", date)],
+                "",
+            ))
             .reply(ok()),
     );
     let retry =
@@ -105,7 +117,9 @@ fn httpdate_value(when: SystemTime) -> &'static str {
 #[tokio::test]
 async fn client_errors_are_never_retried() {
     for code in [400, 401, 403, 404, 409, 500] {
-        let script = ScriptedTransport::new().reply(retry_after(code, "1")).reply(ok());
+        let script = ScriptedTransport::new()
+            .reply(retry_after(code, "1"))
+            .reply(ok());
         let (retry, inner, clock) = stack(script, RetryPolicy::default());
         let answer = retry.send(request(Method::GET)).await.unwrap();
         assert_eq!(answer.status().as_u16(), code);
@@ -117,7 +131,10 @@ async fn client_errors_are_never_retried() {
 #[tokio::test]
 async fn retry_statuses_apply_to_every_method() {
     for method in [Method::POST, Method::PATCH, Method::DELETE, Method::GET] {
-        let script = ScriptedTransport::new().reply(status(503)).reply(status(504)).reply(ok());
+        let script = ScriptedTransport::new()
+            .reply(status(503))
+            .reply(status(504))
+            .reply(ok());
         let (retry, inner, _) = stack(script, RetryPolicy::default());
         let answer = retry.send(request(method.clone())).await.unwrap();
         assert_eq!(answer.status(), StatusCode::OK, "{method}");
@@ -128,7 +145,10 @@ async fn retry_statuses_apply_to_every_method() {
 #[tokio::test]
 async fn maybe_sent_failures_of_unsafe_methods_are_not_retried() {
     for method in [Method::POST, Method::PATCH, Method::PUT, Method::DELETE] {
-        for error in [TransportError::timeout("no answer"), TransportError::io("reset")] {
+        for error in [
+            TransportError::timeout("no answer"),
+            TransportError::io("reset"),
+        ] {
             let script = ScriptedTransport::new().fail(error.clone()).reply(ok());
             let (retry, inner, _) = stack(script, RetryPolicy::default());
             let failure = retry.send(request(method.clone())).await.unwrap_err();
@@ -156,7 +176,9 @@ async fn maybe_sent_failures_of_safe_methods_are_retried() {
 
 #[tokio::test]
 async fn maybe_sent_failures_of_post_are_retried_when_the_policy_opts_in() {
-    let script = ScriptedTransport::new().fail(TransportError::io("reset")).reply(ok());
+    let script = ScriptedTransport::new()
+        .fail(TransportError::io("reset"))
+        .reply(ok());
     let (retry, inner, _) = stack(script, RetryPolicy::default().retry_maybe_sent(true));
     let answer = retry.send(request(Method::POST)).await.unwrap();
     assert_eq!(answer.status(), StatusCode::OK);
@@ -180,7 +202,9 @@ async fn connect_failures_are_retried_for_any_method() {
 
 #[tokio::test]
 async fn connect_failures_are_not_retried_when_the_policy_says_so() {
-    let script = ScriptedTransport::new().fail(TransportError::connect("refused")).reply(ok());
+    let script = ScriptedTransport::new()
+        .fail(TransportError::connect("refused"))
+        .reply(ok());
     let (retry, inner, _) = stack(script, RetryPolicy::default().retry_connect(false));
     let failure = retry.send(request(Method::GET)).await.unwrap_err();
     assert_eq!(failure.kind(), TransportErrorKind::Connect);
@@ -258,7 +282,9 @@ async fn no_retries_policy_sends_once() {
 
 #[tokio::test]
 async fn retry_after_beyond_the_cap_returns_at_once() {
-    let script = ScriptedTransport::new().reply(retry_after(429, "120")).reply(ok());
+    let script = ScriptedTransport::new()
+        .reply(retry_after(429, "120"))
+        .reply(ok());
     let (retry, inner, clock) = stack(script, RetryPolicy::default());
     let answer = retry.send(request(Method::GET)).await.unwrap();
     assert_eq!(answer.status(), StatusCode::TOO_MANY_REQUESTS);
@@ -269,7 +295,9 @@ async fn retry_after_beyond_the_cap_returns_at_once() {
 
 #[tokio::test]
 async fn retry_after_at_the_cap_is_waited() {
-    let script = ScriptedTransport::new().reply(retry_after(429, "60")).reply(ok());
+    let script = ScriptedTransport::new()
+        .reply(retry_after(429, "60"))
+        .reply(ok());
     let (retry, _, clock) = stack(script, RetryPolicy::default());
     let answer = retry.send(request(Method::GET)).await.unwrap();
     assert_eq!(answer.status(), StatusCode::OK);
@@ -307,7 +335,10 @@ async fn retry_after_on_an_error_is_honoured_and_capped() {
 async fn jittered_backoff_stays_within_bounds() {
     let base = Duration::from_millis(800);
     let cap = Duration::from_secs(5);
-    let policy = RetryPolicy::default().max_retries(6).base_delay(base).max_delay(cap);
+    let policy = RetryPolicy::default()
+        .max_retries(6)
+        .base_delay(base)
+        .max_delay(cap);
     let mut all = Vec::new();
     for _ in 0..50 {
         let mut script = ScriptedTransport::new();
@@ -333,7 +364,9 @@ async fn jittered_backoff_stays_within_bounds() {
 
 #[tokio::test]
 async fn unparsable_retry_after_falls_back_to_backoff() {
-    let script = ScriptedTransport::new().reply(retry_after(429, "soon")).reply(ok());
+    let script = ScriptedTransport::new()
+        .reply(retry_after(429, "soon"))
+        .reply(ok());
     let policy = RetryPolicy::default().base_delay(Duration::from_millis(100));
     let (retry, _, clock) = stack(script, policy);
     retry.send(request(Method::GET)).await.unwrap();
@@ -345,7 +378,10 @@ async fn unparsable_retry_after_falls_back_to_backoff() {
 #[tokio::test]
 async fn custom_retry_statuses_replace_the_defaults() {
     let policy = RetryPolicy::default().retry_statuses([StatusCode::BAD_GATEWAY]);
-    let script = ScriptedTransport::new().reply(status(502)).reply(status(429)).reply(ok());
+    let script = ScriptedTransport::new()
+        .reply(status(502))
+        .reply(status(429))
+        .reply(ok());
     let (retry, inner, _) = stack(script, policy);
     let answer = retry.send(request(Method::GET)).await.unwrap();
     assert_eq!(answer.status(), StatusCode::TOO_MANY_REQUESTS);
@@ -354,8 +390,11 @@ async fn custom_retry_statuses_replace_the_defaults() {
 
 #[tokio::test(start_paused = true)]
 async fn tokio_clock_waits_on_tokio_time() {
-    let script = ScriptedTransport::new().reply(retry_after(429, "3")).reply(ok());
-    let retry = Retry::new(Arc::new(script), RetryPolicy::default()).with_clock(Arc::new(TokioClock));
+    let script = ScriptedTransport::new()
+        .reply(retry_after(429, "3"))
+        .reply(ok());
+    let retry =
+        Retry::new(Arc::new(script), RetryPolicy::default()).with_clock(Arc::new(TokioClock));
     let start = tokio::time::Instant::now();
     retry.send(request(Method::GET)).await.unwrap();
     // Paused Tokio time only moves when every task waits, so this is the sleep, not the machine's speed.

@@ -46,9 +46,10 @@ pub fn response(
     let mut response = http::Response::new(body.into());
     *response.status_mut() = status;
     for (name, value) in headers {
-        response
-            .headers_mut()
-            .append(HeaderName::from_static(name), HeaderValue::from_static(value));
+        response.headers_mut().append(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
     }
     response
 }
