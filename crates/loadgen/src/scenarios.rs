@@ -1,0 +1,355 @@
+//! The measurements. Each is bounded in count and time and talks only to an emulator on loopback.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use futures::TryStreamExt;
+use intune_osimages::{Architecture, Client, OsImagePatch};
+
+use crate::emulator::{Emulator, osimages_binary};
+use crate::measure::{LoadResult, bounded_load, peak_rss_kib, report};
+
+const IMAGE_PATH: &str = "/deviceManagement/managedDeviceWindowsOSImages/Windows%2011%2024H2";
+const MAX_REQUESTS: u64 = 5_000_000;
+
+/// Reads `--name value` from the arguments.
+fn flag<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> Result<T, String> {
+    match args.iter().position(|a| a == name) {
+        None => Ok(default),
+        Some(i) => args
+            .get(i + 1)
+            .ok_or_else(|| format!("{name} needs a value"))?
+            .parse()
+            .map_err(|_| format!("{name}: not a valid value")),
+    }
+}
+
+/// Dispatches on the first argument.
+pub async fn run(args: &[String]) -> Result<(), String> {
+    let rest = args.get(1..).unwrap_or(&[]);
+    match args.first().map(String::as_str) {
+        Some("emulator-gets") => emulator_gets(rest).await,
+        Some("facade-vs-raw") => facade_vs_raw(rest).await,
+        Some("cli-startup") => cli_startup(rest),
+        Some("soak") => soak(rest).await,
+        Some("stream-memory") => stream_memory(rest).await,
+        Some("stream-client") => stream_client(rest).await,
+        Some("all") | None => {
+            emulator_gets(&[]).await?;
+            facade_vs_raw(&[]).await?;
+            cli_startup(&[])?;
+            soak(&[]).await?;
+            stream_memory(&[]).await
+        }
+        Some(other) => Err(format!(
+            "unknown scenario {other:?}: expected emulator-gets, facade-vs-raw, cli-startup, soak, stream-memory or all"
+        )),
+    }
+}
+
+fn http_client(connections: usize) -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(connections)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+}
+
+/// Emulator GETs per second with N concurrent connections.
+async fn emulator_gets(args: &[String]) -> Result<(), String> {
+    let connections: usize = flag(args, "--connections", 32)?;
+    let seconds: u64 = flag(args, "--seconds", 5)?;
+    let emulator = Emulator::start(&osimages_binary()?, &[])?;
+    let http = http_client(connections)?;
+    let url = format!("{}{IMAGE_PATH}", emulator.base_url);
+    let result = bounded_load(connections, Duration::from_secs(seconds), MAX_REQUESTS, move |_| {
+        let (http, url) = (http.clone(), url.clone());
+        async move {
+            match http.get(&url).send().await {
+                Ok(r) if r.status() == 200 => r
+                    .bytes()
+                    .await
+                    .map(|b| contains(&b, b"\"Windows 11 24H2\""))
+                    .unwrap_or(false),
+                _ => false,
+            }
+        }
+    })
+    .await;
+    report(
+        "emulator_gets_per_second",
+        result.per_second(),
+        "req/s",
+        serde_json::json!({ "connections": connections, "ok": result.ok, "failed": result.failed,
+                            "seconds": result.elapsed.as_secs_f64() }),
+    );
+    Ok(())
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Updates per second through the facade's HTTP transport versus a raw reqwest loop, same requests, same server.
+async fn facade_vs_raw(args: &[String]) -> Result<(), String> {
+    let workers: usize = flag(args, "--workers", 8)?;
+    let seconds: u64 = flag(args, "--seconds", 2)?;
+    let rounds: u32 = flag(args, "--rounds", 3)?;
+    let emulator = Emulator::start(&osimages_binary()?, &[])?;
+    let patch = OsImagePatch::new().supported_architectures([Architecture::X64, Architecture::Arm64]);
+    let body = Bytes::from(serde_json::to_vec(&patch).map_err(|e| e.to_string())?);
+    let client = Client::builder()
+        .base_url(emulator.base_url.clone())
+        .build()
+        .map_err(|e| e.to_string())?;
+    let http = http_client(workers)?;
+    let url = format!("{}{IMAGE_PATH}", emulator.base_url);
+    let (mut raw_total, mut facade_total) = (0.0, 0.0);
+    for _ in 0..rounds {
+        let (http, url, body) = (http.clone(), url.clone(), body.clone());
+        let raw = bounded_load(workers, Duration::from_secs(seconds), MAX_REQUESTS, move |_| {
+            let (http, url, body) = (http.clone(), url.clone(), body.clone());
+            async move {
+                let sent = http
+                    .patch(&url)
+                    .header("Accept", "application/json")
+                    .header("Content-Type", "application/json")
+                    .body(body)
+                    .send()
+                    .await;
+                match sent {
+                    Ok(r) if r.status() == 200 => r.bytes().await.is_ok(),
+                    _ => false,
+                }
+            }
+        })
+        .await;
+        let (client, patch) = (client.clone(), patch.clone());
+        let facade = bounded_load(workers, Duration::from_secs(seconds), MAX_REQUESTS, move |_| {
+            let (client, patch) = (client.clone(), patch.clone());
+            async move {
+                client
+                    .os_images()
+                    .update("Windows 11 24H2", &patch)
+                    .allow_read_only()
+                    .await
+                    .is_ok()
+            }
+        })
+        .await;
+        check_clean("raw", &raw)?;
+        check_clean("facade", &facade)?;
+        raw_total += raw.per_second();
+        facade_total += facade.per_second();
+    }
+    let (raw, facade) = (raw_total / f64::from(rounds), facade_total / f64::from(rounds));
+    report("raw_updates_per_second", raw, "req/s", serde_json::json!({ "workers": workers }));
+    report("facade_updates_per_second", facade, "req/s", serde_json::json!({ "workers": workers }));
+    report("facade_vs_raw_ratio", facade / raw.max(1e-9), "ratio", serde_json::json!({ "target": 0.95 }));
+    Ok(())
+}
+
+fn check_clean(name: &str, result: &LoadResult) -> Result<(), String> {
+    if result.failed > 0 {
+        return Err(format!("{name}: {} of {} requests failed", result.failed, result.ok + result.failed));
+    }
+    Ok(())
+}
+
+/// `osimages list` on the sample tenant, process start to exit, against `osimages --version` as the floor.
+fn cli_startup(args: &[String]) -> Result<(), String> {
+    let runs: usize = flag(args, "--runs", 30)?;
+    let binary = osimages_binary()?;
+    let time = |cmd_args: &[&str]| -> Result<Vec<f64>, String> {
+        let mut times = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let start = Instant::now();
+            let out = std::process::Command::new(&binary)
+                .args(cmd_args)
+                .env_remove("GRAPH_TOKEN")
+                .env_remove("AZURE_CLIENT_SECRET")
+                .output()
+                .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+            if !out.status.success() {
+                return Err(format!("osimages {cmd_args:?} failed: {}", String::from_utf8_lossy(&out.stderr)));
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        Ok(times)
+    };
+    let list = time(&["list"])?;
+    let version = time(&["--version"])?;
+    let median = |t: &[f64]| t.get(t.len() / 2).copied().unwrap_or(f64::NAN);
+    report("cli_list_ms", median(&list), "ms", serde_json::json!({ "runs": runs, "min": list.first(), "target": 20 }));
+    report("cli_version_ms", median(&version), "ms", serde_json::json!({ "runs": runs }));
+    Ok(())
+}
+
+/// 64 clients for 10 s against one emulator: a mix of list, get, update and count, every answer checked; the
+/// emulator's memory is sampled throughout.
+async fn soak(args: &[String]) -> Result<(), String> {
+    let clients: usize = flag(args, "--clients", 64)?;
+    let seconds: u64 = flag(args, "--seconds", 10)?;
+    let emulator = Emulator::start(&osimages_binary()?, &[])?;
+    let pid = emulator.pid().to_string();
+    let http = http_client(clients)?;
+    let base = emulator.base_url.clone();
+    let patch_body = Bytes::from_static(br#"{"supportedArchitectures":["x64","arM64"]}"#);
+    let sampler_pid = pid.clone();
+    let sampler = tokio::spawn(async move {
+        let mut samples = Vec::new();
+        for _ in 0..(seconds * 4 + 8) {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            if let Some(rss) = current_rss_kib(&sampler_pid) {
+                samples.push(rss);
+            }
+        }
+        samples
+    });
+    let result = bounded_load(clients, Duration::from_secs(seconds), MAX_REQUESTS, move |n| {
+        let (http, base, body) = (http.clone(), base.clone(), patch_body.clone());
+        async move {
+            let collection = format!("{base}/deviceManagement/managedDeviceWindowsOSImages");
+            match n % 4 {
+                0 => match http.get(&collection).send().await {
+                    Ok(r) if r.status() == 200 => r
+                        .json::<serde_json::Value>()
+                        .await
+                        .map(|v| v["value"].as_array().map(Vec::len) == Some(5))
+                        .unwrap_or(false),
+                    _ => false,
+                },
+                1 => match http.get(format!("{base}{IMAGE_PATH}")).send().await {
+                    Ok(r) if r.status() == 200 => r
+                        .json::<serde_json::Value>()
+                        .await
+                        .map(|v| v["id"] == "Windows 11 24H2")
+                        .unwrap_or(false),
+                    _ => false,
+                },
+                2 => match http
+                    .patch(format!("{base}{IMAGE_PATH}"))
+                    .header("Content-Type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                {
+                    Ok(r) if r.status() == 200 => r
+                        .json::<serde_json::Value>()
+                        .await
+                        .map(|v| v["supportedArchitectures"] == serde_json::json!(["x64", "arM64"]))
+                        .unwrap_or(false),
+                    _ => false,
+                },
+                _ => match http.get(format!("{collection}/$count")).send().await {
+                    Ok(r) if r.status() == 200 => r.text().await.map(|t| t.trim() == "5").unwrap_or(false),
+                    _ => false,
+                },
+            }
+        }
+    })
+    .await;
+    let samples = sampler.await.unwrap_or_default();
+    let peak = peak_rss_kib(&pid).unwrap_or(0);
+    let first = samples.first().copied().unwrap_or(0);
+    let last = samples.last().copied().unwrap_or(0);
+    report(
+        "soak_requests_per_second",
+        result.per_second(),
+        "req/s",
+        serde_json::json!({ "clients": clients, "ok": result.ok, "failed": result.failed,
+                            "seconds": result.elapsed.as_secs_f64() }),
+    );
+    report(
+        "soak_emulator_peak_rss_mib",
+        peak as f64 / 1024.0,
+        "MiB",
+        serde_json::json!({ "rss_first_sample_mib": first as f64 / 1024.0, "rss_last_sample_mib": last as f64 / 1024.0 }),
+    );
+    check_clean("soak", &result)
+}
+
+fn current_rss_kib(pid: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// The client streaming N images across pages keeps its memory flat: peak RSS for 1,000 versus N images, each
+/// measured in a fresh process.
+async fn stream_memory(args: &[String]) -> Result<(), String> {
+    let images: usize = flag(args, "--images", 100_000)?;
+    let dir = std::env::temp_dir().join(format!("osimages-loadgen-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut peaks = Vec::new();
+    for n in [1_000, images] {
+        let seed = dir.join(format!("seed-{n}.json"));
+        write_seed(&seed, n)?;
+        let emulator = Emulator::start(
+            &osimages_binary()?,
+            &["--seed".into(), seed.display().to_string(), "--page-size".into(), "1000".into()],
+        )?;
+        let me = std::env::current_exe().map_err(|e| e.to_string())?;
+        let out = std::process::Command::new(me)
+            .args(["stream-client", "--base-url", &emulator.base_url, "--expect", &n.to_string()])
+            .output()
+            .map_err(|e| format!("cannot run the stream client: {e}"))?;
+        if !out.status.success() {
+            return Err(format!("stream client failed: {}", String::from_utf8_lossy(&out.stderr)));
+        }
+        let kib: u64 = String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .map_err(|_| "the stream client printed no peak".to_owned())?;
+        peaks.push((n, kib));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    if let [(small_n, small), (large_n, large)] = peaks[..] {
+        report("stream_peak_rss_small_mib", small as f64 / 1024.0, "MiB", serde_json::json!({ "images": small_n }));
+        report("stream_peak_rss_large_mib", large as f64 / 1024.0, "MiB", serde_json::json!({ "images": large_n }));
+        report("stream_peak_rss_ratio", large as f64 / small.max(1) as f64, "ratio", serde_json::json!({}));
+    }
+    Ok(())
+}
+
+fn write_seed(path: &Path, n: usize) -> Result<(), String> {
+    let images: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            serde_json::json!({
+                "id": format!("Load image {i:06}"),
+                "supportedEditions": [{"editionType": "enterprise", "supportEndDate": "2028-10-10"}],
+                "supportedArchitectures": ["x64"],
+                "availableUpdates": [{"buildVersion": format!("10.0.26200.{i}"), "releaseMonth": 11, "releaseYear": 2026}]
+            })
+        })
+        .collect();
+    let text = serde_json::to_vec(&images).map_err(|e| e.to_string())?;
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Internal: streams every image from `--base-url` through the facade and prints this process's peak RSS in KiB.
+async fn stream_client(args: &[String]) -> Result<(), String> {
+    let base_url: String = flag(args, "--base-url", String::new())?;
+    let expect: usize = flag(args, "--expect", 0)?;
+    let client = Client::builder().base_url(base_url).build().map_err(|e| e.to_string())?;
+    let mut stream = std::pin::pin!(client.os_images().list().stream());
+    let mut seen = 0usize;
+    while let Some(image) = stream.try_next().await.map_err(|e| e.to_string())? {
+        if image.id.is_some() {
+            seen += 1;
+        }
+    }
+    if seen != expect {
+        return Err(format!("streamed {seen} images, expected {expect}"));
+    }
+    let peak = peak_rss_kib("self").ok_or("cannot read /proc/self/status")?;
+    println!("{peak}");
+    Ok(())
+}
