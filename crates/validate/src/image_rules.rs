@@ -117,7 +117,13 @@ fn read_only(ctx: &mut Ctx, at: &Pointer<'_>, name: &str) {
     ctx.error_with(
         at,
         Rule::ReadOnly,
-        format!("{name} is read-only: Graph documents it as read-only, so a {} body should not send it", ctx.operation),
+        format!(
+            "{name} is read-only: Graph documents it as read-only, so {} body should not send it",
+            match ctx.operation {
+                Operation::Create => "a create",
+                Operation::Update => "an update",
+            }
+        ),
         format!(
             "leave {name} out, or allow read-only properties (Policy::allow_read_only, --allow-read-only) to send it"
         ),

@@ -1,0 +1,230 @@
+//! Property tests: validation never panics, whatever the JSON, and its pointers point into the body.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use intune_osimages_model::{Architecture, Edition, EditionType, OsImage, OsUpdate};
+use intune_osimages_validate::{Operation, Policy, Rule, validate, validate_image};
+use proptest::prelude::*;
+use serde_json::{Map, Value};
+
+/// Names the validator knows, mixed with arbitrary ones, so generated objects reach the deeper rules.
+const NAMES: &[&str] = &[
+    "id",
+    "supportedEditions",
+    "supportedArchitectures",
+    "availableUpdates",
+    "editionType",
+    "supportEndDate",
+    "buildVersion",
+    "releaseMonth",
+    "releaseYear",
+    "@odata.type",
+    "@odata.context",
+    "x@odata.type",
+];
+
+/// Strings that are sometimes meaningful to the validator.
+const WORDS: &[&str] = &[
+    "x64",
+    "ARM64",
+    "arM64",
+    "enterprise",
+    "unknownFutureValue",
+    "2016-12-31",
+    "2023-02-30",
+    "12/31/2016",
+    "2016-12-31T00:00:00Z",
+    "#microsoft.graph.managedDeviceWindowsOperatingSystemImage",
+    "microsoft.graph.managedDeviceWindowsOperatingSystemEdition",
+    "",
+];
+
+fn key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(NAMES).prop_map(str::to_owned),
+        any::<String>(),
+        "[a-zA-Z~/@.]{0,12}",
+    ]
+}
+
+fn leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        (-20i64..=3000).prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        any::<String>().prop_map(Value::String),
+        prop::sample::select(WORDS).prop_map(|s| Value::String(s.to_owned())),
+    ]
+}
+
+fn json() -> impl Strategy<Value = Value> {
+    leaf().prop_recursive(5, 96, 8, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::vec((key(), inner), 0..8)
+                .prop_map(|entries| Value::Object(entries.into_iter().collect::<Map<_, _>>())),
+        ]
+    })
+}
+
+fn operation() -> impl Strategy<Value = Operation> {
+    prop_oneof![Just(Operation::Create), Just(Operation::Update)]
+}
+
+fn policy() -> impl Strategy<Value = Policy> {
+    any::<bool>().prop_map(|allow_read_only| Policy { allow_read_only })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn arbitrary_json_never_panics_and_paths_point_into_the_body(
+        body in json(), operation in operation(), policy in policy()
+    ) {
+        let report = validate(&body, operation, policy);
+        for finding in report.findings() {
+            if finding.rule == Rule::Required {
+                // A missing property: its parent is in the body, the property is not.
+                let (parent, _) = finding.path.rsplit_once('/').unwrap();
+                prop_assert!(body.pointer(parent).is_some_and(Value::is_object), "{finding}");
+                prop_assert!(body.pointer(&finding.path).is_none() || finding.path == "/id", "{finding}");
+            } else {
+                prop_assert!(body.pointer(&finding.path).is_some(), "{finding} in {body}");
+            }
+            prop_assert!(!finding.message.is_empty());
+        }
+        // Reports always display and serialize.
+        let _ = report.to_string();
+        let json = serde_json::to_value(&report).unwrap();
+        prop_assert_eq!(json["findings"].as_array().map(Vec::len), Some(report.len()));
+    }
+
+    #[test]
+    fn arbitrary_image_shaped_objects_never_panic(
+        entries in prop::collection::vec((key(), json()), 0..10), operation in operation(), policy in policy()
+    ) {
+        let body = Value::Object(entries.into_iter().collect());
+        let report = validate(&body, operation, policy);
+        for finding in report.findings() {
+            prop_assert!(finding.path.is_empty() || finding.path.starts_with('/'));
+        }
+    }
+}
+
+fn edition_type() -> impl Strategy<Value = EditionType> {
+    prop_oneof![
+        prop::sample::select(EditionType::KNOWN),
+        "[a-zA-Z]{1,16}".prop_map(|s| EditionType::from_wire(&s)),
+    ]
+}
+
+fn architecture() -> impl Strategy<Value = Architecture> {
+    prop_oneof![
+        prop::sample::select(Architecture::KNOWN),
+        "[a-zA-Z0-9]{1,8}".prop_map(|s| Architecture::from_wire(&s)),
+    ]
+}
+
+fn date() -> impl Strategy<Value = chrono::NaiveDate> {
+    (1i32..=9999, 1u32..=366).prop_map(|(y, d)| {
+        chrono::NaiveDate::from_yo_opt(y, d)
+            .unwrap_or_else(|| chrono::NaiveDate::from_yo_opt(y, 1).unwrap())
+    })
+}
+
+fn image() -> impl Strategy<Value = OsImage> {
+    let edition =
+        (prop::option::of(edition_type()), prop::option::of(date())).prop_map(|(t, d)| {
+            let mut e = Edition::default();
+            e.edition_type = t;
+            e.support_end_date = d;
+            e
+        });
+    let update = (
+        prop::option::of(".{0,12}"),
+        prop::option::of(any::<i32>()),
+        prop::option::of(any::<i32>()),
+    )
+        .prop_map(|(b, m, y)| {
+            let mut u = OsUpdate::default();
+            u.build_version = b;
+            u.release_month = m;
+            u.release_year = y;
+            u
+        });
+    (
+        prop::option::of(".{0,20}"),
+        prop::option::of(".{0,40}"),
+        prop::option::of(prop::collection::vec(edition, 0..4)),
+        prop::option::of(prop::collection::vec(architecture(), 0..4)),
+        prop::option::of(prop::collection::vec(update, 0..4)),
+        prop::collection::btree_map("[a-z@.]{1,10}", json(), 0..3),
+    )
+        .prop_map(
+            |(odata_type, id, editions, architectures, updates, extra)| {
+                let mut image = OsImage::default();
+                image.odata_type = odata_type;
+                image.id = id;
+                image.supported_editions = editions;
+                image.supported_architectures = architectures;
+                image.available_updates = updates;
+                image.extra = extra
+                    .into_iter()
+                    .filter(|(k, _)| !NAMES.contains(&k.as_str()))
+                    .collect();
+                image
+            },
+        )
+}
+
+/// An image that only uses what Graph accepts: known members, real months, plausible years, a key.
+fn valid_image() -> impl Strategy<Value = OsImage> {
+    let edition_type = prop::sample::select(EditionType::KNOWN)
+        .prop_filter("the sentinel draws a warning", |t| {
+            *t != EditionType::UnknownFutureValue
+        });
+    let edition = (edition_type, date()).prop_map(|(t, d)| Edition::new(t, d));
+    let update =
+        ("[0-9.]{1,16}", 1985i32..=2026, 1i32..=12).prop_map(|(b, y, m)| OsUpdate::new(b, y, m));
+    (
+        ".{1,30}",
+        prop::collection::vec(edition, 0..4),
+        prop::collection::vec(prop::sample::select(Architecture::KNOWN), 0..5),
+        prop::collection::vec(update, 0..4),
+        any::<bool>(),
+    )
+        .prop_map(|(id, editions, architectures, updates, typed)| {
+            let mut image = OsImage::new(id);
+            image.supported_editions = Some(editions);
+            image.supported_architectures = Some(architectures);
+            image.available_updates = Some(updates);
+            if typed {
+                image = image.with_odata_type();
+            }
+            image
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    #[test]
+    fn generated_images_validate_without_panicking(image in image(), operation in operation(), policy in policy()) {
+        let report = validate_image(&image, operation, policy);
+        let direct = validate(&serde_json::to_value(&image).unwrap(), operation, policy);
+        prop_assert_eq!(report, direct);
+    }
+
+    #[test]
+    fn valid_images_have_no_findings_when_read_only_is_allowed(image in valid_image()) {
+        let report = validate_image(&image, Operation::Create, Policy::allow_read_only());
+        prop_assert!(report.is_empty(), "{}", report);
+        // The same body as an update names its key, which is read-only there.
+        let strict = validate_image(&image, Operation::Update, Policy::strict());
+        prop_assert_eq!(strict.errors().filter(|f| f.rule == Rule::ReadOnly).count(), 4);
+        prop_assert_eq!(strict.len(), 4);
+    }
+}
