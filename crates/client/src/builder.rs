@@ -155,8 +155,9 @@ impl ClientBuilder {
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self.cloud.base_url();
-        let parsed = url::Url::parse(&base_url)
-            .map_err(|e| Error::configuration(format!("base URL {base_url:?} is not a URL: {e}")))?;
+        let parsed = url::Url::parse(&base_url).map_err(|e| {
+            Error::configuration(format!("base URL {base_url:?} is not a URL: {e}"))
+        })?;
         match parsed.scheme() {
             "https" => {}
             "http" if is_loopback(&parsed) || self.transport.is_some() => {}

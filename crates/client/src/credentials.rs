@@ -116,7 +116,10 @@ impl ClientCredentials {
         let request = http::Request::builder()
             .method(Method::POST)
             .uri(&self.token_url)
-            .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(
+                http::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
             .header(http::header::ACCEPT, "application/json")
             .body(Bytes::from(body))
             .map_err(|e| TokenError::new(format!("cannot build the token request: {e}")))?;

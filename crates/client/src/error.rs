@@ -106,7 +106,10 @@ impl fmt::Display for Error {
         match self {
             Error::Validation(r) => {
                 let errors = r.errors().count();
-                write!(f, "the body failed validation ({errors} error(s)); nothing was sent")?;
+                write!(
+                    f,
+                    "the body failed validation ({errors} error(s)); nothing was sent"
+                )?;
                 for finding in r.errors() {
                     write!(f, "\n  {finding}")?;
                 }
@@ -174,10 +177,18 @@ impl GraphError {
 impl fmt::Display for GraphError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.is_graph_body() {
-            write!(f, "Graph answered {} {}: {}", self.status, self.code, self.message)?;
+            write!(
+                f,
+                "Graph answered {} {}: {}",
+                self.status, self.code, self.message
+            )?;
         } else {
             let excerpt: String = self.body.chars().take(200).collect();
-            write!(f, "Graph answered {} with a body that is not Graph's error JSON: {excerpt:?}", self.status)?;
+            write!(
+                f,
+                "Graph answered {} with a body that is not Graph's error JSON: {excerpt:?}",
+                self.status
+            )?;
         }
         if let Some(id) = &self.request_id {
             write!(f, " (request-id {id})")?;

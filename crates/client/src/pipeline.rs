@@ -11,8 +11,8 @@ use intune_osimages_transport::{Response, Transport, TransportError};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use crate::error::{DecodeError, GraphError};
 use crate::Error;
+use crate::error::{DecodeError, GraphError};
 
 /// The transport stack and where it points.
 #[derive(Debug)]
@@ -34,14 +34,28 @@ impl Pipeline {
         url: &str,
         body: Option<Bytes>,
     ) -> Result<Response, Error> {
+        self.execute_accepting(operation, method, url, body, JSON)
+            .await
+    }
+
+    /// [`Pipeline::execute`] with another `Accept` header, for answers that are not JSON (`$count` is `text/plain`).
+    pub(crate) async fn execute_accepting(
+        &self,
+        operation: &'static str,
+        method: Method,
+        url: &str,
+        body: Option<Bytes>,
+        accept: &'static str,
+    ) -> Result<Response, Error> {
         let span = tracing::info_span!(
             "osimages.operation",
             operation,
             method = %method,
+            url,
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        let request = build_request(method, url, body)?;
+        let request = build_request(method, url, body, accept)?;
         async {
             let result = self.transport.send(request).await;
             let span = tracing::Span::current();
@@ -92,17 +106,24 @@ impl Pipeline {
     }
 }
 
+/// The media type of every JSON body and of the answers the JSON operations accept.
+const JSON: &str = "application/json";
+
+/// What `$count` accepts, as Microsoft's generated SDKs send it: Graph answers `$count` with `text/plain`.
+pub(crate) const TEXT_PLAIN: &str = "text/plain;q=0.9";
+
 fn build_request(
     method: Method,
     url: &str,
     body: Option<Bytes>,
+    accept: &'static str,
 ) -> Result<intune_osimages_transport::Request, Error> {
     let mut builder = http::Request::builder()
         .method(method)
         .uri(url)
-        .header(ACCEPT, "application/json");
+        .header(ACCEPT, accept);
     if body.is_some() {
-        builder = builder.header(CONTENT_TYPE, "application/json");
+        builder = builder.header(CONTENT_TYPE, JSON);
     }
     builder
         .body(body.unwrap_or_default())
@@ -149,10 +170,7 @@ pub(crate) fn graph_error(response: &Response) -> GraphError {
     match parsed {
         Some(GraphErrorBody { error, .. }) => GraphError {
             status: response.status().as_u16(),
-            request_id: error
-                .request_id()
-                .map(str::to_owned)
-                .or(header_request_id),
+            request_id: error.request_id().map(str::to_owned).or(header_request_id),
             client_request_id: error
                 .client_request_id()
                 .map(str::to_owned)

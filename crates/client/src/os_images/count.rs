@@ -8,7 +8,7 @@ use http::Method;
 use super::COLLECTION;
 use super::query::Query;
 use crate::error::DecodeError;
-use crate::pipeline::header_str;
+use crate::pipeline::{TEXT_PLAIN, header_str};
 use crate::{Client, Error};
 
 /// A count request (`GET .../$count`); `.await` it, or set a [`filter`](CountRequest::filter) first.
@@ -36,8 +36,13 @@ impl CountRequest {
     /// Sends the request; Graph answers a `text/plain` integer.
     pub async fn send(self) -> Result<u64, Error> {
         let pipeline = self.client.pipeline();
-        let url = pipeline.url(&format!("{COLLECTION}/$count{}", self.query.to_query_string()));
-        let response = pipeline.execute("count", Method::GET, &url, None).await?;
+        let url = pipeline.url(&format!(
+            "{COLLECTION}/$count{}",
+            self.query.to_query_string()
+        ));
+        let response = pipeline
+            .execute_accepting("count", Method::GET, &url, None, TEXT_PLAIN)
+            .await?;
         let text = String::from_utf8_lossy(response.body());
         // Graph answers text/plain, but tolerate a BOM and surrounding white space.
         text.trim_start_matches('\u{feff}')

@@ -124,10 +124,13 @@ impl ListRequest {
                             tracing::warn!(link = %link, "@odata.nextLink repeats a page already read; stopping");
                             None
                         }
-                        Some(link) => {
-                            client.pipeline().check_next_link(link)?;
-                            Some(Ok(link.clone()))
-                        }
+                        // A refused link still hands out this page first; the error comes in its place next.
+                        Some(link) => Some(
+                            client
+                                .pipeline()
+                                .check_next_link(link)
+                                .map(|()| link.clone()),
+                        ),
                     };
                     Ok(Some((page, (next, seen))))
                 }

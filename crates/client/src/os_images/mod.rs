@@ -44,11 +44,7 @@ impl OsImages {
 
     /// Lists the catalog (`GET /deviceManagement/managedDeviceWindowsOSImages`) with OData options.
     pub fn list(&self) -> ListRequest {
-        ListRequest::new(
-            self.client.clone(),
-            "list",
-            Ok(COLLECTION.to_owned()),
-        )
+        ListRequest::new(self.client.clone(), "list", Ok(COLLECTION.to_owned()))
     }
 
     /// Reads one image (`GET .../{id}`); the id is sent as one percent-encoded path segment.
@@ -85,8 +81,8 @@ impl OsImages {
     /// Calls the `getAllManagedDeviceWindowsOSImages()` function bound to an image; answers a collection like
     /// [`OsImages::list`].
     pub fn get_all(&self, id: impl AsRef<str>) -> ListRequest {
-        let path = item_path(id.as_ref())
-            .map(|p| format!("{p}/getAllManagedDeviceWindowsOSImages()"));
+        let path =
+            item_path(id.as_ref()).map(|p| format!("{p}/getAllManagedDeviceWindowsOSImages()"));
         ListRequest::new(self.client.clone(), "get_all", path)
     }
 

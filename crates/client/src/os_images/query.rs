@@ -22,7 +22,10 @@ impl Query {
             parts.push(format!("$filter={}", encode_query_value(f)));
         }
         if !self.select.is_empty() {
-            parts.push(format!("$select={}", encode_query_value(&self.select.join(","))));
+            parts.push(format!(
+                "$select={}",
+                encode_query_value(&self.select.join(","))
+            ));
         }
         if let Some(t) = self.top {
             parts.push(format!("$top={t}"));
@@ -40,7 +43,11 @@ impl Query {
             parts.push("$count=true".to_owned());
         }
         for (k, v) in &self.extra {
-            parts.push(format!("{}={}", encode_query_value(k), encode_query_value(v)));
+            parts.push(format!(
+                "{}={}",
+                encode_query_value(k),
+                encode_query_value(v)
+            ));
         }
         if parts.is_empty() {
             String::new()
@@ -87,6 +94,9 @@ mod tests {
             filter: Some("id eq 'a&$top=1#x'".into()),
             ..Query::default()
         };
-        assert_eq!(q.to_query_string(), "?$filter=id%20eq%20%27a%26%24top%3D1%23x%27");
+        assert_eq!(
+            q.to_query_string(),
+            "?$filter=id%20eq%20%27a%26%24top%3D1%23x%27"
+        );
     }
 }

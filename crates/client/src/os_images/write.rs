@@ -77,7 +77,11 @@ impl CreateRequest {
 
     /// Validates the body and returns exactly the bytes that would be sent, sending nothing.
     pub fn dry_run(&self) -> Result<Bytes, Error> {
-        prepare(self.body.clone().map_err(Error::Configuration), Operation::Create, self.policy)
+        prepare(
+            self.body.clone().map_err(Error::Configuration),
+            Operation::Create,
+            self.policy,
+        )
     }
 
     /// Validates and sends the request; Graph answers 201 with the created image.
@@ -134,7 +138,11 @@ impl UpdateRequest {
     /// Validates the body and returns exactly the bytes that would be sent, sending nothing.
     pub fn dry_run(&self) -> Result<Bytes, Error> {
         self.path.clone().map_err(Error::Configuration)?;
-        prepare(self.body.clone().map_err(Error::Configuration), Operation::Update, self.policy)
+        prepare(
+            self.body.clone().map_err(Error::Configuration),
+            Operation::Update,
+            self.policy,
+        )
     }
 
     /// Validates and sends the request.

@@ -1,0 +1,127 @@
+//! Helpers shared by the wiremock tests: a client pointed at a mock server, fixtures, and request assertions.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+
+use intune_osimages::transport::{ManualClock, RetryPolicy};
+use intune_osimages::{Client, SDK_VERSION};
+use serde_json::Value;
+use wiremock::{MockServer, Request};
+
+/// The bearer token every wiremock test client sends.
+pub const TOKEN: &str = "test-token-4f1c9a";
+
+/// The collection's path on the mock server.
+pub const COLLECTION: &str = "/beta/deviceManagement/managedDeviceWindowsOSImages";
+
+/// The text of `tests/resources/{name}`.
+pub fn resource(name: &str) -> String {
+    let path = format!("{}/tests/resources/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+}
+
+/// `tests/resources/{name}` as JSON.
+pub fn resource_json(name: &str) -> Value {
+    serde_json::from_str(&resource(name)).unwrap_or_else(|e| panic!("{name} is not JSON: {e}"))
+}
+
+/// The seed's bodies, kept once for the whole repository in `fixtures/seed/`.
+pub fn seed(name: &str) -> String {
+    let path = format!("{}/../../fixtures/seed/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+}
+
+/// The seed's body `name` as JSON.
+pub fn seed_json(name: &str) -> Value {
+    serde_json::from_str(&seed(name)).unwrap()
+}
+
+/// A client for the mock server with a static token and the default retry policy.
+pub fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(format!("{}/beta", server.uri()))
+        .token(TOKEN)
+        .build()
+        .unwrap()
+}
+
+/// A client whose retries wait on `clock`, so a test of retries takes no real time.
+pub fn client_with_clock(server: &MockServer, clock: &ManualClock) -> Client {
+    Client::builder()
+        .base_url(format!("{}/beta", server.uri()))
+        .token(TOKEN)
+        .retry_policy(RetryPolicy::default())
+        .clock(Arc::new(clock.clone()))
+        .build()
+        .unwrap()
+}
+
+/// Every request the server received.
+pub async fn received(server: &MockServer) -> Vec<Request> {
+    server
+        .received_requests()
+        .await
+        .expect("request recording is on")
+}
+
+/// The one request the server received; fails the test when there were more or none.
+pub async fn only_request(server: &MockServer) -> Request {
+    let mut requests = received(server).await;
+    assert_eq!(
+        requests.len(),
+        1,
+        "expected exactly one request, got {requests:#?}"
+    );
+    requests.remove(0)
+}
+
+/// A header's value as text.
+pub fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+    request.headers.get(name).map(|v| v.to_str().unwrap())
+}
+
+/// Checks the headers every Graph call carries: the bearer token, `Accept`, a UUID `client-request-id`, `SdkVersion`
+/// and `User-Agent`; `Content-Type: application/json` exactly when there is a body; no `Retry-Attempt` on a first try.
+pub fn assert_graph_headers(request: &Request, accept: &str, has_body: bool) {
+    let authorization = format!("Bearer {TOKEN}");
+    assert_eq!(
+        header(request, "authorization"),
+        Some(authorization.as_str())
+    );
+    assert_eq!(header(request, "accept"), Some(accept));
+    let id = header(request, "client-request-id").expect("client-request-id is sent");
+    let uuid = uuid::Uuid::parse_str(id).expect("client-request-id is a UUID");
+    assert_eq!(
+        uuid.get_version_num(),
+        4,
+        "client-request-id is a random UUID"
+    );
+    assert_eq!(header(request, "sdkversion"), Some(SDK_VERSION));
+    assert_eq!(header(request, "user-agent"), Some(SDK_VERSION));
+    assert!(
+        header(request, "retry-attempt").is_none(),
+        "a first attempt carries no Retry-Attempt"
+    );
+    if has_body {
+        assert_eq!(header(request, "content-type"), Some("application/json"));
+    } else {
+        assert_eq!(header(request, "content-type"), None);
+        assert!(
+            request.body.is_empty(),
+            "no body expected, got {:?}",
+            String::from_utf8_lossy(&request.body)
+        );
+    }
+}
+
+/// The request body as JSON.
+pub fn body_json(request: &Request) -> Value {
+    serde_json::from_slice(&request.body).expect("the request body is JSON")
+}
+
+/// A Graph JSON response with a `request-id` header.
+pub fn json_response(status: u16, body: &str, request_id: &str) -> wiremock::ResponseTemplate {
+    wiremock::ResponseTemplate::new(status)
+        .insert_header("request-id", request_id)
+        .set_body_raw(body.to_owned(), "application/json")
+}

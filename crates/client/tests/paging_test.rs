@@ -1,0 +1,236 @@
+//! Paging across `@odata.nextLink`: through the same stack, only to the configured origin, stopping on a repeat.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{COLLECTION, TOKEN, client, header, json_response, received, resource};
+use futures::{StreamExt, TryStreamExt};
+use intune_osimages::Error;
+use intune_osimages::transport::TransportErrorKind;
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer};
+
+/// A page fixture with its `@odata.nextLink` pointing at `next`.
+fn page(name: &str, next: &str) -> String {
+    resource(name).replace("{{next}}", next)
+}
+
+/// Mounts the first page (asked for with `$top=2`, no skip token) answering with `body`.
+async fn mount_first_page(server: &MockServer, body: String) {
+    Mock::given(method("GET"))
+        .and(path(COLLECTION))
+        .and(query_param("$top", "2"))
+        .and(query_param_is_missing("$skiptoken"))
+        .respond_with(json_response(200, &body, "req-page-1"))
+        .mount(server)
+        .await;
+}
+
+/// Mounts a page asked for with `$skiptoken={token}`.
+async fn mount_page(server: &MockServer, token: &str, body: String) {
+    Mock::given(method("GET"))
+        .and(path(COLLECTION))
+        .and(query_param("$skiptoken", token))
+        .respond_with(json_response(200, &body, "req-page-n"))
+        .mount(server)
+        .await;
+}
+
+fn link(server: &MockServer, token: &str) -> String {
+    format!("{}{COLLECTION}?$top=2&$skiptoken={token}", server.uri())
+}
+
+#[tokio::test]
+async fn three_pages_are_followed_through_the_same_stack() {
+    let server = MockServer::start().await;
+    mount_first_page(&server, page("page_1.json", &link(&server, "p2"))).await;
+    mount_page(&server, "p2", page("page_2.json", &link(&server, "p3"))).await;
+    mount_page(&server, "p3", page("page_3.json", "")).await;
+
+    let ids: Vec<String> = client(&server)
+        .os_images()
+        .list()
+        .top(2)
+        .stream()
+        .map_ok(|image| image.id_str().to_owned())
+        .try_collect()
+        .await
+        .unwrap();
+
+    assert_eq!(
+        ids,
+        [
+            "Windows 10 22H2",
+            "Windows 11 22H2",
+            "Windows 11 23H2",
+            "Windows 11 24H2",
+            "Windows 11 25H2",
+        ]
+    );
+    let requests = received(&server).await;
+    let queries: Vec<Option<&str>> = requests.iter().map(|r| r.url.query()).collect();
+    assert_eq!(
+        queries,
+        [
+            Some("$top=2"),
+            Some("$top=2&$skiptoken=p2"),
+            Some("$top=2&$skiptoken=p3")
+        ]
+    );
+    let bearer = format!("Bearer {TOKEN}");
+    for request in &requests {
+        assert_eq!(
+            header(request, "authorization"),
+            Some(bearer.as_str()),
+            "every page is authorized"
+        );
+        assert!(
+            header(request, "client-request-id").is_some(),
+            "every page goes through telemetry"
+        );
+    }
+}
+
+#[tokio::test]
+async fn pages_and_next_page_expose_the_links() {
+    let server = MockServer::start().await;
+    mount_first_page(&server, page("page_1.json", &link(&server, "p2"))).await;
+    mount_page(&server, "p2", page("page_2.json", &link(&server, "p3"))).await;
+    mount_page(&server, "p3", page("page_3.json", "")).await;
+    let images = client(&server).os_images();
+
+    let first = images.list().top(2).page().await.unwrap();
+    assert_eq!(
+        first.next_link.as_deref(),
+        Some(link(&server, "p2").as_str())
+    );
+    let second = images
+        .next_page(&first)
+        .await
+        .unwrap()
+        .expect("a second page");
+    assert_eq!(second.value[0].id_str(), "Windows 11 23H2");
+    let third = images
+        .next_page(&second)
+        .await
+        .unwrap()
+        .expect("a third page");
+    assert_eq!(third.next_link, None);
+    assert!(images.next_page(&third).await.unwrap().is_none());
+
+    let sizes: Vec<usize> = images
+        .list()
+        .top(2)
+        .pages()
+        .map_ok(|p| p.value.len())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(sizes, [2, 2, 1]);
+
+    let merged = images.list().top(2).all_as_page().await.unwrap();
+    assert_eq!(merged.value.len(), 5);
+    assert_eq!(merged.next_link, None);
+}
+
+#[tokio::test]
+async fn a_next_link_to_another_origin_is_refused_and_never_requested() {
+    let server = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    mount_first_page(&server, page("page_1.json", &link(&elsewhere, "p2"))).await;
+    Mock::given(method("GET"))
+        .respond_with(json_response(200, &page("page_3.json", ""), "stolen"))
+        .mount(&elsewhere)
+        .await;
+
+    let mut stream = Box::pin(client(&server).os_images().list().top(2).stream());
+    // The first page's items still arrive; the refusal comes where the next page would.
+    let first = stream.next().await.unwrap().unwrap();
+    assert_eq!(first.id_str(), "Windows 10 22H2");
+    let second = stream.next().await.unwrap().unwrap();
+    assert_eq!(second.id_str(), "Windows 11 22H2");
+    let error = stream.next().await.unwrap().unwrap_err();
+    assert!(
+        stream.next().await.is_none(),
+        "the stream ends after the refusal"
+    );
+
+    let Error::Transport(transport) = &error else {
+        panic!("expected a refusal, got {error:?}");
+    };
+    assert_eq!(transport.kind(), TransportErrorKind::InvalidRequest);
+    assert!(!error.may_have_been_sent());
+    let message = error.to_string();
+    assert!(
+        message.contains(&elsewhere.uri()),
+        "the refused origin is named: {message}"
+    );
+    assert!(!message.contains(TOKEN));
+
+    assert!(
+        received(&elsewhere).await.is_empty(),
+        "the other origin receives no request, so never the token"
+    );
+    assert_eq!(received(&server).await.len(), 1);
+
+    // next_page refuses the same link.
+    let images = client(&server).os_images();
+    let first_page = images.list().top(2).page().await.unwrap();
+    assert!(images.next_page(&first_page).await.is_err());
+    assert!(received(&elsewhere).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_next_link_with_another_scheme_or_port_is_refused_too() {
+    let server = MockServer::start().await;
+    let https_same_host = link(&server, "p2").replacen("http://", "https://", 1);
+    mount_first_page(&server, page("page_1.json", &https_same_host)).await;
+    let error = client(&server)
+        .os_images()
+        .list()
+        .top(2)
+        .all()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), intune_osimages::ErrorKind::Transport);
+    assert_eq!(received(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_repeated_link_stops_the_stream() {
+    let server = MockServer::start().await;
+    mount_first_page(&server, page("page_1.json", &link(&server, "p2"))).await;
+    // Page 2 points at itself: a server bug that would otherwise loop for ever.
+    mount_page(&server, "p2", page("page_2.json", &link(&server, "p2"))).await;
+
+    let ids: Vec<String> = client(&server)
+        .os_images()
+        .list()
+        .top(2)
+        .stream()
+        .map_ok(|image| image.id_str().to_owned())
+        .try_collect()
+        .await
+        .unwrap();
+
+    assert_eq!(ids.len(), 4, "each page's items once: {ids:?}");
+    assert_eq!(received(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_link_back_to_the_first_page_stops_the_stream() {
+    let server = MockServer::start().await;
+    let first_url = format!("{}{COLLECTION}?$top=2", server.uri());
+    mount_first_page(&server, page("page_1.json", &link(&server, "p2"))).await;
+    mount_page(&server, "p2", page("page_2.json", &first_url)).await;
+
+    let all = client(&server)
+        .os_images()
+        .list()
+        .top(2)
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 4);
+    assert_eq!(received(&server).await.len(), 2);
+}
