@@ -1,1 +1,22 @@
-//! intune-osimages-fake: see the crate README.
+#![doc = include_str!("../README.md")]
+
+mod builder;
+mod faults;
+pub mod filter;
+mod graph;
+mod log;
+mod ops;
+mod query;
+mod reply;
+mod route;
+mod sample;
+mod shape;
+mod store;
+mod transport;
+
+pub use builder::{CatalogEntry, CatalogError, DEFAULT_REQUEST_LOG_CAPACITY, FakeGraphBuilder};
+pub use faults::{Fault, Faults};
+pub use graph::FakeGraph;
+pub use log::{REDACTED, RecordedRequest};
+pub use sample::sample_catalog;
+pub use transport::FakeTransport;

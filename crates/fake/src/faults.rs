@@ -1,0 +1,173 @@
+//! Scripted faults: answers the fake gives instead of (or on top of) Graph's behaviour, so retry, timeout and
+//! idempotency handling can be tested.
+
+use std::collections::VecDeque;
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use http::StatusCode;
+
+/// One scripted fault. Push faults with [`crate::FakeGraph::push_fault`]; they apply only to
+/// [`crate::FakeGraph::handle`] (and so to [`crate::FakeTransport`] and the emulator), never to
+/// [`crate::FakeGraph::handle_sync`].
+///
+/// `Status`, `DropConnection` and `DropAfterProcessing` queue up in the order pushed and each answers the next
+/// `times` requests, whatever they are. `PatchNoContent` counts only successful PATCH requests. `Latency` stays until
+/// [`Faults::clear`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// Answer the next `times` requests with `status` and Graph's error body for it (429 `TooManyRequests`, 503
+    /// `ServiceUnavailable`, 504 `GatewayTimeout`, ...), with `Retry-After: <seconds>` when given. The request is not
+    /// processed.
+    Status {
+        /// The status to answer with.
+        status: StatusCode,
+        /// `Retry-After` in seconds, if any.
+        retry_after: Option<u64>,
+        /// How many requests get this answer.
+        times: u32,
+    },
+    /// Drop the connection on the next `times` requests before processing them: `handle` returns an I/O
+    /// [`intune_osimages_transport::TransportError`] that says the request may have been sent.
+    DropConnection {
+        /// How many requests are dropped.
+        times: u32,
+    },
+    /// Process the next `times` requests (a write takes effect) and then drop the connection, so the caller gets
+    /// the same maybe-sent I/O error while the change did happen.
+    DropAfterProcessing {
+        /// How many requests are processed and then dropped.
+        times: u32,
+    },
+    /// Wait this long before answering every request, until the faults are cleared. Needs a Tokio runtime with
+    /// its timer enabled (a paused test clock makes the wait instant).
+    Latency(Duration),
+    /// Answer the next `times` successful PATCH requests with 204 and no body instead of 200 and the object; the
+    /// update is still applied (Microsoft's own SDKs accept both answers).
+    PatchNoContent {
+        /// How many PATCH answers become 204.
+        times: u32,
+    },
+}
+
+impl Fault {
+    /// `429 Too Many Requests` with `Retry-After: retry_after_secs`, `times` times.
+    pub fn throttled(times: u32, retry_after_secs: u64) -> Fault {
+        Fault::Status {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            retry_after: Some(retry_after_secs),
+            times,
+        }
+    }
+
+    /// `503 Service Unavailable` without `Retry-After`, `times` times.
+    pub fn unavailable(times: u32) -> Fault {
+        Fault::Status {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            retry_after: None,
+            times,
+        }
+    }
+}
+
+/// What `handle` must do instead of answering normally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Planned {
+    Status(StatusCode, Option<u64>),
+    Drop,
+    DropAfterProcessing,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    queue: VecDeque<Fault>,
+    latency: Option<Duration>,
+    patch_no_content: u32,
+}
+
+/// The faults scripted on one fake service. Thread-safe; shared by every clone of the service.
+#[derive(Debug, Default)]
+pub struct Faults {
+    state: Mutex<State>,
+}
+
+impl Faults {
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Scripts a fault (a fault with `times: 0` does nothing).
+    pub fn push(&self, fault: Fault) {
+        let mut state = self.state();
+        match fault {
+            Fault::Latency(d) => state.latency = Some(d),
+            Fault::PatchNoContent { times } => {
+                state.patch_no_content = state.patch_no_content.saturating_add(times);
+            }
+            Fault::Status { times: 0, .. }
+            | Fault::DropConnection { times: 0 }
+            | Fault::DropAfterProcessing { times: 0 } => {}
+            other => state.queue.push_back(other),
+        }
+    }
+
+    /// Removes every scripted fault, including latency.
+    pub fn clear(&self) {
+        *self.state() = State::default();
+    }
+
+    /// The faults still to come: the queue in order, then any PATCH-204 count, then the latency.
+    pub fn pending(&self) -> Vec<Fault> {
+        let state = self.state();
+        let mut out: Vec<Fault> = state.queue.iter().cloned().collect();
+        if state.patch_no_content > 0 {
+            out.push(Fault::PatchNoContent {
+                times: state.patch_no_content,
+            });
+        }
+        if let Some(d) = state.latency {
+            out.push(Fault::Latency(d));
+        }
+        out
+    }
+
+    /// The latency added to every answer, if any.
+    pub fn latency(&self) -> Option<Duration> {
+        self.state().latency
+    }
+
+    /// Takes one use of the fault at the head of the queue.
+    pub(crate) fn next(&self) -> Option<Planned> {
+        let mut state = self.state();
+        let head = state.queue.front_mut()?;
+        let (planned, times) = match head {
+            Fault::Status {
+                status,
+                retry_after,
+                times,
+            } => (Planned::Status(*status, *retry_after), times),
+            Fault::DropConnection { times } => (Planned::Drop, times),
+            Fault::DropAfterProcessing { times } => (Planned::DropAfterProcessing, times),
+            Fault::Latency(_) | Fault::PatchNoContent { .. } => {
+                state.queue.pop_front();
+                return None;
+            }
+        };
+        *times = times.saturating_sub(1);
+        if *times == 0 {
+            state.queue.pop_front();
+        }
+        Some(planned)
+    }
+
+    /// Takes one use of the PATCH-204 fault, if any is left.
+    pub(crate) fn take_patch_no_content(&self) -> bool {
+        let mut state = self.state();
+        if state.patch_no_content == 0 {
+            return false;
+        }
+        state.patch_no_content -= 1;
+        true
+    }
+}

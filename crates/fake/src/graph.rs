@@ -1,0 +1,188 @@
+//! The fake service: state, the async entry point with scripted faults, and the pure Graph logic.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::header::CONTENT_TYPE;
+use http::{Method, StatusCode};
+use intune_osimages_transport::{Request, Response, TransportError};
+use serde_json::Value;
+
+use crate::builder::FakeGraphBuilder;
+use crate::faults::{Fault, Faults, Planned};
+use crate::log::{RecordedRequest, RequestLog};
+use crate::reply::{self, GraphError, Ids};
+use crate::store::Store;
+
+/// An in-memory Microsoft Graph service for `/deviceManagement/managedDeviceWindowsOSImages`: it answers an
+/// `http::Request<Bytes>` with an `http::Response<Bytes>` the way Graph does, so the same logic serves the in-process
+/// [`crate::FakeTransport`] and a real HTTP emulator.
+///
+/// Cheap to clone; clones share the catalog, the faults and the request log. Thread-safe.
+#[derive(Clone)]
+pub struct FakeGraph {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) store: Store,
+    pub(crate) page_size: Option<usize>,
+    pub(crate) strict_enums: bool,
+    pub(crate) faults: Faults,
+    pub(crate) log: RequestLog,
+}
+
+impl fmt::Debug for FakeGraph {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FakeGraph")
+            .field("images", &self.inner.store.read().len())
+            .field("page_size", &self.inner.page_size)
+            .field("strict_enums", &self.inner.strict_enums)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for FakeGraph {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl FakeGraph {
+    /// A service with an empty catalog and default settings.
+    pub fn new() -> Self {
+        Self::builder().build()
+    }
+
+    /// A service holding [`crate::sample_catalog`] (SAMPLE DATA: five Windows releases).
+    pub fn with_sample_catalog() -> Self {
+        Self::builder()
+            .catalog(crate::sample::sample_values())
+            .build()
+    }
+
+    /// A builder for a service with a chosen catalog, paging, enum strictness or persistence hook.
+    pub fn builder() -> FakeGraphBuilder {
+        FakeGraphBuilder::default()
+    }
+
+    pub(crate) fn from_parts(builder: FakeGraphBuilder, images: BTreeMap<String, Value>) -> Self {
+        FakeGraph {
+            inner: Arc::new(Inner {
+                store: Store::new(images, builder.on_change),
+                page_size: builder.page_size,
+                strict_enums: builder.strict_enums,
+                faults: Faults::default(),
+                log: RequestLog::new(builder.log_capacity),
+            }),
+        }
+    }
+
+    /// Answers a request as Graph would, after applying scripted faults and latency. The request is logged first.
+    ///
+    /// Returns `Err` only for a scripted dropped connection (an I/O error that may have been sent) or when latency
+    /// is scripted and no Tokio runtime is running.
+    pub async fn handle(&self, request: Request) -> Result<Response, TransportError> {
+        self.inner.log.record(&request);
+        if let Some(delay) = self.inner.faults.latency() {
+            if tokio::runtime::Handle::try_current().is_err() {
+                return Err(TransportError::invalid_request(
+                    "the fake Graph service has latency scripted, which needs a Tokio runtime",
+                ));
+            }
+            tokio::time::sleep(delay).await;
+        }
+        match self.inner.faults.next() {
+            Some(Planned::Status(status, retry_after)) => {
+                tracing::debug!(%status, "fake Graph: scripted status");
+                let ids = Ids::for_request(&request);
+                return Ok(reply::error_response(
+                    &ids,
+                    &GraphError::scripted(status, retry_after),
+                ));
+            }
+            Some(Planned::Drop) => {
+                return Err(TransportError::io(
+                    "scripted fault: the fake Graph service dropped the connection before processing the request",
+                ));
+            }
+            Some(Planned::DropAfterProcessing) => {
+                let _ = self.inner.respond(&request);
+                return Err(TransportError::io(
+                    "scripted fault: the fake Graph service dropped the connection after processing the request",
+                ));
+            }
+            None => {}
+        }
+        let mut response = self.inner.respond(&request);
+        if request.method() == Method::PATCH
+            && response.status() == StatusCode::OK
+            && self.inner.faults.take_patch_no_content()
+        {
+            *response.status_mut() = StatusCode::NO_CONTENT;
+            *response.body_mut() = Bytes::new();
+            response.headers_mut().remove(CONTENT_TYPE);
+        }
+        Ok(response)
+    }
+
+    /// Answers a request as Graph would, with no scripted faults or latency. The request is logged.
+    pub fn handle_sync(&self, request: &Request) -> Response {
+        self.inner.log.record(request);
+        self.inner.respond(request)
+    }
+
+    /// The scripted faults, to push, inspect or clear.
+    pub fn faults(&self) -> &Faults {
+        &self.inner.faults
+    }
+
+    /// Scripts a fault; shorthand for `faults().push(fault)`.
+    pub fn push_fault(&self, fault: Fault) {
+        self.inner.faults.push(fault);
+    }
+
+    /// Every request received (up to the log's capacity), oldest first, with credentials redacted.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.inner.log.all()
+    }
+
+    /// Empties the request log.
+    pub fn clear_requests(&self) {
+        self.inner.log.clear();
+    }
+
+    /// The catalog as stored, in id order.
+    pub fn snapshot(&self) -> Vec<Value> {
+        self.inner.store.read().values().cloned().collect()
+    }
+
+    /// One stored image, exactly as stored.
+    pub fn image(&self, id: &str) -> Option<Value> {
+        self.inner.store.read().get(id).cloned()
+    }
+
+    /// How many images the catalog holds.
+    pub fn len(&self) -> usize {
+        self.inner.store.read().len()
+    }
+
+    /// Whether the catalog is empty.
+    pub fn is_empty(&self) -> bool {
+        self.inner.store.read().is_empty()
+    }
+}
+
+impl Inner {
+    /// The pure Graph logic: routes, checks and answers one request.
+    fn respond(&self, request: &Request) -> Response {
+        let ids = Ids::for_request(request);
+        let outcome = crate::ops::dispatch(self, request);
+        if let Err(e) = &outcome {
+            tracing::debug!(status = %e.status, code = %e.code, message = %e.message, "fake Graph: error answer");
+        }
+        reply::finish(&ids, outcome)
+    }
+}

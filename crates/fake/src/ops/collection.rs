@@ -1,0 +1,108 @@
+//! The collection reads: list, the `getAllManagedDeviceWindowsOSImages()` function, and `$count`.
+//!
+//! Order of evaluation: `$filter`, then `@odata.count` (of the filtered set), `$orderby` (only `id`; ascending by
+//! default), `$skip`, then paging, then `$select`. Paging follows Graph: a page holds at most `$top` images (or the
+//! server's page size, whichever is smaller) and an `@odata.nextLink` leads to the rest; with neither, one page
+//! holds everything. `$top=0` answers an empty page with no link.
+
+use serde_json::Value;
+
+use crate::graph::Inner;
+use crate::query::{Opt, Query};
+use crate::reply::{GraphError, Reply};
+use crate::route::Route;
+use crate::shape::{self, CollectionPage};
+
+const COLLECTION_OPTIONS: [Opt; 8] = [
+    Opt::Filter,
+    Opt::Select,
+    Opt::Top,
+    Opt::Skip,
+    Opt::OrderBy,
+    Opt::Count,
+    Opt::SkipToken,
+    Opt::Format,
+];
+
+/// `GET .../managedDeviceWindowsOSImages`.
+pub(super) fn list(graph: &Inner, route: &Route, query: &Query) -> Result<Reply, GraphError> {
+    query.allow_only(&COLLECTION_OPTIONS, "the collection")?;
+    let context = shape::set_context(&route.service_root, query.select.as_deref());
+    page(graph, route, query, &context)
+}
+
+/// `GET .../managedDeviceWindowsOSImages/{id}/getAllManagedDeviceWindowsOSImages()`: the function is bound to one
+/// image but returns the whole catalog, like list (with the same query options); 404 when the bound id is unknown.
+pub(super) fn get_all(
+    graph: &Inner,
+    route: &Route,
+    query: &Query,
+    key: &str,
+) -> Result<Reply, GraphError> {
+    query.allow_only(&COLLECTION_OPTIONS, "getAllManagedDeviceWindowsOSImages()")?;
+    if !graph.store.read().contains_key(key) {
+        return Err(GraphError::no_image(key));
+    }
+    let context = format!(
+        "{}/$metadata#Collection(microsoft.graph.managedDeviceWindowsOperatingSystemImage)",
+        route.service_root
+    );
+    page(graph, route, query, &context)
+}
+
+/// `GET .../managedDeviceWindowsOSImages/$count`: the number of images matching `$filter`, as `text/plain`.
+pub(super) fn count(graph: &Inner, query: &Query) -> Result<Reply, GraphError> {
+    query.allow_only(&[Opt::Filter, Opt::Format], "$count")?;
+    let images = graph.store.read();
+    let n = match &query.filter {
+        Some(f) => images.values().filter(|v| f.matches(v)).count(),
+        None => images.len(),
+    };
+    Ok(Reply::Text(http::StatusCode::OK, n.to_string()))
+}
+
+fn page(graph: &Inner, route: &Route, query: &Query, context: &str) -> Result<Reply, GraphError> {
+    let images = graph.store.read();
+    let mut matched: Vec<&Value> = match &query.filter {
+        Some(f) => images.values().filter(|v| f.matches(v)).collect(),
+        None => images.values().collect(),
+    };
+    let count = query.count.then_some(matched.len());
+    if query.descending {
+        matched.reverse();
+    }
+    let window = matched.get(query.skip.unwrap_or(0)..).unwrap_or_default();
+    let size = match (query.top, graph.page_size) {
+        (Some(top), Some(server)) => Some(top.min(server)),
+        (top, server) => top.or(server),
+    };
+    let start = query.skiptoken.unwrap_or(0);
+    let (items, next) = match size {
+        Some(0) => (&[][..], None),
+        Some(n) => {
+            let end = start.saturating_add(n).min(window.len());
+            let next = (end < window.len()).then_some(end);
+            (window.get(start..end).unwrap_or_default(), next)
+        }
+        None => (window.get(start..).unwrap_or_default(), None),
+    };
+    let value: Vec<Value> = items
+        .iter()
+        .map(|v| shape::project(v, query.select.as_deref()))
+        .collect();
+    let next_link = next.map(|offset| next_link(route, query, offset));
+    let body = CollectionPage {
+        context,
+        count,
+        next_link: next_link.as_deref(),
+        value: &value,
+    };
+    Ok(Reply::Json(http::StatusCode::OK, shape::to_json(&body)?))
+}
+
+/// The absolute link to the page starting at `offset`: same path, the original options, and `$skiptoken`.
+fn next_link(route: &Route, query: &Query, offset: usize) -> String {
+    let mut pairs = query.kept.clone();
+    pairs.push(format!("$skiptoken={offset}"));
+    format!("{}{}?{}", route.origin, route.raw_path, pairs.join("&"))
+}

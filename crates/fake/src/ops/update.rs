@@ -1,0 +1,65 @@
+//! `PATCH .../managedDeviceWindowsOSImages/{id}`.
+
+use intune_osimages_transport::Request;
+use intune_osimages_validate::Operation;
+use serde_json::Value;
+
+use super::body::{self, is_control_annotation};
+use super::get::entity_reply;
+use crate::graph::Inner;
+use crate::query::{Opt, Query};
+use crate::reply::{GraphError, Reply};
+use crate::route::Route;
+use crate::store::Undo;
+
+/// The properties Graph marks non-nullable.
+const NON_NULLABLE: [&str; 4] = [
+    "id",
+    "supportedEditions",
+    "supportedArchitectures",
+    "availableUpdates",
+];
+
+/// Answers 200 with the updated image, 404 for an unknown id, 400 for a body Graph would refuse.
+///
+/// Top-level properties in the body replace the stored ones (a collection is replaced whole); properties not in
+/// the body are kept. `null` for a non-nullable property is refused; `null` for an unknown property is stored.
+/// `id` may be sent only unchanged. OData annotations such as `@odata.type` describe the body and are not stored.
+pub(super) fn update(
+    graph: &Inner,
+    route: &Route,
+    query: &Query,
+    key: &str,
+    request: &Request,
+) -> Result<Reply, GraphError> {
+    query.allow_only(&[Opt::Format], "an update")?;
+    let patch = body::read_object(request, Operation::Update, graph.strict_enums)?;
+    if let Some(name) = NON_NULLABLE
+        .iter()
+        .find(|n| patch.get(**n).is_some_and(Value::is_null))
+    {
+        return Err(GraphError::bad_request(format!(
+            "'{name}' cannot be null: Graph marks it non-nullable"
+        )));
+    }
+    if let Some(id) = patch.get("id").filter(|id| id.as_str() != Some(key)) {
+        return Err(GraphError::bad_request(format!(
+            "'id' is the image's key and cannot be changed: the URL names '{key}', the body has {id}"
+        )));
+    }
+    let updated = graph.store.write(|images| {
+        let current = images
+            .get_mut(key)
+            .ok_or_else(|| GraphError::no_image(key))?;
+        let previous = current.clone();
+        if let Value::Object(object) = current {
+            for (k, v) in &patch {
+                if !is_control_annotation(k) {
+                    object.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        Ok((current.clone(), Undo::Restore(key.to_owned(), previous)))
+    })?;
+    entity_reply(route, None, &updated, http::StatusCode::OK)
+}
