@@ -1,0 +1,236 @@
+//! The one HTTP handler: check the token, the path and the body size, then hand the request to the fake Graph service
+//! with its absolute URI rebuilt from `Host`, so the links it writes (`@odata.nextLink`) point back at the emulator.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::response::Response;
+use bytes::Bytes;
+use http::header::{CONTENT_LENGTH, EXPECT, HOST, HeaderValue, WWW_AUTHENTICATE};
+use http::uri::{Authority, PathAndQuery, Scheme};
+use http::{Method, Request, StatusCode, Uri};
+use intune_osimages_fake::FakeGraph;
+
+use super::auth::{BearerToken, Refusal};
+use super::body::{BodyError, DRAIN_LIMIT_BYTES, MAX_BODY_BYTES, read_limited};
+use super::graph_error::{RequestIds, error_response};
+
+/// The path every Graph operation is served under, as `https://graph.microsoft.com/beta`.
+pub(crate) const VERSION_PREFIX: &str = "/beta";
+
+/// What the handler needs; shared by every connection.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) graph: FakeGraph,
+    pub(crate) token: Option<BearerToken>,
+    /// The bound address, for requests without a usable `Host` header (HTTP/1.0).
+    pub(crate) fallback_authority: Authority,
+    /// Writes go through the blocking pool when each one is written to disk, so an fsync never stalls a worker.
+    pub(crate) writes_block: bool,
+}
+
+/// Answers one request, logging it at debug level (method, path, status, time; never a header value).
+pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = answer(&shared, request).await;
+    tracing::debug!(
+        %method,
+        path,
+        status = response.status().as_u16(),
+        micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        "osimages serve: request"
+    );
+    response
+}
+
+async fn answer(shared: &Shared, request: Request<Body>) -> Response {
+    let ids = RequestIds::for_headers(request.headers());
+    if let Some(token) = &shared.token
+        && let Err(refusal) = token.check(request.headers())
+    {
+        return unauthorized(&ids, refusal);
+    }
+    let path = request.uri().path();
+    if path != VERSION_PREFIX && !path.starts_with("/beta/") {
+        return error_response(
+            &ids,
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            format!(
+                "No resource at '{path}'; this emulator serves Microsoft Graph beta under {VERSION_PREFIX}/deviceManagement/managedDeviceWindowsOSImages"
+            ),
+        );
+    }
+    let (mut parts, body) = request.into_parts();
+    let declared = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let too_large = declared.is_some_and(|n| n > MAX_BODY_BYTES as u64);
+    // A client that asked `Expect: 100-continue` is waiting for leave to send: refuse before reading anything.
+    let body = if too_large && parts.headers.contains_key(EXPECT) {
+        Err(BodyError::TooLarge)
+    } else {
+        read_limited(body, MAX_BODY_BYTES, DRAIN_LIMIT_BYTES).await
+    };
+    let body = match body {
+        Ok(body) => body,
+        Err(BodyError::TooLarge) => return payload_too_large(&ids),
+        Err(BodyError::Broken) => {
+            return error_response(
+                &ids,
+                StatusCode::BAD_REQUEST,
+                "BadRequest",
+                "The request body could not be read to its end",
+            );
+        }
+    };
+    parts.uri = absolute_uri(&parts.uri, &parts.headers, &shared.fallback_authority);
+    let is_write = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let forwarded = Request::from_parts(parts, body);
+    let result = if is_write && shared.writes_block {
+        let graph = shared.graph.clone();
+        let runtime = tokio::runtime::Handle::current();
+        match tokio::task::spawn_blocking(move || runtime.block_on(graph.handle(forwarded))).await
+        {
+            Ok(result) => result,
+            Err(_) => {
+                return error_response(
+                    &ids,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "InternalServerError",
+                    "The write could not be completed",
+                );
+            }
+        }
+    } else {
+        shared.graph.handle(forwarded).await
+    };
+    match result {
+        Ok(response) => {
+            let (parts, bytes) = response.into_parts();
+            Response::from_parts(parts, Body::from(bytes))
+        }
+        Err(error) => {
+            tracing::debug!(reason = %error, "osimages serve: dropping the connection as scripted");
+            dropped_connection()
+        }
+    }
+}
+
+/// 401 with Graph's code and a `WWW-Authenticate` challenge (RFC 6750: `invalid_token` when one was sent).
+fn unauthorized(ids: &RequestIds, refusal: Refusal) -> Response {
+    let (message, challenge) = match refusal {
+        Refusal::Missing => (
+            "Access token is empty: send 'Authorization: Bearer <token>' with the token given to --token",
+            "Bearer",
+        ),
+        Refusal::Invalid => (
+            "Access token validation failure: the bearer token is not the one given to --token",
+            "Bearer error=\"invalid_token\"",
+        ),
+    };
+    let mut response = error_response(
+        ids,
+        StatusCode::UNAUTHORIZED,
+        "InvalidAuthenticationToken",
+        message,
+    );
+    response
+        .headers_mut()
+        .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+    response
+}
+
+fn payload_too_large(ids: &RequestIds) -> Response {
+    error_response(
+        ids,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "RequestEntityTooLarge",
+        format!("The request body is larger than the emulator's limit of {MAX_BODY_BYTES} bytes"),
+    )
+}
+
+/// The fake's scripted `DropConnection`: an answer whose body fails at once, so the server closes the connection
+/// without sending a complete response, and the client sees a broken connection as it would on the real network.
+fn dropped_connection() -> Response {
+    let failing = futures::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::other(
+            "scripted fault: connection dropped",
+        ))
+    });
+    let mut response = Response::new(Body::from_stream(failing));
+    response
+        .headers_mut()
+        .insert(CONTENT_LENGTH, HeaderValue::from_static("1"));
+    response
+}
+
+/// `http://HOST/path?query`: the authority from the request line when absolute, else from `Host`, else the bound
+/// address. A `Host` that is not a plain `host[:port]` is ignored rather than trusted into the links.
+fn absolute_uri(uri: &Uri, headers: &http::HeaderMap, fallback: &Authority) -> Uri {
+    let authority = uri
+        .authority()
+        .cloned()
+        .or_else(|| {
+            headers
+                .get(HOST)
+                .and_then(|h| Authority::try_from(h.as_bytes()).ok())
+                .filter(|a| !a.as_str().contains('@'))
+        })
+        .unwrap_or_else(|| fallback.clone());
+    let path_and_query = uri
+        .path_and_query()
+        .cloned()
+        .unwrap_or_else(|| PathAndQuery::from_static("/"));
+    Uri::builder()
+        .scheme(Scheme::HTTP)
+        .authority(authority)
+        .path_and_query(path_and_query)
+        .build()
+        .unwrap_or_else(|_| uri.clone())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use http::uri::Authority;
+    use http::{HeaderMap, HeaderValue, Uri};
+
+    use super::absolute_uri;
+
+    fn rebuilt(uri: &str, host: Option<&'static str>) -> String {
+        let mut headers = HeaderMap::new();
+        if let Some(h) = host {
+            headers.insert("host", HeaderValue::from_static(h));
+        }
+        let fallback = Authority::from_static("127.0.0.1:9");
+        absolute_uri(&uri.parse::<Uri>().unwrap(), &headers, &fallback).to_string()
+    }
+
+    #[test]
+    fn rebuilds_the_uri_from_host() {
+        assert_eq!(
+            rebuilt("/beta/x?$top=2", Some("localhost:8080")),
+            "http://localhost:8080/beta/x?$top=2"
+        );
+        assert_eq!(rebuilt("/beta/x", None), "http://127.0.0.1:9/beta/x");
+        assert_eq!(
+            rebuilt("/beta/x", Some("user@evil:1")),
+            "http://127.0.0.1:9/beta/x"
+        );
+        assert_eq!(
+            rebuilt("/beta/x", Some("bad host")),
+            "http://127.0.0.1:9/beta/x"
+        );
+        assert_eq!(
+            rebuilt("http://[::1]:7/beta/x", Some("other:1")),
+            "http://[::1]:7/beta/x"
+        );
+    }
+}

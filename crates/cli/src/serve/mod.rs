@@ -1,0 +1,287 @@
+//! `osimages serve`: the local emulator. Real HTTP/1.1 in front of the fake Graph service (the same implementation the
+//! SDK's fake transport uses), so any Graph client (ours, Microsoft's SDKs, curl) can be pointed at
+//! `http://ADDR/beta`.
+//!
+//! What it adds around the fake: the `--token` check, a 1 MiB body limit, Graph-shaped errors for everything it
+//! refuses, the `--data` file (loaded at start, written atomically before each write is answered), request logging
+//! at debug level, and a clean shutdown on SIGINT or SIGTERM. See `docs/emulator.md`.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), intune_osimages_cli::serve::ServeError> {
+//! use intune_osimages_cli::serve::{ServeOptions, bind};
+//! let server = bind(ServeOptions::local()).await?;
+//! println!("{}", server.base_url()); // http://127.0.0.1:PORT/beta
+//! let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+//! let running = tokio::spawn(server.serve_until(async { let _ = stopped.await; }));
+//! // ... drive it ...
+//! let _ = stop.send(());
+//! # let _ = running.await;
+//! # Ok(()) }
+//! ```
+
+mod auth;
+mod body;
+mod catalog_file;
+mod data_file;
+mod error;
+mod graph_error;
+mod handler;
+mod shutdown;
+
+use std::fmt;
+use std::future::Future;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::uri::Authority;
+use intune_osimages_fake::FakeGraph;
+use serde_json::Value;
+
+pub use body::MAX_BODY_BYTES;
+pub use error::{ServeError, ServeErrorKind};
+
+use auth::BearerToken;
+use data_file::DataFile;
+use handler::{Shared, VERSION_PREFIX};
+
+/// How long in-flight requests may take to finish after the stop signal before the emulator stops anyway.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// The options of `osimages serve`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ServeOptions {
+    /// The address to listen on; port 0 picks a free port (see [`Server::local_addr`]).
+    pub addr: SocketAddr,
+    /// When set, every request must carry `Authorization: Bearer <token>`.
+    pub token: Option<String>,
+    /// Keep the catalog in this file: loaded at start when it exists, written atomically after every change.
+    pub data: Option<PathBuf>,
+    /// Start from the images in this file (a JSON array or `{"value":[...]}`) instead of the sample catalog.
+    pub seed: Option<PathBuf>,
+    /// Page collections by this many items, with `@odata.nextLink` (the fake's default when `None`).
+    pub page_size: Option<usize>,
+    /// Refuse writes with enum values Graph does not know (400), as Graph does.
+    pub strict_enums: bool,
+}
+
+impl ServeOptions {
+    /// `127.0.0.1:0` (a free port), no token, no files, the sample catalog, strict enums: what tests want.
+    pub fn local() -> Self {
+        ServeOptions {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            token: None,
+            data: None,
+            seed: None,
+            page_size: None,
+            strict_enums: true,
+        }
+    }
+}
+
+impl fmt::Debug for ServeOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServeOptions")
+            .field("addr", &self.addr)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("data", &self.data)
+            .field("seed", &self.seed)
+            .field("page_size", &self.page_size)
+            .field("strict_enums", &self.strict_enums)
+            .finish()
+    }
+}
+
+/// A bound emulator, not yet serving: the address is known (so a test can point a client at it) before
+/// [`Server::serve_until`] starts answering.
+pub struct Server {
+    listener: tokio::net::TcpListener,
+    local_addr: SocketAddr,
+    shared: Arc<Shared>,
+}
+
+impl fmt::Debug for Server {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Server")
+            .field("local_addr", &self.local_addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Server {
+    /// The address actually bound (the real port when 0 was asked for).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// `http://ADDR/beta`: the base URL to give a Graph client.
+    pub fn base_url(&self) -> String {
+        format!("http://{}{VERSION_PREFIX}", self.local_addr)
+    }
+
+    /// The fake Graph service behind the emulator, to script faults or look at its catalog.
+    pub fn graph(&self) -> &FakeGraph {
+        &self.shared.graph
+    }
+
+    /// Serves until `shutdown` completes, then stops accepting, lets in-flight requests finish (for at most 10 s)
+    /// and returns.
+    pub async fn serve_until<F>(self, shutdown: F) -> Result<(), ServeError>
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let app = axum::Router::new()
+            .fallback(handler::handle)
+            .with_state(self.shared);
+        let (stopping, mut stop_seen) = tokio::sync::watch::channel(false);
+        let graceful = axum::serve(self.listener, app).with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stopping.send(true);
+        });
+        let deadline = async move {
+            if stop_seen.wait_for(|stop| *stop).await.is_err() {
+                std::future::pending::<()>().await;
+            }
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        };
+        tokio::select! {
+            served = graceful => served.map_err(|e| ServeError::new(ServeErrorKind::Serve, format!("the server failed: {e}"))),
+            () = deadline => {
+                tracing::warn!("osimages serve: requests still running {} s after the stop signal; stopping anyway", SHUTDOWN_GRACE.as_secs());
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Loads the catalog (data file, else seed, else the sample), prepares the data file, and binds the address.
+pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
+    let token = parse_token(options.token.as_deref())?;
+    let seed = match &options.seed {
+        Some(path) => Some(catalog_file::read_catalog(path, ServeErrorKind::Seed)?),
+        None => None,
+    };
+    let data = options.data.clone().map(DataFile::new).transpose()?;
+    let stored = match &data {
+        Some(file) => file.load()?,
+        None => None,
+    };
+    let needs_first_store = data.is_some() && stored.is_none();
+    let catalog: Vec<Value> = match (stored, seed) {
+        (Some(stored), seed) => {
+            if seed.is_some() {
+                tracing::warn!(
+                    "osimages serve: the data file exists, so it is loaded and the --seed file is not"
+                );
+            }
+            tracing::info!(images = stored.len(), "osimages serve: catalog loaded from the data file");
+            stored
+        }
+        (None, Some(seed)) => {
+            tracing::info!(images = seed.len(), "osimages serve: catalog loaded from the seed file");
+            seed
+        }
+        (None, None) => {
+            let sample = FakeGraph::with_sample_catalog().snapshot();
+            tracing::info!(images = sample.len(), "osimages serve: the sample catalog");
+            sample
+        }
+    };
+    let mut builder = FakeGraph::builder()
+        .catalog(catalog)
+        .page_size(options.page_size)
+        .strict_enums(options.strict_enums);
+    if let Some(file) = data.clone() {
+        builder = builder.on_change(move |images: &[Value]| {
+            file.store(images)
+                .map_err(|e| format!("cannot write the data file {}: {e}", file.path().display()))
+        });
+    }
+    let graph = builder.try_build().map_err(|e| {
+        // Not reached in practice: the files were checked the same way, with positions, when read.
+        let kind = if needs_first_store || data.is_none() {
+            ServeErrorKind::Seed
+        } else {
+            ServeErrorKind::Data
+        };
+        ServeError::new(kind, format!("the catalog was refused: {e}"))
+    })?;
+    if let (true, Some(file)) = (needs_first_store, &data) {
+        file.store(&graph.snapshot()).map_err(|e| {
+            ServeError::file(ServeErrorKind::Data, file.path(), format!("cannot be written: {e}"))
+        })?;
+    }
+    bind_shared(options.addr, token, graph, data.is_some()).await
+}
+
+/// Binds an emulator in front of a fake Graph service you built (for example with scripted faults), with an optional
+/// token and no data file.
+pub async fn bind_with_graph(
+    addr: SocketAddr,
+    token: Option<String>,
+    graph: FakeGraph,
+) -> Result<Server, ServeError> {
+    let token = parse_token(token.as_deref())?;
+    bind_shared(addr, token, graph, false).await
+}
+
+/// Binds, prints `listening on http://ADDR/beta` as the first line on stdout, serves until SIGINT or SIGTERM, then
+/// shuts down gracefully.
+pub async fn run(options: ServeOptions) -> Result<(), ServeError> {
+    let signals = shutdown::Signals::install();
+    let server = bind(options).await?;
+    let line = format!("listening on {}", server.base_url());
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = writeln!(stdout, "{line}").and_then(|()| stdout.flush()) {
+        tracing::warn!(error = %e, "osimages serve: cannot write the listening line to stdout");
+    }
+    drop(stdout);
+    tracing::info!("osimages serve: {line}");
+    server.serve_until(signals.wait()).await
+}
+
+fn parse_token(token: Option<&str>) -> Result<Option<BearerToken>, ServeError> {
+    match token {
+        None => Ok(None),
+        Some(t) if t.trim().is_empty() || t.bytes().any(|b| b.is_ascii_control()) => {
+            Err(ServeError::new(
+                ServeErrorKind::Options,
+                "--token must be non-empty printable text (no spaces around it, no control characters)",
+            ))
+        }
+        Some(t) if t.trim() != t => Err(ServeError::new(
+            ServeErrorKind::Options,
+            "--token must not start or end with whitespace",
+        )),
+        Some(t) => Ok(Some(BearerToken::new(t))),
+    }
+}
+
+async fn bind_shared(
+    addr: SocketAddr,
+    token: Option<BearerToken>,
+    graph: FakeGraph,
+    writes_block: bool,
+) -> Result<Server, ServeError> {
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        ServeError::new(ServeErrorKind::Bind, format!("cannot listen on {addr}: {e}"))
+    })?;
+    let local_addr = listener.local_addr().map_err(|e| {
+        ServeError::new(ServeErrorKind::Bind, format!("cannot read the address bound for {addr}: {e}"))
+    })?;
+    let fallback_authority = Authority::try_from(local_addr.to_string()).map_err(|e| {
+        ServeError::new(ServeErrorKind::Bind, format!("the bound address {local_addr} is not an authority: {e}"))
+    })?;
+    Ok(Server {
+        listener,
+        local_addr,
+        shared: Arc::new(Shared {
+            graph,
+            token,
+            fallback_authority,
+            writes_block,
+        }),
+    })
+}
