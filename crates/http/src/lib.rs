@@ -1,1 +1,10 @@
-//! intune-osimages-http: see the crate README.
+#![doc = include_str!("../README.md")]
+
+mod builder;
+mod error_map;
+mod redirect;
+mod transport;
+mod url_policy;
+
+pub use builder::{DEFAULT_MAX_REDIRECTS, HttpTransportBuilder, MAX_REDIRECTS_LIMIT};
+pub use transport::HttpTransport;

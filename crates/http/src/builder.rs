@@ -1,0 +1,95 @@
+//! Building an [`HttpTransport`].
+
+use std::time::Duration;
+
+use intune_osimages_transport::TransportError;
+
+use crate::HttpTransport;
+
+/// The most redirects one request may follow by default.
+pub const DEFAULT_MAX_REDIRECTS: usize = 5;
+
+/// The highest value [`HttpTransportBuilder::max_redirects`] accepts.
+pub const MAX_REDIRECTS_LIMIT: usize = 10;
+
+/// Settings for an [`HttpTransport`]; made by [`HttpTransport::builder`].
+#[derive(Debug, Clone)]
+pub struct HttpTransportBuilder {
+    connect_timeout: Duration,
+    timeout: Duration,
+    max_redirects: usize,
+    pool_idle_timeout: Duration,
+}
+
+impl Default for HttpTransportBuilder {
+    fn default() -> Self {
+        HttpTransportBuilder {
+            connect_timeout: Duration::from_secs(10),
+            // Microsoft's Graph SDKs give a request 100 seconds.
+            timeout: Duration::from_secs(100),
+            max_redirects: DEFAULT_MAX_REDIRECTS,
+            pool_idle_timeout: Duration::from_secs(90),
+        }
+    }
+}
+
+impl HttpTransportBuilder {
+    /// How long to wait for a connection (TCP and TLS) before giving up with a
+    /// [`Connect`](intune_osimages_transport::TransportErrorKind::Connect) error. Default 10 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one request may take from connecting to the last byte of the body, redirect hops each counted
+    /// on their own; past it, a [`Timeout`](intune_osimages_transport::TransportErrorKind::Timeout) error. Default
+    /// 100 s.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How many redirects one request may follow (default 5, at most [`MAX_REDIRECTS_LIMIT`]); one more is a
+    /// [`Redirect`](intune_osimages_transport::TransportErrorKind::Redirect) error. 0 turns following off: a
+    /// redirect is then an error too.
+    pub fn max_redirects(mut self, redirects: usize) -> Self {
+        self.max_redirects = redirects;
+        self
+    }
+
+    /// How long an idle pooled connection is kept for reuse. Default 90 s.
+    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.pool_idle_timeout = timeout;
+        self
+    }
+
+    /// The transport, with one connection pool shared by its clones.
+    pub fn build(self) -> Result<HttpTransport, TransportError> {
+        if self.max_redirects > MAX_REDIRECTS_LIMIT {
+            return Err(TransportError::invalid_request(format!(
+                "max_redirects is {}, more than the limit of {MAX_REDIRECTS_LIMIT}",
+                self.max_redirects
+            )));
+        }
+        if self.timeout.is_zero() || self.connect_timeout.is_zero() {
+            return Err(TransportError::invalid_request(
+                "timeout and connect_timeout must be longer than zero",
+            ));
+        }
+        let client = reqwest::Client::builder()
+            // Redirects are followed by this crate's own policy (see `redirect.rs`), never by reqwest's.
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .pool_idle_timeout(self.pool_idle_timeout)
+            .build()
+            .map_err(|error| {
+                TransportError::invalid_request(format!("could not build the HTTP client: {error}"))
+            })?;
+        Ok(HttpTransport::from_parts(client, self))
+    }
+
+    pub(crate) fn redirect_limit(&self) -> usize {
+        self.max_redirects
+    }
+}

@@ -1,0 +1,194 @@
+//! The reqwest-backed transport.
+
+use std::fmt;
+
+use bytes::Bytes;
+use http::header::{
+    AUTHORIZATION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HOST, LOCATION,
+    PROXY_AUTHORIZATION, TRANSFER_ENCODING,
+};
+use http::{HeaderMap, Method};
+use intune_osimages_transport::{Request, Response, Transport, TransportError, TransportErrorKind};
+use url::Url;
+
+use crate::builder::HttpTransportBuilder;
+use crate::error_map::{body_error, send_error};
+use crate::redirect::{is_redirect, next_hop, origin};
+use crate::url_policy::refusal;
+
+/// A [`Transport`] that sends requests over HTTP with one pooled reqwest client (rustls by default).
+///
+/// - It sends only to `https` URLs, and to `http` URLs on loopback hosts (127.0.0.0/8, `::1`, `localhost`) for
+///   tests and the emulator; anything else is an
+///   [`InvalidRequest`](intune_osimages_transport::TransportErrorKind::InvalidRequest) error and nothing is sent.
+/// - It follows 301, 302, 303, 307 and 308 itself, at most 5 times by default; never from https to anything else;
+///   303 (and 301 or 302 after a POST) becomes a GET without a body; `Authorization`, `Cookie` and
+///   `Proxy-Authorization` are dropped once the scheme, host or port changes.
+/// - Errors say whether the request may have been sent: a connect failure was not; a timeout or broken connection
+///   may have been.
+///
+/// Cloning is cheap and shares the connection pool.
+#[derive(Clone)]
+pub struct HttpTransport {
+    client: reqwest::Client,
+    settings: HttpTransportBuilder,
+}
+
+impl HttpTransport {
+    /// Settings to build a transport from, starting from the defaults.
+    pub fn builder() -> HttpTransportBuilder {
+        HttpTransportBuilder::default()
+    }
+
+    /// A transport with the default settings.
+    pub fn new() -> Result<Self, TransportError> {
+        Self::builder().build()
+    }
+
+    pub(crate) fn from_parts(client: reqwest::Client, settings: HttpTransportBuilder) -> Self {
+        HttpTransport { client, settings }
+    }
+}
+
+impl fmt::Debug for HttpTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpTransport")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The parts of a request that change from one redirect hop to the next.
+struct Outgoing {
+    method: Method,
+    url: Url,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Outgoing {
+    fn to_reqwest(&self) -> reqwest::Request {
+        let mut request = reqwest::Request::new(self.method.clone(), self.url.clone());
+        *request.headers_mut() = self.headers.clone();
+        // A GET without a body goes out without one (no `Content-Length: 0`); POST, PUT and PATCH always say how
+        // long their body is, even when it is empty.
+        // (hyper leaves the length out for an empty body, and some front ends answer such a POST with 411).
+        let needs_body = matches!(self.method, Method::POST | Method::PUT | Method::PATCH);
+        if !self.body.is_empty() {
+            *request.body_mut() = Some(reqwest::Body::from(self.body.clone()));
+        } else if needs_body && !request.headers().contains_key(CONTENT_LENGTH) {
+            request
+                .headers_mut()
+                .insert(CONTENT_LENGTH, http::HeaderValue::from_static("0"));
+        }
+        request
+    }
+
+    fn follow(&mut self, hop: crate::redirect::Hop) {
+        if hop.cross_origin {
+            for name in [AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, HOST] {
+                self.headers.remove(name);
+            }
+        }
+        if hop.drop_body {
+            self.body = Bytes::new();
+            for name in [
+                CONTENT_TYPE,
+                CONTENT_LENGTH,
+                CONTENT_ENCODING,
+                TRANSFER_ENCODING,
+            ] {
+                self.headers.remove(name);
+            }
+        }
+        self.method = hop.method;
+        self.url = hop.url;
+    }
+}
+
+/// The request's URI as a URL the policy allows, or an error saying why not; nothing is sent either way.
+fn target(request: &Request) -> Result<Url, TransportError> {
+    let uri = request.uri().to_string();
+    let url = Url::parse(&uri).map_err(|error| {
+        TransportError::invalid_request(format!(
+            "the request URI `{uri}` is not an absolute URL: {error}"
+        ))
+    })?;
+    match refusal(&url) {
+        Some(reason) => Err(TransportError::invalid_request(reason)),
+        None => Ok(url),
+    }
+}
+
+fn redirect_error(message: String) -> TransportError {
+    TransportError::new(TransportErrorKind::Redirect, message)
+}
+
+#[async_trait::async_trait]
+impl Transport for HttpTransport {
+    async fn send(&self, request: Request) -> Result<Response, TransportError> {
+        let url = target(&request)?;
+        let (parts, body) = request.into_parts();
+        let mut outgoing = Outgoing {
+            method: parts.method,
+            url,
+            headers: parts.headers,
+            body,
+        };
+        let limit = self.settings.redirect_limit();
+        let mut redirects = 0_usize;
+        loop {
+            let mut response = self
+                .client
+                .execute(outgoing.to_reqwest())
+                .await
+                .map_err(|error| send_error(&error))?;
+            let status = response.status();
+            let location = response.headers().get(LOCATION).cloned();
+            if let (true, Some(location)) = (is_redirect(status), location) {
+                let location = location.to_str().map_err(|_| {
+                    redirect_error(format!(
+                        "`{}` answered {status} with a Location that is not text",
+                        origin(&outgoing.url)
+                    ))
+                })?;
+                if redirects >= limit {
+                    return Err(redirect_error(format!(
+                        "stopped after {limit} redirects: `{}` answered {status} to `{location}`",
+                        outgoing.url
+                    )));
+                }
+                let hop = next_hop(&outgoing.url, &outgoing.method, status, location)
+                    .map_err(redirect_error)?;
+                redirects += 1;
+                tracing::debug!(
+                    status = status.as_u16(),
+                    from = %origin(&outgoing.url),
+                    to = %origin(&hop.url),
+                    method = %hop.method,
+                    credentials_dropped = hop.cross_origin,
+                    redirect = redirects,
+                    "following redirect"
+                );
+                outgoing.follow(hop);
+                continue;
+            }
+            let version = response.version();
+            let headers = std::mem::take(response.headers_mut());
+            let body = response.bytes().await.map_err(|error| body_error(&error))?;
+            tracing::debug!(
+                method = %outgoing.method,
+                origin = %origin(&outgoing.url),
+                path = outgoing.url.path(),
+                status = status.as_u16(),
+                bytes = body.len(),
+                "http response"
+            );
+            let mut answer = http::Response::new(body);
+            *answer.status_mut() = status;
+            *answer.version_mut() = version;
+            *answer.headers_mut() = headers;
+            return Ok(answer);
+        }
+    }
+}
