@@ -1,0 +1,200 @@
+//! The rows of the benchmark table, as data. To add a row, add an entry here naming the sample id(s) it reads; a
+//! row whose samples were not measured in this run shows "not run".
+
+/// One line of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct Row {
+    /// What is measured, in words.
+    pub name: &'static str,
+    /// Which samples it reads and how it combines them.
+    pub metric: Metric,
+    /// How the result is shown.
+    pub unit: DisplayUnit,
+    /// The goal, in `unit`.
+    pub target: Target,
+}
+
+/// How a row turns samples into its result.
+#[derive(Debug, Clone, Copy)]
+pub enum Metric {
+    /// One sample's time per operation.
+    Time(&'static str),
+    /// One sample's rate.
+    Rate(&'static str),
+    /// One sample as it is (memory, a ratio a bench computed itself).
+    Value(&'static str),
+    /// `subject / baseline` for two samples of one unit (memory at two sizes, for instance).
+    Quotient {
+        /// The numerator.
+        subject: &'static str,
+        /// The denominator.
+        baseline: &'static str,
+    },
+    /// How many times faster `subject` is than `baseline` (speed = 1/time or rate), measured in the same run.
+    Speedup {
+        /// The thing under test.
+        subject: &'static str,
+        /// What it is compared with.
+        baseline: &'static str,
+    },
+    /// The time `subject` adds to `baseline`, per operation.
+    Overhead {
+        /// The thing under test (baseline plus what it adds).
+        subject: &'static str,
+        /// The same work without it.
+        baseline: &'static str,
+    },
+}
+
+/// The unit a row's result is shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisplayUnit {
+    /// Nanoseconds.
+    Ns,
+    /// Microseconds.
+    Us,
+    /// Milliseconds.
+    Ms,
+    /// Operations per second.
+    PerSecond,
+    /// Memory in MiB.
+    MiB,
+    /// A plain ratio.
+    Ratio,
+}
+
+/// A row's goal.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target {
+    /// Informational only.
+    None,
+    /// The result must be at most this.
+    AtMost(f64),
+    /// The result must be at least this.
+    AtLeast(f64),
+}
+
+/// The table of `cargo xtask bench`, in the order printed. The ids are the contract with the benches that feed it
+/// (criterion's `group/function` ids, or the ids a measurement module reports); docs/benchmarks.md lists them.
+pub const ROWS: &[Row] = &[
+    Row {
+        name: "typed decode of a 1,000-image page vs serde_json::Value (same bytes)",
+        metric: Metric::Speedup {
+            subject: "decode/typed_1000",
+            baseline: "decode/value_1000",
+        },
+        unit: DisplayUnit::Ratio,
+        target: Target::AtLeast(1.0),
+    },
+    Row {
+        name: "validation of one update body",
+        metric: Metric::Time("validate/update_body"),
+        unit: DisplayUnit::Ns,
+        target: Target::AtMost(2_000.0),
+    },
+    Row {
+        name: "decorator stack (telemetry + retry + auth) added per request over a bare transport",
+        metric: Metric::Overhead {
+            subject: "send/telemetry+retry+auth",
+            baseline: "send/bare",
+        },
+        unit: DisplayUnit::Us,
+        target: Target::AtMost(5.0),
+    },
+    Row {
+        name: "facade over the fake transport, per update",
+        metric: Metric::Time("facade/update_over_fake"),
+        unit: DisplayUnit::Us,
+        target: Target::AtMost(20.0),
+    },
+    Row {
+        name: "updates/s: facade HTTP transport vs raw reqwest loop, against `osimages serve` on loopback",
+        metric: Metric::Speedup {
+            subject: "facade_updates_per_second",
+            baseline: "raw_updates_per_second",
+        },
+        unit: DisplayUnit::Ratio,
+        target: Target::AtLeast(0.95),
+    },
+    Row {
+        name: "emulator GETs per second, 32 connections",
+        metric: Metric::Rate("emulator_gets_per_second"),
+        unit: DisplayUnit::PerSecond,
+        target: Target::AtLeast(20_000.0),
+    },
+    Row {
+        name: "`osimages list` process start to exit, sample tenant (median)",
+        metric: Metric::Time("cli_list_ms"),
+        unit: DisplayUnit::Ms,
+        target: Target::AtMost(20.0),
+    },
+    Row {
+        name: "emulator under 64 concurrent clients for 10 s: requests per second",
+        metric: Metric::Rate("soak_requests_per_second"),
+        unit: DisplayUnit::PerSecond,
+        target: Target::None,
+    },
+    Row {
+        name: "emulator under 64 concurrent clients for 10 s: peak RSS",
+        metric: Metric::Value("soak_emulator_peak_rss_mib"),
+        unit: DisplayUnit::MiB,
+        target: Target::None,
+    },
+    Row {
+        name: "client streaming many images across pages: peak RSS, large vs small run",
+        metric: Metric::Quotient {
+            subject: "stream_peak_rss_large_mib",
+            baseline: "stream_peak_rss_small_mib",
+        },
+        unit: DisplayUnit::Ratio,
+        target: Target::None,
+    },
+];
+
+impl Metric {
+    /// The sample ids the row reads.
+    pub fn ids(&self) -> Vec<&'static str> {
+        match *self {
+            Metric::Time(id) | Metric::Rate(id) | Metric::Value(id) => vec![id],
+            Metric::Quotient { subject, baseline }
+            | Metric::Speedup { subject, baseline }
+            | Metric::Overhead { subject, baseline } => vec![subject, baseline],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_has_a_unit_that_fits_its_metric() {
+        for row in ROWS {
+            let fits = match row.metric {
+                Metric::Time(_) | Metric::Overhead { .. } => {
+                    matches!(
+                        row.unit,
+                        DisplayUnit::Ns | DisplayUnit::Us | DisplayUnit::Ms
+                    )
+                }
+                Metric::Rate(_) => row.unit == DisplayUnit::PerSecond,
+                Metric::Speedup { .. } | Metric::Quotient { .. } => row.unit == DisplayUnit::Ratio,
+                Metric::Value(_) => matches!(row.unit, DisplayUnit::MiB | DisplayUnit::Ratio),
+            };
+            assert!(fits, "{}", row.name);
+        }
+    }
+
+    #[test]
+    fn sample_ids_are_unique_per_row_use() {
+        let mut ids: Vec<&str> = ROWS.iter().flat_map(|row| row.metric.ids()).collect();
+        let count = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(
+            ids.len(),
+            count,
+            "a sample feeds two rows; give each row its own id"
+        );
+    }
+}
