@@ -52,7 +52,9 @@ impl ListRequest {
         self
     }
 
-    /// `$top`: at most this many items (the server may still page them).
+    /// `$top`: at most this many items per page. Graph (and the fake) may answer with an `@odata.nextLink` to the
+    /// rest, which [`page`](ListRequest::page) leaves alone and [`stream`](ListRequest::stream) and
+    /// [`all`](ListRequest::all) follow; to stop after `n` items, take `n` from the stream.
     pub fn top(mut self, top: u32) -> Self {
         self.query.top = Some(top);
         self
@@ -98,15 +100,15 @@ impl ListRequest {
 
     /// Every page, following `@odata.nextLink` through the same auth and retry stack. A link to another origin is an
     /// error (the token is never sent there); a link already followed ends the stream.
-    pub fn pages(self) -> impl Stream<Item = Result<Page<OsImage>, Error>> + Send + 'static {
-        let first = self.first_url();
+    ///
+    /// The stream is `Unpin` (boxed once per listing), so `try_next()` works on it directly.
+    pub fn pages(
+        self,
+    ) -> impl Stream<Item = Result<Page<OsImage>, Error>> + Send + Unpin + 'static {
+        let start = Some(self.first_url());
         let client = self.client;
         let operation = self.operation;
-        let start = match first {
-            Ok(url) => Some(Ok(url)),
-            Err(e) => Some(Err(e)),
-        };
-        stream::try_unfold(
+        Box::pin(stream::try_unfold(
             (start, HashSet::<String>::new()),
             move |(next, mut seen)| {
                 let client = client.clone();
@@ -135,11 +137,12 @@ impl ListRequest {
                     Ok(Some((page, (next, seen))))
                 }
             },
-        )
+        ))
     }
 
-    /// Every image across every page, one at a time; memory stays at one page.
-    pub fn stream(self) -> impl Stream<Item = Result<OsImage, Error>> + Send + 'static {
+    /// Every image across every page, one at a time; memory stays at one page. `Unpin`, like
+    /// [`pages`](ListRequest::pages).
+    pub fn stream(self) -> impl Stream<Item = Result<OsImage, Error>> + Send + Unpin + 'static {
         self.pages()
             .map_ok(|page| stream::iter(page.value.into_iter().map(Ok)))
             .try_flatten()
@@ -152,7 +155,7 @@ impl ListRequest {
 
     /// Every page merged into one: all items, the first page's `@odata.count` and `@odata.context`, no next link.
     pub async fn all_as_page(self) -> Result<Page<OsImage>, Error> {
-        let mut pages = std::pin::pin!(self.pages());
+        let mut pages = self.pages();
         let mut merged: Option<Page<OsImage>> = None;
         while let Some(page) = pages.next().await {
             let page = page?;
