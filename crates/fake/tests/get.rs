@@ -1,0 +1,83 @@
+//! `GET .../managedDeviceWindowsOSImages/{id}`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use http::{Method, StatusCode};
+use intune_osimages_fake::FakeGraph;
+
+#[test]
+fn get_answers_the_stored_object_with_an_entity_context() {
+    let graph = FakeGraph::with_sample_catalog();
+    let resp = get(&graph, &format!("https://graph.example{SET}/Windows%2011%2024H2"));
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["content-type"], "application/json");
+    let mut b = body(&resp);
+    assert_eq!(
+        b["@odata.context"],
+        "https://graph.example/beta/$metadata#deviceManagement/managedDeviceWindowsOSImages/$entity"
+    );
+    b.as_object_mut().unwrap().remove("@odata.context");
+    assert_eq!(b, graph.image("Windows 11 24H2").unwrap());
+}
+
+#[test]
+fn get_table() {
+    let graph = FakeGraph::with_sample_catalog();
+    // (path after the set, query, status, code or "" for success)
+    let cases: &[(&str, &str, StatusCode, &str)] = &[
+        ("/Windows%2010%2022H2", "", StatusCode::OK, ""),
+        ("/Windows%2010%2022H2", "$select=id", StatusCode::OK, ""),
+        ("/Windows%2010%2022H2", "$select=id,availableUpdates", StatusCode::OK, ""),
+        ("/Windows%2012%2022H2", "", StatusCode::NOT_FOUND, "NotFound"),
+        ("/windows%2010%2022h2", "", StatusCode::NOT_FOUND, "NotFound"),
+        ("/Windows%2010%2022H2", "$select=nope", StatusCode::BAD_REQUEST, "BadRequest"),
+        ("/Windows%2010%2022H2", "$filter=id%20eq%20'x'", StatusCode::BAD_REQUEST, "BadRequest"),
+        ("/Windows%2010%2022H2", "$top=1", StatusCode::BAD_REQUEST, "BadRequest"),
+        ("/Windows%2010%2022H2", "$expand=x", StatusCode::BAD_REQUEST, "BadRequest"),
+        ("/Windows%2010%2022H2/extra", "", StatusCode::BAD_REQUEST, "BadRequest"),
+    ];
+    for (path, query, status, code) in cases {
+        let uri = format!("{SET}{path}?{query}");
+        let resp = get(&graph, &uri);
+        if code.is_empty() {
+            assert_eq!(resp.status(), *status, "{uri}");
+            assert_eq!(body(&resp)["id"], "Windows 10 22H2", "{uri}");
+        } else {
+            expect_error(&resp, *status, code);
+        }
+    }
+}
+
+#[test]
+fn select_on_get_projects_and_names_the_properties_in_the_context() {
+    let graph = FakeGraph::with_sample_catalog();
+    let resp = get(&graph, &format!("{SET}/Windows%2010%2022H2?$select=supportedArchitectures"));
+    let b = body(&resp);
+    assert_eq!(
+        b["@odata.context"],
+        "http://localhost/beta/$metadata#deviceManagement/managedDeviceWindowsOSImages(supportedArchitectures)/$entity"
+    );
+    assert!(b.get("id").is_none());
+    assert!(b.get("supportedEditions").is_none());
+    assert_eq!(b["supportedArchitectures"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn not_found_names_the_decoded_id() {
+    let graph = FakeGraph::new();
+    let resp = get(&graph, &format!("{SET}/No%20Such%20Image"));
+    let message = expect_error(&resp, StatusCode::NOT_FOUND, "NotFound");
+    assert!(message.contains("'No Such Image'"), "{message}");
+}
+
+#[test]
+fn other_methods_on_an_item_are_405_with_allow() {
+    let graph = FakeGraph::with_sample_catalog();
+    for method in [Method::PUT, Method::POST, Method::HEAD, Method::OPTIONS] {
+        let resp = graph.handle_sync(&req(method.clone(), &format!("{SET}/Windows%2010%2022H2")));
+        expect_error(&resp, StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed");
+        assert_eq!(resp.headers()["allow"], "GET, PATCH, DELETE", "{method}");
+    }
+}
