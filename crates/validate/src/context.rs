@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use crate::pointer::Pointer;
+use crate::value_rules::EARLIEST_CURRENT_YEAR;
 use crate::{Finding, Operation, Policy, Rule, Severity};
 
 /// Where the current year comes from, so tests can pin it.
@@ -33,9 +34,13 @@ impl Ctx {
         }
     }
 
-    /// The current year, read from the clock at most once per validation.
+    /// The current year, read from the clock at most once per validation (and never before
+    /// [`EARLIEST_CURRENT_YEAR`], so a machine whose clock was reset does not flag this year's updates).
     pub(crate) fn current_year(&mut self) -> i32 {
-        *self.year.get_or_insert_with(self.year_source)
+        let source = self.year_source;
+        *self
+            .year
+            .get_or_insert_with(|| source().max(EARLIEST_CURRENT_YEAR))
     }
 
     pub(crate) fn push(

@@ -124,4 +124,39 @@ mod tests {
             [(Rule::Range, Severity::Error)]
         );
     }
+
+    #[test]
+    fn a_clock_set_in_the_past_is_not_believed() {
+        fn year_1970() -> i32 {
+            1970
+        }
+        let allow = Policy::allow_read_only();
+        let body = json!({"availableUpdates": [
+            {"buildVersion": "10.0.26100.1", "releaseMonth": 1, "releaseYear": 2031}
+        ]});
+        let report = validate_with_year(&body, Operation::Update, allow, year_1970);
+        assert!(report.is_empty(), "{report}");
+        let later = json!({"availableUpdates": [
+            {"buildVersion": "10.0.26100.1", "releaseMonth": 1, "releaseYear": 2032}
+        ]});
+        let report = validate_with_year(&later, Operation::Update, allow, year_1970);
+        assert_eq!(report.warnings().count(), 1, "{report}");
+    }
+
+    #[test]
+    fn a_later_clock_moves_the_bound() {
+        fn year_2040() -> i32 {
+            2040
+        }
+        let body = json!({"availableUpdates": [
+            {"buildVersion": "10.0.26100.1", "releaseMonth": 1, "releaseYear": 2045}
+        ]});
+        let report = validate_with_year(
+            &body,
+            Operation::Update,
+            Policy::allow_read_only(),
+            year_2040,
+        );
+        assert!(report.is_empty(), "{report}");
+    }
 }

@@ -50,7 +50,7 @@ pub(crate) fn odata_type(ctx: &mut Ctx, at: &Pointer<'_>, value: &Value, ty: &Ob
 /// Reports a property the type does not have, suggesting the known one it most likely means.
 pub(crate) fn unknown_property(ctx: &mut Ctx, at: &Pointer<'_>, key: &str, ty: &ObjectType) {
     let message = format!(
-        "{key:?} is not a property of {}; it would be sent as is",
+        "{key:?} is not a property of {} (it would be sent as is)",
         ty.name
     );
     let suggestion = closest(key, ty.properties).map(|p| format!("did you mean {p:?}?"));

@@ -163,6 +163,8 @@ fn likely_date(value: &str) -> Option<String> {
 pub(crate) const FIRST_WINDOWS_YEAR: i64 = 1985;
 /// How many years past the current one a release year may be before it looks wrong.
 pub(crate) const YEARS_AHEAD: i64 = 5;
+/// The year this crate was written: a clock that reads earlier is wrong, and is not believed.
+pub(crate) const EARLIEST_CURRENT_YEAR: i32 = 2026;
 
 /// Checks `releaseYear`: an Int32 that is not negative (errors), and plausible for a Windows update (a warning).
 pub(crate) fn release_year(ctx: &mut Ctx, at: &Pointer<'_>, name: &str, value: &Value) {
@@ -189,6 +191,10 @@ pub(crate) fn release_year(ctx: &mut Ctx, at: &Pointer<'_>, name: &str, value: &
             );
         }
     };
+    // Years up to the earliest possible "now" plus the margin are plausible whatever the clock says: skip reading it.
+    if (FIRST_WINDOWS_YEAR..=i64::from(EARLIEST_CURRENT_YEAR) + YEARS_AHEAD).contains(&year) {
+        return;
+    }
     let last = i64::from(ctx.current_year()) + YEARS_AHEAD;
     if (FIRST_WINDOWS_YEAR..=last).contains(&year) {
         return;

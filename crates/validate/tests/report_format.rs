@@ -61,7 +61,7 @@ fn finding_json_skips_a_missing_suggestion() {
                 "path": "/displayName",
                 "rule": "unknown-property",
                 "severity": "warning",
-                "message": "\"displayName\" is not a property of managedDeviceWindowsOperatingSystemImage; it would be sent as is"
+                "message": "\"displayName\" is not a property of managedDeviceWindowsOperatingSystemImage (it would be sent as is)"
             },
             {
                 "path": "/supportedEditions",
