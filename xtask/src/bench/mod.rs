@@ -5,7 +5,7 @@
 //! - a new criterion bench in any crate is picked up as it is; give it the id a row of `rows.rs` names;
 //! - a `bench-*` binary in any crate is run from the release build and prints JSON result lines (`json_lines.rs`);
 //! - a measurement written here (a load generator, a process timing) is a module with a type implementing
-//!   [`Measurement`], added to [`measurements`]; it pushes [`Sample`](sample::Sample)s whose ids rows of `rows.rs`
+//!   [`Measurement`], added to [`measurements`]; it pushes [`Sample`]s whose ids rows of `rows.rs`
 //!   name.
 
 mod binaries;

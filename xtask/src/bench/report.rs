@@ -152,6 +152,11 @@ fn outcome(row: &Row, samples: &[Sample]) -> Outcome {
     }
 }
 
+/// Text safe inside a Markdown table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
 /// The report: environment, the table, samples no row reads, and measurements that failed.
 pub fn render(rows: &[Row], samples: &[Sample], failures: &[String], env: &Environment) -> String {
     let mut out = String::new();
@@ -172,11 +177,11 @@ pub fn render(rows: &[Row], samples: &[Sample], failures: &[String], env: &Envir
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} |",
-            row.name,
+            cell(row.name),
             outcome.result,
             target_text(row.target, row.unit),
             outcome.status,
-            outcome.measured
+            cell(&outcome.measured)
         );
     }
     let used: Vec<&str> = rows.iter().flat_map(|row| row.metric.ids()).collect();
@@ -347,6 +352,21 @@ mod tests {
         assert!(line(&report, "gets").contains("| not run |"));
         assert!(report.contains("- `extra/bench`: 12.0 ns"), "{report}");
         assert!(report.contains("- criterion: bench `x` failed"), "{report}");
+    }
+
+    #[test]
+    fn pipes_in_ids_do_not_break_the_table() {
+        let rows = [Row {
+            name: "a|b",
+            metric: Metric::Time("x|y"),
+            unit: DisplayUnit::Ns,
+            target: Target::None,
+        }];
+        let report = render(&rows, &[Sample::nanos("x|y", 5.0)], &[], &env());
+        assert!(
+            report.contains("| a\\|b | 5 ns | — | — | `x\\|y` 5.0 ns |"),
+            "{report}"
+        );
     }
 
     #[test]
