@@ -96,11 +96,23 @@ mod tests {
         assert_eq!(token.check(&headers(Some("Bearer s3cret"))), Ok(()));
         assert_eq!(token.check(&headers(Some("bearer  s3cret "))), Ok(()));
         assert_eq!(token.check(&headers(None)), Err(Refusal::Missing));
-        assert_eq!(token.check(&headers(Some("Basic s3cret"))), Err(Refusal::Missing));
+        assert_eq!(
+            token.check(&headers(Some("Basic s3cret"))),
+            Err(Refusal::Missing)
+        );
         assert_eq!(token.check(&headers(Some("Bearer"))), Err(Refusal::Missing));
-        assert_eq!(token.check(&headers(Some("Bearer s3cre"))), Err(Refusal::Invalid));
-        assert_eq!(token.check(&headers(Some("Bearer s3cret2"))), Err(Refusal::Invalid));
-        assert_eq!(token.check(&headers(Some("Bearer "))), Err(Refusal::Invalid));
+        assert_eq!(
+            token.check(&headers(Some("Bearer s3cre"))),
+            Err(Refusal::Invalid)
+        );
+        assert_eq!(
+            token.check(&headers(Some("Bearer s3cret2"))),
+            Err(Refusal::Invalid)
+        );
+        assert_eq!(
+            token.check(&headers(Some("Bearer "))),
+            Err(Refusal::Invalid)
+        );
     }
 
     #[test]

@@ -60,7 +60,10 @@ pub(crate) fn parse_catalog(text: &str) -> Result<Vec<Value>, String> {
             Some(Value::String(id)) if !id.is_empty() => id.as_str(),
             Some(Value::String(_)) => return Err(format!("{at}.id is empty")),
             Some(other) => {
-                return Err(format!("{at}.id must be a string, found {}", describe(other)));
+                return Err(format!(
+                    "{at}.id must be a string, found {}",
+                    describe(other)
+                ));
             }
             None => return Err(format!("{at} has no \"id\"")),
         };
@@ -117,10 +120,19 @@ mod tests {
         let cases = [
             (r#""text""#, "found a string"),
             (r#"{"images":[]}"#, "has no \"value\""),
-            (r#"{"value":{}}"#, "\"value\" must be an array of images, found an object"),
-            (r#"[{"id":"a"}, 3]"#, "[1] must be an object, found a number"),
+            (
+                r#"{"value":{}}"#,
+                "\"value\" must be an array of images, found an object",
+            ),
+            (
+                r#"[{"id":"a"}, 3]"#,
+                "[1] must be an object, found a number",
+            ),
             (r#"[{"name":"a"}]"#, "[0] has no \"id\""),
-            (r#"{"value":[{"id":7}]}"#, "value[0].id must be a string, found a number"),
+            (
+                r#"{"value":[{"id":7}]}"#,
+                "value[0].id must be a string, found a number",
+            ),
             (r#"[{"id":""}]"#, "[0].id is empty"),
             (
                 r#"[{"id":"a"},{"id":"b"},{"id":"a"}]"#,

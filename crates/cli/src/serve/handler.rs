@@ -96,8 +96,7 @@ async fn answer(shared: &Shared, request: Request<Body>) -> Response {
     let result = if is_write && shared.writes_block {
         let graph = shared.graph.clone();
         let runtime = tokio::runtime::Handle::current();
-        match tokio::task::spawn_blocking(move || runtime.block_on(graph.handle(forwarded))).await
-        {
+        match tokio::task::spawn_blocking(move || runtime.block_on(graph.handle(forwarded))).await {
             Ok(result) => result,
             Err(_) => {
                 return error_response(
@@ -160,9 +159,7 @@ fn payload_too_large(ids: &RequestIds) -> Response {
 /// without sending a complete response, and the client sees a broken connection as it would on the real network.
 fn dropped_connection() -> Response {
     let failing = futures::stream::once(async {
-        Err::<Bytes, std::io::Error>(std::io::Error::other(
-            "scripted fault: connection dropped",
-        ))
+        Err::<Bytes, std::io::Error>(std::io::Error::other("scripted fault: connection dropped"))
     });
     let mut response = Response::new(Body::from_stream(failing));
     response

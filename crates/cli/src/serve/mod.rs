@@ -176,11 +176,17 @@ pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
                     "osimages serve: the data file exists, so it is loaded and the --seed file is not"
                 );
             }
-            tracing::info!(images = stored.len(), "osimages serve: catalog loaded from the data file");
+            tracing::info!(
+                images = stored.len(),
+                "osimages serve: catalog loaded from the data file"
+            );
             stored
         }
         (None, Some(seed)) => {
-            tracing::info!(images = seed.len(), "osimages serve: catalog loaded from the seed file");
+            tracing::info!(
+                images = seed.len(),
+                "osimages serve: catalog loaded from the seed file"
+            );
             seed
         }
         (None, None) => {
@@ -210,7 +216,11 @@ pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
     })?;
     if let (true, Some(file)) = (needs_first_store, &data) {
         file.store(&graph.snapshot()).map_err(|e| {
-            ServeError::file(ServeErrorKind::Data, file.path(), format!("cannot be written: {e}"))
+            ServeError::file(
+                ServeErrorKind::Data,
+                file.path(),
+                format!("cannot be written: {e}"),
+            )
         })?;
     }
     bind_shared(options.addr, token, graph, data.is_some()).await
@@ -266,13 +276,22 @@ async fn bind_shared(
     writes_block: bool,
 ) -> Result<Server, ServeError> {
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
-        ServeError::new(ServeErrorKind::Bind, format!("cannot listen on {addr}: {e}"))
+        ServeError::new(
+            ServeErrorKind::Bind,
+            format!("cannot listen on {addr}: {e}"),
+        )
     })?;
     let local_addr = listener.local_addr().map_err(|e| {
-        ServeError::new(ServeErrorKind::Bind, format!("cannot read the address bound for {addr}: {e}"))
+        ServeError::new(
+            ServeErrorKind::Bind,
+            format!("cannot read the address bound for {addr}: {e}"),
+        )
     })?;
     let fallback_authority = Authority::try_from(local_addr.to_string()).map_err(|e| {
-        ServeError::new(ServeErrorKind::Bind, format!("the bound address {local_addr} is not an authority: {e}"))
+        ServeError::new(
+            ServeErrorKind::Bind,
+            format!("the bound address {local_addr} is not an authority: {e}"),
+        )
     })?;
     Ok(Server {
         listener,

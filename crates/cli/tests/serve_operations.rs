@@ -1,0 +1,388 @@
+//! The emulator in process on 127.0.0.1:0, driven through every operation by the facade's HTTP transport, and by
+//! plain HTTP/1.1 for what a client that is not ours sends.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod serve_support;
+
+use futures::TryStreamExt;
+use intune_osimages::{Architecture, EditionType, ErrorKind, OsImage, OsImagePatch};
+use intune_osimages_cli::serve::{MAX_BODY_BYTES, ServeOptions, bind_with_graph};
+use intune_osimages_fake::{FakeGraph, Fault};
+use serde_json::json;
+use serve_support::{Running, ids, raw};
+
+fn date(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+#[tokio::test]
+async fn every_operation_over_http() {
+    let emulator = Running::start(ServeOptions::local()).await;
+    let images = emulator.client(None).os_images();
+
+    // list and count agree with the catalog behind the emulator
+    let listed: Vec<OsImage> = images.list().all().await.unwrap();
+    let expected: Vec<String> = emulator
+        .graph
+        .snapshot()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        listed
+            .iter()
+            .map(|i| i.id_str().to_owned())
+            .collect::<Vec<_>>(),
+        expected
+    );
+    assert_eq!(images.count().send().await.unwrap(), expected.len() as u64);
+
+    // get, with a key that needs percent-encoding
+    let one = images.get("Windows 11 24H2").send().await.unwrap();
+    assert_eq!(one.id_str(), "Windows 11 24H2");
+    assert!(!one.editions().is_empty());
+
+    // create
+    let new = OsImage::new("Lab image/1 ?#%")
+        .with_odata_type()
+        .edition(EditionType::Enterprise, date("2030-01-08"))
+        .architecture(Architecture::X64)
+        .update("10.0.26100.9999", 2026, 11);
+    let created = images.create(&new).allow_read_only().await.unwrap();
+    assert_eq!(created.id_str(), "Lab image/1 ?#%");
+    assert!(emulator.graph.image("Lab image/1 ?#%").is_some());
+
+    // update: only what the patch sets changes
+    let patch =
+        OsImagePatch::new().supported_architectures([Architecture::X64, Architecture::Arm64]);
+    let updated = images
+        .update("Lab image/1 ?#%", &patch)
+        .allow_read_only()
+        .await
+        .unwrap()
+        .into_image()
+        .expect("200 with the object");
+    assert_eq!(
+        updated.architectures(),
+        [Architecture::X64, Architecture::Arm64]
+    );
+    assert_eq!(updated.editions(), created.editions());
+    let stored = emulator.graph.image("Lab image/1 ?#%").unwrap();
+    assert_eq!(stored["supportedArchitectures"], json!(["x64", "arM64"]));
+
+    // getAll
+    let all = images.get_all("Lab image/1 ?#%").all().await.unwrap();
+    assert!(all.iter().any(|i| i.id_str() == "Lab image/1 ?#%"));
+
+    // filters, in list and count
+    let elevens = images
+        .list()
+        .filter("startswith(id,'Windows 11')")
+        .all()
+        .await
+        .unwrap();
+    let expected_elevens = expected
+        .iter()
+        .filter(|id| id.starts_with("Windows 11"))
+        .count();
+    assert_eq!(elevens.len(), expected_elevens);
+    assert!(elevens.iter().all(|i| i.id_str().starts_with("Windows 11")));
+    assert_eq!(
+        images
+            .count()
+            .filter("startswith(id,'Windows 11')")
+            .send()
+            .await
+            .unwrap(),
+        expected_elevens as u64
+    );
+    let arm = images
+        .list()
+        .filter("supportedArchitectures/any(a:a eq 'arM64')")
+        .all()
+        .await
+        .unwrap();
+    assert!(arm.iter().any(|i| i.id_str() == "Lab image/1 ?#%"));
+    assert!(
+        arm.iter()
+            .all(|i| i.architectures().contains(&Architecture::Arm64))
+    );
+
+    // delete, then it is gone
+    images.delete("Lab image/1 ?#%").send().await.unwrap();
+    let gone = images.get("Lab image/1 ?#%").send().await.unwrap_err();
+    assert_eq!(gone.status(), Some(404));
+    assert_eq!(gone.as_graph().unwrap().code, "NotFound");
+    assert!(gone.request_id().is_some());
+
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn the_seed_update_answers_the_seed_response() {
+    let seed = |name: &str| -> serde_json::Value {
+        let path = format!("{}/../../fixtures/seed/{name}", env!("CARGO_MANIFEST_DIR"));
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let emulator = Running::start(ServeOptions::local()).await;
+    let images = emulator.client(None).os_images();
+    let answered = images
+        .update_json("Windows 11 24H2", seed("update-request.json"))
+        .allow_read_only()
+        .await
+        .unwrap()
+        .into_image()
+        .unwrap();
+    let mut answered = serde_json::to_value(answered).unwrap();
+    let mut expected = seed("update-response.json");
+    // Apart from the id, and the `@odata.context` annotation Graph adds to every answer (the docs' example omits it).
+    answered.as_object_mut().unwrap().remove("id");
+    answered.as_object_mut().unwrap().remove("@odata.context");
+    expected.as_object_mut().unwrap().remove("id");
+    assert_eq!(answered, expected);
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn page_size_two_pages_every_item_once_with_links_back_to_the_emulator() {
+    let mut options = ServeOptions::local();
+    options.page_size = Some(2);
+    let emulator = Running::start(options).await;
+    let images = emulator.client(None).os_images();
+
+    let first = images.list().page().await.unwrap();
+    assert_eq!(first.value.len(), 2);
+    let link = first.next_link.clone().expect("a next link on a full page");
+    assert!(
+        link.starts_with(&format!(
+            "{}/deviceManagement/managedDeviceWindowsOSImages",
+            emulator.base_url
+        )),
+        "{link}"
+    );
+
+    let streamed: Vec<String> = images
+        .list()
+        .stream()
+        .map_ok(|i| i.id_str().to_owned())
+        .try_collect()
+        .await
+        .unwrap();
+    let mut expected: Vec<String> = emulator
+        .graph
+        .snapshot()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(expected.len() > 2, "the sample has more than one page");
+    assert_eq!(streamed, expected, "every item once, in order");
+
+    let pages: Vec<_> = images.list().pages().try_collect().await.unwrap();
+    assert_eq!(pages.len(), expected.len().div_ceil(2));
+    assert!(pages.iter().all(|p| p.value.len() <= 2));
+
+    // filtered paging too
+    let filtered: Vec<String> = images
+        .list()
+        .filter("startswith(id,'Windows 11')")
+        .stream()
+        .map_ok(|i| i.id_str().to_owned())
+        .try_collect()
+        .await
+        .unwrap();
+    expected.retain(|id| id.starts_with("Windows 11"));
+    assert_eq!(filtered, expected);
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn microsoft_sdk_style_requests_work() {
+    // Kiota-generated SDKs percent-encode the `$` of query options and send `Accept: application/json`.
+    let emulator = Running::start(ServeOptions::local()).await;
+    let answer = raw(
+        emulator.addr,
+        "GET /beta/deviceManagement/managedDeviceWindowsOSImages?%24top=1&%24filter=startswith(id,%27Windows%2011%27)&%24count=true HTTP/1.1\nHost: localhost\nAccept: application/json\nclient-request-id: 0f6c3b9e-1111-4222-8333-944445555666",
+        b"",
+    )
+    .await;
+    assert_eq!(answer.status, 200);
+    let body = answer.json();
+    let page = ids(&body);
+    assert_eq!(page.len(), 1);
+    assert!(page[0].starts_with("Windows 11"));
+    assert!(body["@odata.count"].as_u64().unwrap() > 1);
+    let next = body["@odata.nextLink"].as_str().unwrap();
+    assert!(next.starts_with("http://localhost/beta/"), "{next}");
+    assert_eq!(
+        answer.header("client-request-id"),
+        Some("0f6c3b9e-1111-4222-8333-944445555666")
+    );
+    assert!(answer.header("request-id").is_some());
+
+    let count = raw(
+        emulator.addr,
+        "GET /beta/deviceManagement/managedDeviceWindowsOSImages/$count HTTP/1.1\nHost: localhost",
+        b"",
+    )
+    .await;
+    assert_eq!(count.status, 200);
+    assert_eq!(
+        String::from_utf8(count.body).unwrap().trim(),
+        emulator.graph.len().to_string()
+    );
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_routes_and_bad_requests_get_graph_errors_not_500() {
+    let emulator = Running::start(ServeOptions::local()).await;
+    let cases: [(&str, &[u8], u16); 6] = [
+        ("GET / HTTP/1.1\nHost: x", b"", 404),
+        (
+            "GET /v1.0/deviceManagement/managedDeviceWindowsOSImages HTTP/1.1\nHost: x",
+            b"",
+            404,
+        ),
+        ("GET /beta/users HTTP/1.1\nHost: x", b"", 404),
+        (
+            "POST /beta/deviceManagement/managedDeviceWindowsOSImages HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: 9",
+            b"{not json",
+            400,
+        ),
+        (
+            "GET /beta/deviceManagement/managedDeviceWindowsOSImages?$filter=id%20eq HTTP/1.1\nHost: x",
+            b"",
+            400,
+        ),
+        (
+            "GET /beta/deviceManagement/managedDeviceWindowsOSImages/nope HTTP/1.1\nHost: x",
+            b"",
+            404,
+        ),
+    ];
+    for (head, body, status) in cases {
+        let answer = raw(emulator.addr, head, body).await;
+        assert_eq!(answer.status, status, "{head}");
+        let error = answer.json();
+        assert!(
+            error["error"]["code"]
+                .as_str()
+                .is_some_and(|c| !c.is_empty()),
+            "{head}: {error}"
+        );
+        assert!(
+            error["error"]["innerError"]["request-id"].is_string(),
+            "{head}: {error}"
+        );
+    }
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn an_oversized_body_gets_413() {
+    let emulator = Running::start(ServeOptions::local()).await;
+    let images = emulator.client(None).os_images();
+    let mut body = json!({
+        "id": "big",
+        "supportedEditions": [],
+        "supportedArchitectures": ["x64"],
+        "availableUpdates": []
+    });
+    body["notes"] = json!("x".repeat(MAX_BODY_BYTES));
+    let error = images
+        .create_json(body)
+        .allow_read_only()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(413), "{error}");
+    assert_eq!(error.as_graph().unwrap().code, "RequestEntityTooLarge");
+    assert!(emulator.graph.image("big").is_none());
+
+    // A client that asks `Expect: 100-continue` is refused before it sends the body.
+    let answer = raw(
+        emulator.addr,
+        &format!(
+            "POST /beta/deviceManagement/managedDeviceWindowsOSImages HTTP/1.1\nHost: x\nContent-Type: application/json\nExpect: 100-continue\nContent-Length: {}",
+            MAX_BODY_BYTES + 1
+        ),
+        b"",
+    )
+    .await;
+    assert_eq!(answer.status, 413);
+    assert_eq!(answer.json()["error"]["code"], "RequestEntityTooLarge");
+
+    // Exactly the limit is accepted (and then judged by the fake: here, a good body).
+    let mut body = json!({"id": "at-limit", "supportedEditions": [], "supportedArchitectures": [], "availableUpdates": []})
+        .to_string()
+        .into_bytes();
+    let padding = MAX_BODY_BYTES - body.len();
+    body.truncate(body.len() - 1);
+    body.extend_from_slice(b",\"notes\":\"");
+    let filler = padding - b",\"notes\":\"\"".len();
+    body.extend(std::iter::repeat_n(b'y', filler));
+    body.extend_from_slice(b"\"}");
+    assert_eq!(body.len(), MAX_BODY_BYTES);
+    let answer = raw(
+        emulator.addr,
+        &format!(
+            "POST /beta/deviceManagement/managedDeviceWindowsOSImages HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: {}",
+            body.len()
+        ),
+        &body,
+    )
+    .await;
+    assert_eq!(
+        answer.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn scripted_faults_reach_the_client_over_http() {
+    let graph = FakeGraph::with_sample_catalog();
+    let server = bind_with_graph("127.0.0.1:0".parse().unwrap(), None, graph.clone())
+        .await
+        .unwrap();
+    let emulator = Running::serve(server);
+    let client = intune_osimages::Client::builder()
+        .base_url(emulator.base_url.clone())
+        .retry_policy(intune_osimages::transport::RetryPolicy::none())
+        .build()
+        .unwrap();
+
+    graph.push_fault(Fault::DropConnection { times: 1 });
+    let error = client
+        .os_images()
+        .get("Windows 11 24H2")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
+    assert!(error.may_have_been_sent());
+
+    graph.push_fault(Fault::throttled(1, 7));
+    let error = client
+        .os_images()
+        .get("Windows 11 24H2")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(429));
+    assert_eq!(
+        error.as_graph().unwrap().retry_after,
+        Some(std::time::Duration::from_secs(7))
+    );
+
+    // the server is still up and answering after both
+    let image = client
+        .os_images()
+        .get("Windows 11 24H2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(image.id_str(), "Windows 11 24H2");
+    emulator.stop().await;
+}

@@ -1,0 +1,252 @@
+//! `osimages serve` as a process: the first stdout line, SIGTERM and SIGINT, `--data` across restarts with
+//! `--token`, and start-up failures (bad seed, address in use) with the reason on stderr.
+#![cfg(unix)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use intune_osimages::{Architecture, Client, EditionType, OsImage};
+
+const TOKEN: &str = "process-test-token-5d1e";
+
+/// A running `osimages serve`, killed if a test fails before stopping it.
+struct Process {
+    child: Child,
+    base_url: String,
+}
+
+impl Process {
+    fn start(args: &[&str]) -> Process {
+        let mut child = command(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the listening line within 60 s");
+        let base_url = line
+            .trim_end()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        assert!(
+            base_url.starts_with("http://127.0.0.1:") && base_url.ends_with("/beta"),
+            "{base_url}"
+        );
+        assert!(
+            !base_url.ends_with(":0/beta"),
+            "the real port is printed: {base_url}"
+        );
+        Process { child, base_url }
+    }
+
+    fn client(&self, token: &str) -> Client {
+        Client::builder()
+            .base_url(self.base_url.clone())
+            .token(token)
+            .build()
+            .unwrap()
+    }
+
+    fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .args([format!("-{name}"), self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// Waits for the exit (at most 30 s) and returns the status and stderr.
+    fn wait(mut self) -> (ExitStatus, String) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                let mut stderr = String::new();
+                if let Some(mut s) = self.child.stderr.take() {
+                    s.read_to_string(&mut stderr).unwrap();
+                }
+                return (status, stderr);
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the emulator did not exit within 30 s"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn command(args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_osimages"));
+    cmd.arg("serve").args(args);
+    for var in [
+        "GRAPH_TOKEN",
+        "AZURE_TENANT_ID",
+        "AZURE_CLIENT_ID",
+        "AZURE_CLIENT_SECRET",
+        "RUST_LOG",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+fn lab_image() -> OsImage {
+    OsImage::new("Process lab")
+        .with_odata_type()
+        .edition(
+            EditionType::Enterprise,
+            chrono::NaiveDate::from_ymd_opt(2032, 1, 13).unwrap(),
+        )
+        .architecture(Architecture::X64)
+        .update("10.0.26200.4321", 2026, 11)
+}
+
+#[tokio::test]
+async fn sigterm_and_sigint_stop_it_with_status_0() {
+    for signal in ["TERM", "INT"] {
+        let process = Process::start(&["--addr", "127.0.0.1:0"]);
+        let count = process
+            .client("any")
+            .os_images()
+            .count()
+            .send()
+            .await
+            .unwrap();
+        assert!(count > 0);
+        process.signal(signal);
+        let (status, stderr) = process.wait();
+        assert!(
+            status.success(),
+            "SIG{signal}: {status:?}, stderr: {stderr}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_data_file_carries_writes_across_processes_without_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("catalog.json");
+    let data_arg = data.to_str().unwrap();
+    let args = [
+        "--addr",
+        "127.0.0.1:0",
+        "--token",
+        TOKEN,
+        "--data",
+        data_arg,
+    ];
+
+    let first = Process::start(&args);
+    let created = first
+        .client(TOKEN)
+        .os_images()
+        .create(&lab_image())
+        .allow_read_only()
+        .await
+        .unwrap();
+    assert_eq!(created.id_str(), "Process lab");
+    first.signal("TERM");
+    let (status, _) = first.wait();
+    assert!(status.success());
+
+    let text = std::fs::read_to_string(&data).unwrap();
+    assert!(
+        !text.contains(TOKEN),
+        "the token is never written to the data file"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("the data file is valid JSON");
+    assert!(
+        doc["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["id"] == "Process lab")
+    );
+
+    let second = Process::start(&args);
+    let again = second
+        .client(TOKEN)
+        .os_images()
+        .get("Process lab")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.architectures(), [Architecture::X64]);
+    let refused = second
+        .client("wrong")
+        .os_images()
+        .get("Process lab")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status(), Some(401));
+    second.signal("TERM");
+    assert!(second.wait().0.success());
+}
+
+#[test]
+fn a_bad_seed_exits_non_zero_with_the_reason_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.json");
+    std::fs::write(&seed, "[{\"id\": \"a\"}, {\"id\": \"a\"}]").unwrap();
+    let output = command(&["--addr", "127.0.0.1:0", "--seed", seed.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty(), "no listening line");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&seed.display().to_string()), "{stderr}");
+    assert!(stderr.contains("repeats the id"), "{stderr}");
+
+    std::fs::write(&seed, "{\"value\": [\n  {\"id\": \"a\"\n]}").unwrap();
+    let output = command(&["--addr", "127.0.0.1:0", "--seed", seed.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("line 3, column 1"), "{stderr}");
+}
+
+#[test]
+fn an_address_in_use_exits_non_zero_with_the_reason() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let output = command(&["--addr", &addr]).output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("cannot listen on {addr}")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unreadable_data_file_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let data: &Path = dir.path();
+    let output = command(&["--addr", "127.0.0.1:0", "--data", data.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--data file"), "{stderr}");
+}
