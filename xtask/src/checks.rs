@@ -26,6 +26,27 @@ pub fn missing_publish_metadata(package: &Package) -> Vec<String> {
     require(!package.keywords.is_empty(), "keywords");
     require(!package.categories.is_empty(), "categories");
     require(package.rust_version.is_some(), "rust-version");
+    // crates.io refuses more than five keywords, and keywords that are long or not plain ASCII words.
+    if package.keywords.len() > 5 {
+        missing.push(format!(
+            "{}: {} keywords; crates.io takes at most 5",
+            package.name,
+            package.keywords.len()
+        ));
+    }
+    for keyword in &package.keywords {
+        let plain = keyword.len() <= 20
+            && keyword.starts_with(|c: char| c.is_ascii_alphabetic())
+            && keyword
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '+');
+        if !plain {
+            missing.push(format!(
+                "{}: keyword `{keyword}` is not accepted by crates.io",
+                package.name
+            ));
+        }
+    }
     missing
 }
 
@@ -282,6 +303,21 @@ mod tests {
                 "intune-osimages-model: `rust-version` is not set"
             ]
         );
+    }
+
+    #[test]
+    fn keywords_crates_io_would_refuse_are_named() {
+        let mut package = full_package();
+        package.keywords = ["a", "b", "c", "d", "e", "f"].map(String::from).to_vec();
+        assert_eq!(missing_publish_metadata(&package).len(), 1);
+        package.keywords = vec![
+            "microsoft graph".to_owned(),
+            "a-very-long-keyword-indeed".to_owned(),
+            "9lives".to_owned(),
+        ];
+        let problems = missing_publish_metadata(&package);
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].contains("`microsoft graph`"), "{}", problems[0]);
     }
 
     #[test]
