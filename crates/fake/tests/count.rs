@@ -23,14 +23,25 @@ fn count_table() {
         assert_eq!(resp.status(), StatusCode::OK, "{query}");
         assert_eq!(resp.headers()["content-type"], "text/plain");
         assert!(resp.headers().get("request-id").is_some());
-        assert_eq!(std::str::from_utf8(resp.body()).unwrap(), *expected, "{query}");
+        assert_eq!(
+            std::str::from_utf8(resp.body()).unwrap(),
+            *expected,
+            "{query}"
+        );
     }
 }
 
 #[test]
 fn count_error_table() {
     let graph = FakeGraph::with_sample_catalog();
-    for query in ["$top=1", "$select=id", "$count=true", "$orderby=id", "$filter=nope%20eq%201", "$search=x"] {
+    for query in [
+        "$top=1",
+        "$select=id",
+        "$count=true",
+        "$orderby=id",
+        "$filter=nope%20eq%201",
+        "$search=x",
+    ] {
         let resp = get(&graph, &format!("{SET}/$count?{query}"));
         expect_error(&resp, StatusCode::BAD_REQUEST, "BadRequest");
     }

@@ -13,7 +13,12 @@ fn create_answers_201_with_the_stored_object_and_stores_it() {
     let graph = FakeGraph::new();
     let sent = image_json("Windows 11 26H1");
     let resp = graph.handle_sync(&json_req(Method::POST, SET, &sent));
-    assert_eq!(resp.status(), StatusCode::CREATED, "{}", String::from_utf8_lossy(resp.body()));
+    assert_eq!(
+        resp.status(),
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(resp.body())
+    );
     assert_eq!(resp.headers()["content-type"], "application/json");
     let mut b = body(&resp);
     assert_eq!(
@@ -34,7 +39,12 @@ fn seed_request_body_with_an_id_is_accepted() {
         serde_json::from_str(include_str!("../../../fixtures/seed/update-request.json")).unwrap();
     seed["id"] = json!("32a4ac62-ac62-32a4-62ac-a43262aca432");
     let resp = graph.handle_sync(&json_req(Method::POST, SET, &seed.to_string()));
-    assert_eq!(resp.status(), StatusCode::CREATED, "{}", String::from_utf8_lossy(resp.body()));
+    assert_eq!(
+        resp.status(),
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(resp.body())
+    );
 }
 
 #[test]
@@ -64,8 +74,14 @@ fn create_error_table() {
     };
     // (body, fragments the message must contain)
     let cases: Vec<(String, Vec<&str>)> = vec![
-        ("{\"id\": \"x\",".to_owned(), vec!["not valid JSON", "line 1 column"]),
-        ("{\n  \"id\": \"x\"\n  \"b\": 1}".to_owned(), vec!["line 3 column"]),
+        (
+            "{\"id\": \"x\",".to_owned(),
+            vec!["not valid JSON", "line 1 column"],
+        ),
+        (
+            "{\n  \"id\": \"x\"\n  \"b\": 1}".to_owned(),
+            vec!["line 3 column"],
+        ),
         ("".to_owned(), vec!["empty"]),
         ("   ".to_owned(), vec!["empty"]),
         ("[1,2]".to_owned(), vec!["(body)", "[type]"]),
@@ -73,25 +89,42 @@ fn create_error_table() {
         (with(json!({"DROP:id": null})), vec!["/id", "[required]"]),
         (with(json!({"id": 42})), vec!["/id", "[type]"]),
         (with(json!({"id": ""})), vec!["/id"]),
-        (with(json!({"supportedArchitectures": ["ARM64"]})), vec!["/supportedArchitectures/0", "[enum-value]", "arM64"]),
         (
-            with(json!({"supportedEditions": [{"editionType": "Enterprise", "supportEndDate": "2027-10-12"}]})),
+            with(json!({"supportedArchitectures": ["ARM64"]})),
+            vec!["/supportedArchitectures/0", "[enum-value]", "arM64"],
+        ),
+        (
+            with(
+                json!({"supportedEditions": [{"editionType": "Enterprise", "supportEndDate": "2027-10-12"}]}),
+            ),
             vec!["/supportedEditions/0/editionType", "[enum-value]"],
         ),
         (
-            with(json!({"supportedEditions": [{"editionType": "enterprise", "supportEndDate": "2027-02-30"}]})),
+            with(
+                json!({"supportedEditions": [{"editionType": "enterprise", "supportEndDate": "2027-02-30"}]}),
+            ),
             vec!["/supportedEditions/0/supportEndDate", "[date-format]"],
         ),
         (
-            with(json!({"supportedEditions": [{"editionType": "enterprise", "supportEndDate": "12/31/2027"}]})),
+            with(
+                json!({"supportedEditions": [{"editionType": "enterprise", "supportEndDate": "12/31/2027"}]}),
+            ),
             vec!["[date-format]"],
         ),
-        (with(json!({"supportedArchitectures": "x64"})), vec!["/supportedArchitectures", "[type]"]),
         (
-            with(json!({"availableUpdates": [{"buildVersion": "1", "releaseMonth": 13, "releaseYear": 2026}]})),
+            with(json!({"supportedArchitectures": "x64"})),
+            vec!["/supportedArchitectures", "[type]"],
+        ),
+        (
+            with(
+                json!({"availableUpdates": [{"buildVersion": "1", "releaseMonth": 13, "releaseYear": 2026}]}),
+            ),
             vec!["/availableUpdates/0/releaseMonth", "[range]"],
         ),
-        (with(json!({"@odata.type": "#microsoft.graph.user"})), vec!["[odata-type]"]),
+        (
+            with(json!({"@odata.type": "#microsoft.graph.user"})),
+            vec!["[odata-type]"],
+        ),
         (
             with(json!({"supportedArchitectures": ["ARM64"], "id": 7})),
             vec!["/supportedArchitectures/0", "/id"],
@@ -101,7 +134,10 @@ fn create_error_table() {
         let resp = graph.handle_sync(&json_req(Method::POST, SET, &sent));
         let message = expect_error(&resp, StatusCode::BAD_REQUEST, "BadRequest");
         for fragment in fragments {
-            assert!(message.contains(fragment), "{sent}: {message} lacks {fragment}");
+            assert!(
+                message.contains(fragment),
+                "{sent}: {message} lacks {fragment}"
+            );
         }
     }
     assert!(graph.is_empty());
@@ -143,7 +179,11 @@ fn content_type_must_be_json_when_present() {
         if ok {
             assert_eq!(resp.status(), StatusCode::CREATED, "{content_type}");
         } else {
-            let message = expect_error(&resp, StatusCode::UNSUPPORTED_MEDIA_TYPE, "UnsupportedMediaType");
+            let message = expect_error(
+                &resp,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "UnsupportedMediaType",
+            );
             assert!(message.contains(content_type), "{message}");
         }
     }
@@ -164,7 +204,12 @@ fn lenient_enums_store_unknown_values_as_written() {
     sent["supportedArchitectures"] = json!(["riscV64"]);
     sent["supportedEditions"][0]["editionType"] = json!("proQuantum");
     let resp = graph.handle_sync(&json_req(Method::POST, SET, &sent.to_string()));
-    assert_eq!(resp.status(), StatusCode::CREATED, "{}", String::from_utf8_lossy(resp.body()));
+    assert_eq!(
+        resp.status(),
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(resp.body())
+    );
     assert_eq!(graph.image("future").unwrap(), sent);
     // Bad dates are still refused in lenient mode.
     sent["id"] = json!("future2");
@@ -184,13 +229,20 @@ fn control_annotations_are_not_stored_but_odata_type_is() {
     let stored = graph.image("a").unwrap();
     assert!(stored.get("@odata.context").is_none());
     assert!(stored.get("@odata.etag").is_none());
-    assert_eq!(stored["@odata.type"], "#microsoft.graph.managedDeviceWindowsOperatingSystemImage");
+    assert_eq!(
+        stored["@odata.type"],
+        "#microsoft.graph.managedDeviceWindowsOperatingSystemImage"
+    );
 }
 
 #[test]
 fn query_options_on_a_create_are_refused() {
     let graph = FakeGraph::new();
-    let resp = graph.handle_sync(&json_req(Method::POST, &format!("{SET}?$select=id"), &image_json("a")));
+    let resp = graph.handle_sync(&json_req(
+        Method::POST,
+        &format!("{SET}?$select=id"),
+        &image_json("a"),
+    ));
     let message = expect_error(&resp, StatusCode::BAD_REQUEST, "BadRequest");
     assert!(message.contains("$select"), "{message}");
     assert!(graph.is_empty());

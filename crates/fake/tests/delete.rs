@@ -15,7 +15,11 @@ fn delete_table() {
         ("/Windows%2010%2022H2", StatusCode::NO_CONTENT, true),
         ("/Windows%2010%2022H2", StatusCode::NOT_FOUND, false),
         ("/nothing", StatusCode::NOT_FOUND, false),
-        ("/Windows%2011%2022H2?$select=id", StatusCode::BAD_REQUEST, false),
+        (
+            "/Windows%2011%2022H2?$select=id",
+            StatusCode::BAD_REQUEST,
+            false,
+        ),
         ("/Windows%2011%2022H2", StatusCode::NO_CONTENT, true),
     ];
     for (path, status, shrinks) in cases {
@@ -27,13 +31,24 @@ fn delete_table() {
             assert!(resp.headers().get("content-type").is_none());
             assert!(resp.headers().get("request-id").is_some());
         } else {
-            let code = if *status == StatusCode::NOT_FOUND { "NotFound" } else { "BadRequest" };
+            let code = if *status == StatusCode::NOT_FOUND {
+                "NotFound"
+            } else {
+                "BadRequest"
+            };
             expect_error(&resp, *status, code);
         }
-        assert_eq!(graph.len(), if *shrinks { before - 1 } else { before }, "{path}");
+        assert_eq!(
+            graph.len(),
+            if *shrinks { before - 1 } else { before },
+            "{path}"
+        );
     }
     assert!(graph.image("Windows 10 22H2").is_none());
-    assert_eq!(get(&graph, &format!("{SET}/Windows%2010%2022H2")).status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&graph, &format!("{SET}/Windows%2010%2022H2")).status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[test]

@@ -34,29 +34,74 @@ fn filter_forms() {
         ("contains(id,'23')", &[W23]),
         ("tolower(id) eq 'windows 10 22h2'", &[W10]),
         ("toupper(id) eq 'WINDOWS 11 25H2'", &[W25]),
-        ("id in ('Windows 10 22H2', 'Windows 11 25H2', 'nope')", &[W10, W25]),
+        (
+            "id in ('Windows 10 22H2', 'Windows 11 25H2', 'nope')",
+            &[W10, W25],
+        ),
         ("supportedArchitectures/any(a: a eq 'x86')", &[W10]),
         ("supportedArchitectures/any(a:a eq 'arM64')", &all),
-        ("supportedArchitectures/all(a: a ne 'x86')", &[W22, W23, W24, W25]),
+        (
+            "supportedArchitectures/all(a: a ne 'x86')",
+            &[W22, W23, W24, W25],
+        ),
         ("supportedArchitectures/any()", &all),
-        ("supportedEditions/any(e: e/editionType eq 'enterprise')", &all),
-        ("supportedEditions/any(e: e/editionType eq 'enterprise' and e/supportEndDate lt 2026-10-13)", &[W10, W22]),
-        ("supportedEditions/any(e: e/editionType eq 'professional' and e/supportEndDate gt 2026-10-13)", &[W25]),
-        ("supportedEditions/any(e: e/editionType eq 'professional' and e/supportEndDate ge 2026-10-13)", &[W24, W25]),
-        ("supportedEditions/any(e: e/supportEndDate le 2024-10-08)", &[W22]),
-        ("supportedEditions/any(e: e/supportEndDate ge 2028-01-01)", &[W25]),
-        ("supportedEditions/any(e: e/supportEndDate eq 2026-11-10)", &[W23]),
-        ("supportedEditions/all(e: e/supportEndDate gt 2025-01-01)", &[W10, W23, W24, W25]),
-        ("availableUpdates/any(u: u/releaseMonth eq 11 and startswith(u/buildVersion, '10.0.26100'))", &[W24]),
+        (
+            "supportedEditions/any(e: e/editionType eq 'enterprise')",
+            &all,
+        ),
+        (
+            "supportedEditions/any(e: e/editionType eq 'enterprise' and e/supportEndDate lt 2026-10-13)",
+            &[W10, W22],
+        ),
+        (
+            "supportedEditions/any(e: e/editionType eq 'professional' and e/supportEndDate gt 2026-10-13)",
+            &[W25],
+        ),
+        (
+            "supportedEditions/any(e: e/editionType eq 'professional' and e/supportEndDate ge 2026-10-13)",
+            &[W24, W25],
+        ),
+        (
+            "supportedEditions/any(e: e/supportEndDate le 2024-10-08)",
+            &[W22],
+        ),
+        (
+            "supportedEditions/any(e: e/supportEndDate ge 2028-01-01)",
+            &[W25],
+        ),
+        (
+            "supportedEditions/any(e: e/supportEndDate eq 2026-11-10)",
+            &[W23],
+        ),
+        (
+            "supportedEditions/all(e: e/supportEndDate gt 2025-01-01)",
+            &[W10, W23, W24, W25],
+        ),
+        (
+            "availableUpdates/any(u: u/releaseMonth eq 11 and startswith(u/buildVersion, '10.0.26100'))",
+            &[W24],
+        ),
         ("availableUpdates/all(u: u/releaseYear eq 2026)", &all),
         ("availableUpdates/any(u: u/releaseMonth gt 11)", &[]),
         ("not startswith(id,'Windows 11')", &[W10]),
         ("not(startswith(id,'Windows 11'))", &[W10]),
-        ("not (id eq 'Windows 10 22H2' or id eq 'Windows 11 22H2')", &[W23, W24, W25]),
+        (
+            "not (id eq 'Windows 10 22H2' or id eq 'Windows 11 22H2')",
+            &[W23, W24, W25],
+        ),
         ("not not id eq 'Windows 11 25H2'", &[W25]),
-        ("(id eq 'x' or startswith(id,'Windows 10')) and supportedArchitectures/any(a: a eq 'x86')", &[W10]),
-        ("id eq 'Windows 11 22H2' or id eq 'Windows 11 23H2' and id eq 'nope'", &[W22]),
-        ("supportedEditions/any(e: supportedArchitectures/any(a: a eq 'x86') and e/editionType eq 'education')", &[W10]),
+        (
+            "(id eq 'x' or startswith(id,'Windows 10')) and supportedArchitectures/any(a: a eq 'x86')",
+            &[W10],
+        ),
+        (
+            "id eq 'Windows 11 22H2' or id eq 'Windows 11 23H2' and id eq 'nope'",
+            &[W22],
+        ),
+        (
+            "supportedEditions/any(e: supportedArchitectures/any(a: a eq 'x86') and e/editionType eq 'education')",
+            &[W10],
+        ),
         ("$it/id eq 'Windows 10 22H2'", &[W10]),
         ("id eq null", &[]),
         ("id ne null", &all),
@@ -68,7 +113,12 @@ fn filter_forms() {
     ];
     for (filter, expected) in cases {
         let resp = filtered(&graph, filter);
-        assert_eq!(resp.status(), StatusCode::OK, "{filter}: {}", String::from_utf8_lossy(resp.body()));
+        assert_eq!(
+            resp.status(),
+            StatusCode::OK,
+            "{filter}: {}",
+            String::from_utf8_lossy(resp.body())
+        );
         assert_eq!(ids(&resp), *expected, "{filter}");
     }
 }
@@ -79,27 +129,69 @@ fn filter_errors_name_the_problem_and_position() {
     // (filter, fragments the message must contain)
     let cases: &[(&str, &[&str])] = &[
         ("id eq", &["position 6", "expected a property, a literal"]),
-        ("name eq 'x'", &["Could not find a property named 'name'", "position 1"]),
+        (
+            "name eq 'x'",
+            &["Could not find a property named 'name'", "position 1"],
+        ),
         ("id eq 'x", &["unterminated", "position 7"]),
-        ("id eq 5", &["cannot compare Edm.String with Edm.Int32", "position 4"]),
-        ("supportedArchitectures eq 'x64'", &["cannot be compared", "any()"]),
-        ("supportedArchitectures/any(a: a eq 'ARM64')", &["did you mean 'arM64'", "position 36"]),
-        ("supportedEditions/any(e: e/editionType eq 'Enterprise')", &["did you mean 'enterprise'"]),
-        ("supportedEditions/any(e: e/editionType gt 'enterprise')", &["only with eq and ne"]),
-        ("supportedEditions/any(e: e/supportEndDate lt '2026-10-13')", &["without quotes"]),
-        ("supportedEditions/any(e: e/supportEndDate lt 2026-13-01)", &["invalid date literal 2026-13-01"]),
-        ("supportedEditions/any(e: e/supportEndDate lt 2026-10-13T00:00:00Z)", &["date-time"]),
+        (
+            "id eq 5",
+            &["cannot compare Edm.String with Edm.Int32", "position 4"],
+        ),
+        (
+            "supportedArchitectures eq 'x64'",
+            &["cannot be compared", "any()"],
+        ),
+        (
+            "supportedArchitectures/any(a: a eq 'ARM64')",
+            &["did you mean 'arM64'", "position 36"],
+        ),
+        (
+            "supportedEditions/any(e: e/editionType eq 'Enterprise')",
+            &["did you mean 'enterprise'"],
+        ),
+        (
+            "supportedEditions/any(e: e/editionType gt 'enterprise')",
+            &["only with eq and ne"],
+        ),
+        (
+            "supportedEditions/any(e: e/supportEndDate lt '2026-10-13')",
+            &["without quotes"],
+        ),
+        (
+            "supportedEditions/any(e: e/supportEndDate lt 2026-13-01)",
+            &["invalid date literal 2026-13-01"],
+        ),
+        (
+            "supportedEditions/any(e: e/supportEndDate lt 2026-10-13T00:00:00Z)",
+            &["date-time"],
+        ),
         ("length(id) eq 5", &["'length' is not supported"]),
         ("foo(id)", &["'foo' is not supported"]),
         ("startswith(id)", &["takes 2 arguments"]),
         ("contains(supportedEditions, 'x')", &["takes strings"]),
-        ("supportedEditions/editionType eq 'enterprise'", &["is a collection", "any("]),
-        ("supportedEditions/any(e: e/nope eq 1)", &["Could not find a property named 'nope'", "Edition"]),
-        ("supportedEditions/any(e: x/editionType eq 'x')", &["'x'", "lambda variables in scope: e"]),
-        ("supportedEditions/any(e: supportedArchitectures/any(e: e eq 'x64'))", &["already in use"]),
+        (
+            "supportedEditions/editionType eq 'enterprise'",
+            &["is a collection", "any("],
+        ),
+        (
+            "supportedEditions/any(e: e/nope eq 1)",
+            &["Could not find a property named 'nope'", "Edition"],
+        ),
+        (
+            "supportedEditions/any(e: x/editionType eq 'x')",
+            &["'x'", "lambda variables in scope: e"],
+        ),
+        (
+            "supportedEditions/any(e: supportedArchitectures/any(e: e eq 'x64'))",
+            &["already in use"],
+        ),
         ("id/any(a: a eq 'x')", &["apply to collections"]),
         ("supportedArchitectures/all()", &["all() needs"]),
-        ("supportedArchitectures/any(a a eq 'x64')", &["lambda variable and ':'"]),
+        (
+            "supportedArchitectures/any(a a eq 'x64')",
+            &["lambda variable and ':'"],
+        ),
         ("id eq 'x' and", &["expected a property"]),
         ("id eq 'x' eq 'y'", &["expected 'and', 'or'"]),
         ("id eq 'x'))", &["expected 'and', 'or'"]),
@@ -115,7 +207,10 @@ fn filter_errors_name_the_problem_and_position() {
         let message = expect_error(&resp, StatusCode::BAD_REQUEST, "BadRequest");
         assert!(message.starts_with("Invalid $filter: "), "{message}");
         for fragment in *fragments {
-            assert!(message.contains(fragment), "{filter}: {message} lacks {fragment}");
+            assert!(
+                message.contains(fragment),
+                "{filter}: {message} lacks {fragment}"
+            );
         }
     }
 }
@@ -125,7 +220,10 @@ fn plus_is_not_a_space() {
     let graph = FakeGraph::with_sample_catalog();
     let resp = get(&graph, &format!("{SET}?$filter=id+eq+'x'"));
     let message = expect_error(&resp, StatusCode::BAD_REQUEST, "BadRequest");
-    assert!(message.contains("'+'") && message.contains("%20"), "{message}");
+    assert!(
+        message.contains("'+'") && message.contains("%20"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -148,13 +246,24 @@ fn odd_stored_data_never_matches_and_never_fails() {
         {"id": "b", "supportedArchitectures": [null, 1, "x64"], "supportedEditions": [null, "x"]},
         {"id": "c"},
     ]);
-    let graph = FakeGraph::builder().catalog(weird.as_array().unwrap().clone()).build();
+    let graph = FakeGraph::builder()
+        .catalog(weird.as_array().unwrap().clone())
+        .build();
     let cases: &[(&str, &[&str])] = &[
         ("supportedArchitectures/any(a: a eq 'x64')", &["b"]),
         ("supportedArchitectures/all(a: a eq 'x64')", &["a", "c"]),
-        ("supportedEditions/any(e: e/supportEndDate lt 2030-01-01)", &[]),
-        ("supportedEditions/any(e: e/editionType eq 'enterprise')", &[]),
-        ("supportedEditions/any(e: e/editionType ne 'enterprise')", &["a", "b"]),
+        (
+            "supportedEditions/any(e: e/supportEndDate lt 2030-01-01)",
+            &[],
+        ),
+        (
+            "supportedEditions/any(e: e/editionType eq 'enterprise')",
+            &[],
+        ),
+        (
+            "supportedEditions/any(e: e/editionType ne 'enterprise')",
+            &["a", "b"],
+        ),
         ("supportedEditions/any()", &["a", "b"]),
         ("availableUpdates/any()", &[]),
     ];

@@ -10,7 +10,10 @@ use intune_osimages_fake::FakeGraph;
 #[test]
 fn get_answers_the_stored_object_with_an_entity_context() {
     let graph = FakeGraph::with_sample_catalog();
-    let resp = get(&graph, &format!("https://graph.example{SET}/Windows%2011%2024H2"));
+    let resp = get(
+        &graph,
+        &format!("https://graph.example{SET}/Windows%2011%2024H2"),
+    );
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(resp.headers()["content-type"], "application/json");
     let mut b = body(&resp);
@@ -29,14 +32,54 @@ fn get_table() {
     let cases: &[(&str, &str, StatusCode, &str)] = &[
         ("/Windows%2010%2022H2", "", StatusCode::OK, ""),
         ("/Windows%2010%2022H2", "$select=id", StatusCode::OK, ""),
-        ("/Windows%2010%2022H2", "$select=id,availableUpdates", StatusCode::OK, ""),
-        ("/Windows%2012%2022H2", "", StatusCode::NOT_FOUND, "NotFound"),
-        ("/windows%2010%2022h2", "", StatusCode::NOT_FOUND, "NotFound"),
-        ("/Windows%2010%2022H2", "$select=nope", StatusCode::BAD_REQUEST, "BadRequest"),
-        ("/Windows%2010%2022H2", "$filter=id%20eq%20'x'", StatusCode::BAD_REQUEST, "BadRequest"),
-        ("/Windows%2010%2022H2", "$top=1", StatusCode::BAD_REQUEST, "BadRequest"),
-        ("/Windows%2010%2022H2", "$expand=x", StatusCode::BAD_REQUEST, "BadRequest"),
-        ("/Windows%2010%2022H2/extra", "", StatusCode::BAD_REQUEST, "BadRequest"),
+        (
+            "/Windows%2010%2022H2",
+            "$select=id,availableUpdates",
+            StatusCode::OK,
+            "",
+        ),
+        (
+            "/Windows%2012%2022H2",
+            "",
+            StatusCode::NOT_FOUND,
+            "NotFound",
+        ),
+        (
+            "/windows%2010%2022h2",
+            "",
+            StatusCode::NOT_FOUND,
+            "NotFound",
+        ),
+        (
+            "/Windows%2010%2022H2",
+            "$select=nope",
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+        ),
+        (
+            "/Windows%2010%2022H2",
+            "$filter=id%20eq%20'x'",
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+        ),
+        (
+            "/Windows%2010%2022H2",
+            "$top=1",
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+        ),
+        (
+            "/Windows%2010%2022H2",
+            "$expand=x",
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+        ),
+        (
+            "/Windows%2010%2022H2/extra",
+            "",
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+        ),
     ];
     for (path, query, status, code) in cases {
         let uri = format!("{SET}{path}?{query}");
@@ -53,7 +96,10 @@ fn get_table() {
 #[test]
 fn select_on_get_projects_and_names_the_properties_in_the_context() {
     let graph = FakeGraph::with_sample_catalog();
-    let resp = get(&graph, &format!("{SET}/Windows%2010%2022H2?$select=supportedArchitectures"));
+    let resp = get(
+        &graph,
+        &format!("{SET}/Windows%2010%2022H2?$select=supportedArchitectures"),
+    );
     let b = body(&resp);
     assert_eq!(
         b["@odata.context"],

@@ -10,7 +10,10 @@ use intune_osimages_fake::FakeGraph;
 #[test]
 fn get_all_answers_the_whole_catalog_as_a_collection() {
     let graph = FakeGraph::with_sample_catalog();
-    let resp = get(&graph, &format!("{SET}/Windows%2011%2024H2/getAllManagedDeviceWindowsOSImages()"));
+    let resp = get(
+        &graph,
+        &format!("{SET}/Windows%2011%2024H2/getAllManagedDeviceWindowsOSImages()"),
+    );
     assert_eq!(resp.status(), StatusCode::OK);
     let b = body(&resp);
     assert_eq!(
@@ -26,18 +29,56 @@ fn get_all_table() {
     let graph = FakeGraph::with_sample_catalog();
     // (segment after the key, query, status, expected count)
     let cases: &[(&str, &str, StatusCode, usize)] = &[
-        ("getAllManagedDeviceWindowsOSImages()", "", StatusCode::OK, 5),
+        (
+            "getAllManagedDeviceWindowsOSImages()",
+            "",
+            StatusCode::OK,
+            5,
+        ),
         ("getAllManagedDeviceWindowsOSImages", "", StatusCode::OK, 5),
-        ("microsoft.graph.getAllManagedDeviceWindowsOSImages()", "", StatusCode::OK, 5),
-        ("getallmanageddevicewindowsosimages()", "", StatusCode::OK, 5),
-        ("getAllManagedDeviceWindowsOSImages%28%29", "", StatusCode::OK, 5),
-        ("getAllManagedDeviceWindowsOSImages()", "$filter=startswith(id,'Windows%2010')", StatusCode::OK, 1),
-        ("getAllManagedDeviceWindowsOSImages()", "$top=2", StatusCode::OK, 2),
-        ("getAllManagedDeviceWindowsOSImages()", "$expand=x", StatusCode::BAD_REQUEST, 0),
+        (
+            "microsoft.graph.getAllManagedDeviceWindowsOSImages()",
+            "",
+            StatusCode::OK,
+            5,
+        ),
+        (
+            "getallmanageddevicewindowsosimages()",
+            "",
+            StatusCode::OK,
+            5,
+        ),
+        (
+            "getAllManagedDeviceWindowsOSImages%28%29",
+            "",
+            StatusCode::OK,
+            5,
+        ),
+        (
+            "getAllManagedDeviceWindowsOSImages()",
+            "$filter=startswith(id,'Windows%2010')",
+            StatusCode::OK,
+            1,
+        ),
+        (
+            "getAllManagedDeviceWindowsOSImages()",
+            "$top=2",
+            StatusCode::OK,
+            2,
+        ),
+        (
+            "getAllManagedDeviceWindowsOSImages()",
+            "$expand=x",
+            StatusCode::BAD_REQUEST,
+            0,
+        ),
         ("getSomethingElse()", "", StatusCode::BAD_REQUEST, 0),
     ];
     for (segment, query, status, count) in cases {
-        let resp = get(&graph, &format!("{SET}/Windows%2011%2024H2/{segment}?{query}"));
+        let resp = get(
+            &graph,
+            &format!("{SET}/Windows%2011%2024H2/{segment}?{query}"),
+        );
         assert_eq!(resp.status(), *status, "{segment}?{query}");
         if *status == StatusCode::OK {
             assert_eq!(ids(&resp).len(), *count, "{segment}?{query}");
@@ -50,16 +91,25 @@ fn get_all_table() {
 #[test]
 fn get_all_on_an_unknown_id_is_404() {
     let graph = FakeGraph::with_sample_catalog();
-    let resp = get(&graph, &format!("{SET}/Windows%2099/getAllManagedDeviceWindowsOSImages()"));
+    let resp = get(
+        &graph,
+        &format!("{SET}/Windows%2099/getAllManagedDeviceWindowsOSImages()"),
+    );
     expect_error(&resp, StatusCode::NOT_FOUND, "NotFound");
 }
 
 #[test]
 fn get_all_pages_with_links_that_stay_on_the_function() {
     let graph = numbered(5);
-    let resp = get(&graph, &format!("{SET}/img-000/getAllManagedDeviceWindowsOSImages()?$top=3"));
+    let resp = get(
+        &graph,
+        &format!("{SET}/img-000/getAllManagedDeviceWindowsOSImages()?$top=3"),
+    );
     let link = body(&resp)["@odata.nextLink"].as_str().unwrap().to_owned();
-    assert!(link.contains("/img-000/getAllManagedDeviceWindowsOSImages()?"), "{link}");
+    assert!(
+        link.contains("/img-000/getAllManagedDeviceWindowsOSImages()?"),
+        "{link}"
+    );
     let next = get(&graph, &link);
     assert_eq!(ids(&next), ["img-003", "img-004"]);
 }
@@ -67,7 +117,10 @@ fn get_all_pages_with_links_that_stay_on_the_function() {
 #[test]
 fn get_all_allows_only_get() {
     let graph = FakeGraph::with_sample_catalog();
-    let resp = graph.handle_sync(&req(Method::POST, &format!("{SET}/Windows%2011%2024H2/getAllManagedDeviceWindowsOSImages()")));
+    let resp = graph.handle_sync(&req(
+        Method::POST,
+        &format!("{SET}/Windows%2011%2024H2/getAllManagedDeviceWindowsOSImages()"),
+    ));
     expect_error(&resp, StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed");
     assert_eq!(resp.headers()["allow"], "GET");
 }

@@ -39,25 +39,62 @@ fn list_table() {
     // (query, expected ids)
     let cases: &[(&str, &[&str])] = &[
         ("", &ALL),
-        ("$orderby=id%20desc", &["Windows 11 25H2", "Windows 11 24H2", "Windows 11 23H2", "Windows 11 22H2", "Windows 10 22H2"]),
+        (
+            "$orderby=id%20desc",
+            &[
+                "Windows 11 25H2",
+                "Windows 11 24H2",
+                "Windows 11 23H2",
+                "Windows 11 22H2",
+                "Windows 10 22H2",
+            ],
+        ),
         ("$orderby=id%20asc", &ALL),
         ("$orderby=id", &ALL),
-        ("$orderBy=id%20DESC,id", &["Windows 11 25H2", "Windows 11 24H2", "Windows 11 23H2", "Windows 11 22H2", "Windows 10 22H2"]),
+        (
+            "$orderBy=id%20DESC,id",
+            &[
+                "Windows 11 25H2",
+                "Windows 11 24H2",
+                "Windows 11 23H2",
+                "Windows 11 22H2",
+                "Windows 10 22H2",
+            ],
+        ),
         ("$skip=3", &["Windows 11 24H2", "Windows 11 25H2"]),
         ("$skip=10", &[]),
         ("$top=0", &[]),
         ("$top=2", &["Windows 10 22H2", "Windows 11 22H2"]),
         ("$skip=1&$top=2", &["Windows 11 22H2", "Windows 11 23H2"]),
         ("$orderby=id%20desc&$top=1", &["Windows 11 25H2"]),
-        ("$filter=startswith(id,'Windows%2011')&$top=10", &["Windows 11 22H2", "Windows 11 23H2", "Windows 11 24H2", "Windows 11 25H2"]),
-        ("filter=id%20eq%20'Windows%2010%2022H2'", &["Windows 10 22H2"]),
-        ("$FILTER=id%20eq%20'Windows%2010%2022H2'", &["Windows 10 22H2"]),
+        (
+            "$filter=startswith(id,'Windows%2011')&$top=10",
+            &[
+                "Windows 11 22H2",
+                "Windows 11 23H2",
+                "Windows 11 24H2",
+                "Windows 11 25H2",
+            ],
+        ),
+        (
+            "filter=id%20eq%20'Windows%2010%2022H2'",
+            &["Windows 10 22H2"],
+        ),
+        (
+            "$FILTER=id%20eq%20'Windows%2010%2022H2'",
+            &["Windows 10 22H2"],
+        ),
         ("$format=json", &ALL),
         ("custom=ignored&x", &ALL),
     ];
     for (query, expected) in cases {
         let resp = get(&graph, &format!("{SET}?{query}"));
-        assert_eq!(resp.status(), StatusCode::OK, "{query}: {}", String::from_utf8_lossy(resp.body()));
+        assert_eq!(
+            resp.status(),
+            StatusCode::OK,
+            "{query}: {}",
+            String::from_utf8_lossy(resp.body())
+        );
         assert_eq!(ids(&resp), *expected, "{query}");
     }
 }
@@ -65,7 +102,10 @@ fn list_table() {
 #[test]
 fn count_true_counts_the_filtered_set_before_paging() {
     let graph = FakeGraph::with_sample_catalog();
-    let resp = get(&graph, &format!("{SET}?$count=true&$filter=startswith(id,'Windows%2011')&$top=1"));
+    let resp = get(
+        &graph,
+        &format!("{SET}?$count=true&$filter=startswith(id,'Windows%2011')&$top=1"),
+    );
     let b = body(&resp);
     assert_eq!(b["@odata.count"], 4);
     assert_eq!(b["value"].as_array().unwrap().len(), 1);
@@ -86,13 +126,19 @@ fn select_keeps_the_named_properties_and_odata_type() {
     let mut keys: Vec<&str> = first.keys().map(String::as_str).collect();
     keys.sort_unstable();
     assert_eq!(keys, ["@odata.type", "id", "supportedArchitectures"]);
-    assert_eq!(first["supportedArchitectures"], serde_json::json!(["x86", "x64", "arM64"]));
+    assert_eq!(
+        first["supportedArchitectures"],
+        serde_json::json!(["x86", "x64", "arM64"])
+    );
     // Without id, id is not added.
     let resp = get(&graph, &format!("{SET}?$select=supportedArchitectures"));
     assert!(body(&resp)["value"][0].get("id").is_none());
     // `*` selects everything.
     let resp = get(&graph, &format!("{SET}?$select=*"));
-    assert_eq!(body(&resp)["value"][0], graph.image("Windows 10 22H2").unwrap());
+    assert_eq!(
+        body(&resp)["value"][0],
+        graph.image("Windows 10 22H2").unwrap()
+    );
 }
 
 #[test]
@@ -112,7 +158,10 @@ fn list_error_table() {
         ("$count=yes", "$count"),
         ("$select=name", "'name'"),
         ("$select=id,,supportedArchitectures", "empty item"),
-        ("$select=supportedEditions/editionType", "supportedEditions/editionType"),
+        (
+            "$select=supportedEditions/editionType",
+            "supportedEditions/editionType",
+        ),
         ("$orderby=supportedEditions", "collection"),
         ("$orderby=name", "'name'"),
         ("$orderby=id%20sideways", "sideways"),
@@ -135,23 +184,37 @@ fn list_error_table() {
 #[test]
 fn base_url_comes_from_the_uri_then_host_then_localhost() {
     let graph = FakeGraph::with_sample_catalog();
-    let context = |resp: &intune_osimages_transport::Response| body(resp)["@odata.context"].as_str().unwrap().to_owned();
-    let absolute = get(&graph, "http://127.0.0.1:8080/v1.0/deviceManagement/managedDeviceWindowsOSImages");
-    assert_eq!(context(&absolute), "http://127.0.0.1:8080/v1.0/$metadata#deviceManagement/managedDeviceWindowsOSImages");
+    let context = |resp: &intune_osimages_transport::Response| {
+        body(resp)["@odata.context"].as_str().unwrap().to_owned()
+    };
+    let absolute = get(
+        &graph,
+        "http://127.0.0.1:8080/v1.0/deviceManagement/managedDeviceWindowsOSImages",
+    );
+    assert_eq!(
+        context(&absolute),
+        "http://127.0.0.1:8080/v1.0/$metadata#deviceManagement/managedDeviceWindowsOSImages"
+    );
     let with_host = http::Request::builder()
         .uri("/deviceManagement/managedDeviceWindowsOSImages")
         .header("host", "emulator.test:9000")
         .body(bytes::Bytes::new())
         .unwrap();
     let resp = graph.handle_sync(&with_host);
-    assert_eq!(context(&resp), "http://emulator.test:9000/$metadata#deviceManagement/managedDeviceWindowsOSImages");
+    assert_eq!(
+        context(&resp),
+        "http://emulator.test:9000/$metadata#deviceManagement/managedDeviceWindowsOSImages"
+    );
     let bad_host = http::Request::builder()
         .uri("/deviceManagement/managedDeviceWindowsOSImages")
         .header("host", "bad host/with space")
         .body(bytes::Bytes::new())
         .unwrap();
     let resp = graph.handle_sync(&bad_host);
-    assert_eq!(context(&resp), "http://localhost/$metadata#deviceManagement/managedDeviceWindowsOSImages");
+    assert_eq!(
+        context(&resp),
+        "http://localhost/$metadata#deviceManagement/managedDeviceWindowsOSImages"
+    );
 }
 
 #[test]

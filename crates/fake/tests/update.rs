@@ -14,10 +14,24 @@ const ITEM: &str = "/beta/deviceManagement/managedDeviceWindowsOSImages/Windows%
 fn update_merges_top_level_properties_and_answers_200_with_the_object() {
     let graph = FakeGraph::with_sample_catalog();
     let before = graph.image("Windows 11 24H2").unwrap();
-    let resp = graph.handle_sync(&json_req(Method::PATCH, ITEM, r#"{"supportedArchitectures":["x64"]}"#));
-    assert_eq!(resp.status(), StatusCode::OK, "{}", String::from_utf8_lossy(resp.body()));
+    let resp = graph.handle_sync(&json_req(
+        Method::PATCH,
+        ITEM,
+        r#"{"supportedArchitectures":["x64"]}"#,
+    ));
+    assert_eq!(
+        resp.status(),
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(resp.body())
+    );
     let mut b = body(&resp);
-    assert!(b["@odata.context"].as_str().unwrap().ends_with("managedDeviceWindowsOSImages/$entity"));
+    assert!(
+        b["@odata.context"]
+            .as_str()
+            .unwrap()
+            .ends_with("managedDeviceWindowsOSImages/$entity")
+    );
     b.as_object_mut().unwrap().remove("@odata.context");
     let after = graph.image("Windows 11 24H2").unwrap();
     assert_eq!(b, after);
@@ -32,11 +46,21 @@ fn the_seed_request_updates_as_its_page_shows() {
     let graph = FakeGraph::with_sample_catalog();
     let seed = include_str!("../../../fixtures/seed/update-request.json");
     let resp = graph.handle_sync(&json_req(Method::PATCH, ITEM, seed));
-    assert_eq!(resp.status(), StatusCode::OK, "{}", String::from_utf8_lossy(resp.body()));
+    assert_eq!(
+        resp.status(),
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(resp.body())
+    );
     let expected: serde_json::Value =
         serde_json::from_str(include_str!("../../../fixtures/seed/update-response.json")).unwrap();
     let after = graph.image("Windows 11 24H2").unwrap();
-    for key in ["supportedEditions", "supportedArchitectures", "availableUpdates", "@odata.type"] {
+    for key in [
+        "supportedEditions",
+        "supportedArchitectures",
+        "availableUpdates",
+        "@odata.type",
+    ] {
         assert_eq!(after[key], expected[key], "{key}");
     }
 }
@@ -57,18 +81,78 @@ fn update_error_table() {
     let before = graph.snapshot();
     // (path, body, status, code, fragment)
     let cases: &[(&str, &str, StatusCode, &str, &str)] = &[
-        (&format!("{SET}/nope"), "{}", StatusCode::NOT_FOUND, "NotFound", "'nope'"),
-        (ITEM, r#"{"supportedArchitectures": null}"#, StatusCode::BAD_REQUEST, "BadRequest", "supportedArchitectures"),
-        (ITEM, r#"{"supportedEditions": null}"#, StatusCode::BAD_REQUEST, "BadRequest", "supportedEditions"),
-        (ITEM, r#"{"availableUpdates": null}"#, StatusCode::BAD_REQUEST, "BadRequest", "availableUpdates"),
-        (ITEM, r#"{"id": null}"#, StatusCode::BAD_REQUEST, "BadRequest", "id"),
-        (ITEM, r#"{"id": "Windows 12"}"#, StatusCode::BAD_REQUEST, "BadRequest", "cannot be changed"),
-        (ITEM, r#"{"supportedArchitectures": ["ARM64"]}"#, StatusCode::BAD_REQUEST, "BadRequest", "[enum-value]"),
-        (ITEM, r#"{"supportedEditions": [{"editionType": "enterprise", "supportEndDate": "2027-10-12T00:00:00Z"}]}"#, StatusCode::BAD_REQUEST, "BadRequest", "[date-format]"),
-        (ITEM, r#"{"supportedArchitectures": "#, StatusCode::BAD_REQUEST, "BadRequest", "line 1 column"),
+        (
+            &format!("{SET}/nope"),
+            "{}",
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            "'nope'",
+        ),
+        (
+            ITEM,
+            r#"{"supportedArchitectures": null}"#,
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            "supportedArchitectures",
+        ),
+        (
+            ITEM,
+            r#"{"supportedEditions": null}"#,
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            "supportedEditions",
+        ),
+        (
+            ITEM,
+            r#"{"availableUpdates": null}"#,
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            "availableUpdates",
+        ),
+        (
+            ITEM,
+            r#"{"id": null}"#,
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            "id",
+        ),
+        (
+            ITEM,
+            r#"{"id": "Windows 12"}"#,
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            "cannot be changed",
+        ),
+        (
+            ITEM,
+            r#"{"supportedArchitectures": ["ARM64"]}"#,
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            "[enum-value]",
+        ),
+        (
+            ITEM,
+            r#"{"supportedEditions": [{"editionType": "enterprise", "supportEndDate": "2027-10-12T00:00:00Z"}]}"#,
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            "[date-format]",
+        ),
+        (
+            ITEM,
+            r#"{"supportedArchitectures": "#,
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            "line 1 column",
+        ),
         (ITEM, "[]", StatusCode::BAD_REQUEST, "BadRequest", "[type]"),
         (ITEM, "", StatusCode::BAD_REQUEST, "BadRequest", "empty"),
-        (&format!("{ITEM}?$select=id"), "{}", StatusCode::BAD_REQUEST, "BadRequest", "$select"),
+        (
+            &format!("{ITEM}?$select=id"),
+            "{}",
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            "$select",
+        ),
     ];
     for (path, sent, status, code, fragment) in cases {
         let resp = graph.handle_sync(&json_req(Method::PATCH, path, sent));
@@ -81,7 +165,11 @@ fn update_error_table() {
 #[test]
 fn the_same_id_may_be_sent() {
     let graph = FakeGraph::with_sample_catalog();
-    let resp = graph.handle_sync(&json_req(Method::PATCH, ITEM, r#"{"id": "Windows 11 24H2"}"#));
+    let resp = graph.handle_sync(&json_req(
+        Method::PATCH,
+        ITEM,
+        r#"{"id": "Windows 11 24H2"}"#,
+    ));
     assert_eq!(resp.status(), StatusCode::OK);
 }
 
@@ -93,11 +181,22 @@ fn unknown_properties_and_null_for_them_are_stored() {
         ITEM,
         r#"{"newProperty": {"nested": [1, "two", {"three": 3.5}]}, "gone": null}"#,
     ));
-    assert_eq!(resp.status(), StatusCode::OK, "{}", String::from_utf8_lossy(resp.body()));
+    assert_eq!(
+        resp.status(),
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(resp.body())
+    );
     let after = graph.image("Windows 11 24H2").unwrap();
-    assert_eq!(after["newProperty"], json!({"nested": [1, "two", {"three": 3.5}]}));
+    assert_eq!(
+        after["newProperty"],
+        json!({"nested": [1, "two", {"three": 3.5}]})
+    );
     assert!(after.as_object().unwrap().contains_key("gone"));
-    assert_eq!(body(&get(&graph, ITEM))["newProperty"]["nested"][2]["three"], 3.5);
+    assert_eq!(
+        body(&get(&graph, ITEM))["newProperty"]["nested"][2]["three"],
+        3.5
+    );
 }
 
 #[test]
@@ -111,7 +210,10 @@ fn odata_annotations_in_a_patch_are_not_stored() {
         r##"{"@odata.type": "#microsoft.graph.managedDeviceWindowsOperatingSystemImage", "supportedArchitectures": ["x64"]}"##,
     ));
     assert_eq!(resp.status(), StatusCode::OK);
-    assert_eq!(graph.image("a").unwrap(), json!({"id": "a", "supportedArchitectures": ["x64"]}));
+    assert_eq!(
+        graph.image("a").unwrap(),
+        json!({"id": "a", "supportedArchitectures": ["x64"]})
+    );
 }
 
 #[test]
@@ -120,9 +222,19 @@ fn lenient_enums_accept_unknown_values_in_a_patch() {
         .catalog(intune_osimages_fake::sample_catalog())
         .strict_enums(false)
         .build();
-    let resp = graph.handle_sync(&json_req(Method::PATCH, ITEM, r#"{"supportedArchitectures": ["x64", "riscV64"]}"#));
+    let resp = graph.handle_sync(&json_req(
+        Method::PATCH,
+        ITEM,
+        r#"{"supportedArchitectures": ["x64", "riscV64"]}"#,
+    ));
     assert_eq!(resp.status(), StatusCode::OK);
-    assert_eq!(graph.image("Windows 11 24H2").unwrap()["supportedArchitectures"], json!(["x64", "riscV64"]));
-    let resp = get(&graph, &format!("{SET}?$filter=supportedArchitectures/any(a:a%20eq%20'riscV64')"));
+    assert_eq!(
+        graph.image("Windows 11 24H2").unwrap()["supportedArchitectures"],
+        json!(["x64", "riscV64"])
+    );
+    let resp = get(
+        &graph,
+        &format!("{SET}?$filter=supportedArchitectures/any(a:a%20eq%20'riscV64')"),
+    );
     assert_eq!(ids(&resp), ["Windows 11 24H2"]);
 }

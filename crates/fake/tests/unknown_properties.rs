@@ -1,0 +1,133 @@
+//! Properties and enum values this version does not know survive storage and every read unchanged.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use http::{Method, StatusCode};
+use intune_osimages_fake::FakeGraph;
+use serde_json::json;
+
+fn seeded() -> (FakeGraph, serde_json::Value) {
+    let image = json!({
+        "@odata.type": "#microsoft.graph.managedDeviceWindowsOperatingSystemImage",
+        "id": "Windows 12 26H2",
+        "supportedEditions": [
+            {"editionType": "proQuantum", "supportEndDate": "2031-10-14", "servicingChannel": "generalAvailability"}
+        ],
+        "supportedArchitectures": ["x64", "riscV64"],
+        "availableUpdates": [{"buildVersion": "10.0.28000.1", "releaseMonth": 11, "releaseYear": 2026, "kb": "KB5099999"}],
+        "futureProperty": {"deep": [1, 2.5, "three", null, {"four": true}]},
+        "supportedEditions@odata.type": "#Collection(microsoft.graph.managedDeviceWindowsOperatingSystemEdition)",
+        "bigNumber": 12345678901234567_i64
+    });
+    (
+        FakeGraph::builder().catalog(vec![image.clone()]).build(),
+        image,
+    )
+}
+
+#[test]
+fn seeded_unknowns_come_back_from_get_list_and_get_all() {
+    let (graph, image) = seeded();
+    assert_eq!(graph.image("Windows 12 26H2").unwrap(), image);
+    let mut got = body(&get(&graph, &format!("{SET}/Windows%2012%2026H2")));
+    got.as_object_mut().unwrap().remove("@odata.context");
+    assert_eq!(got, image);
+    assert_eq!(body(&get(&graph, SET))["value"][0], image);
+    assert_eq!(
+        body(&get(
+            &graph,
+            &format!("{SET}/Windows%2012%2026H2/getAllManagedDeviceWindowsOSImages()")
+        ))["value"][0],
+        image
+    );
+}
+
+#[test]
+fn a_patch_of_one_property_keeps_every_unknown_one() {
+    let (graph, image) = seeded();
+    let resp = graph.handle_sync(&json_req(
+        Method::PATCH,
+        &format!("{SET}/Windows%2012%2026H2"),
+        r#"{"availableUpdates": [{"buildVersion": "10.0.28000.2", "releaseMonth": 12, "releaseYear": 2026}]}"#,
+    ));
+    assert_eq!(
+        resp.status(),
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(resp.body())
+    );
+    let after = graph.image("Windows 12 26H2").unwrap();
+    for key in [
+        "futureProperty",
+        "supportedEditions",
+        "supportedArchitectures",
+        "bigNumber",
+        "supportedEditions@odata.type",
+    ] {
+        assert_eq!(after[key], image[key], "{key}");
+    }
+}
+
+#[test]
+fn a_created_unknown_property_is_stored_and_answered() {
+    let graph = FakeGraph::new();
+    let mut sent: serde_json::Value = serde_json::from_str(&image_json("a")).unwrap();
+    sent["brandNew"] = json!({"x": [1, {"y": "z"}]});
+    sent["supportedEditions"][0]["alsoNew"] = json!("kept");
+    let resp = graph.handle_sync(&json_req(Method::POST, SET, &sent.to_string()));
+    assert_eq!(
+        resp.status(),
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(resp.body())
+    );
+    assert_eq!(graph.image("a").unwrap(), sent);
+    assert_eq!(body(&resp)["brandNew"], sent["brandNew"]);
+}
+
+#[test]
+fn filters_over_unknown_enum_values_in_the_seed_work_in_lenient_mode() {
+    let (_, image) = seeded();
+    let graph = FakeGraph::builder()
+        .catalog(vec![image])
+        .strict_enums(false)
+        .build();
+    let resp = get(
+        &graph,
+        &format!(
+            "{SET}?$filter={}",
+            enc("supportedEditions/any(e: e/editionType eq 'proQuantum')")
+        ),
+    );
+    assert_eq!(ids(&resp), ["Windows 12 26H2"]);
+}
+
+#[test]
+fn try_build_refuses_a_bad_seed_and_build_skips_it() {
+    use intune_osimages_fake::CatalogError;
+    let cases = [
+        (vec![json!([1])], CatalogError::NotAnObject { index: 0 }),
+        (
+            vec![json!({"id": "a"}), json!({"name": "x"})],
+            CatalogError::BadId { index: 1 },
+        ),
+        (vec![json!({"id": 5})], CatalogError::BadId { index: 0 }),
+        (vec![json!({"id": ""})], CatalogError::BadId { index: 0 }),
+        (
+            vec![json!({"id": "a"}), json!({"id": "a"})],
+            CatalogError::DuplicateId { id: "a".into() },
+        ),
+    ];
+    for (seed, expected) in cases {
+        let err = FakeGraph::builder()
+            .catalog(seed.clone())
+            .try_build()
+            .unwrap_err();
+        assert_eq!(err, expected);
+        assert!(!err.to_string().is_empty());
+        let built = FakeGraph::builder().catalog(seed).build();
+        assert!(built.len() <= 1);
+    }
+}
