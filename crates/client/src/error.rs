@@ -9,7 +9,7 @@ use intune_osimages_validate::Report;
 
 /// What went wrong with an operation. The kinds are coarse on purpose: branch on the kind, then on
 /// [`GraphError::code`] for Graph's answers. No token or secret ever appears in it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Error {
     /// The body failed validation; nothing was sent.

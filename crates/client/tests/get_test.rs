@@ -146,5 +146,12 @@ async fn dot_segment_and_empty_ids_are_refused_before_sending() {
         );
         assert!(!error.may_have_been_sent());
     }
+    let shown = images.get("").await.unwrap_err().to_string();
+    assert_eq!(shown, "configuration error: the id is empty");
+    let shown = images.delete("..").await.unwrap_err().to_string();
+    assert!(
+        shown.starts_with("configuration error: the id \"..\" is a dot segment"),
+        "{shown}"
+    );
     assert!(received(&server).await.is_empty());
 }

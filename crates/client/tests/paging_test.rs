@@ -181,19 +181,41 @@ async fn a_next_link_to_another_origin_is_refused_and_never_requested() {
 }
 
 #[tokio::test]
-async fn a_next_link_with_another_scheme_or_port_is_refused_too() {
+async fn a_next_link_with_another_scheme_or_host_is_refused_too() {
     let server = MockServer::start().await;
-    let https_same_host = link(&server, "p2").replacen("http://", "https://", 1);
-    mount_first_page(&server, page("page_1.json", &https_same_host)).await;
-    let error = client(&server)
-        .os_images()
-        .list()
-        .top(2)
-        .all()
-        .await
-        .unwrap_err();
-    assert_eq!(error.kind(), intune_osimages::ErrorKind::Transport);
-    assert_eq!(received(&server).await.len(), 1);
+    let same_port = server.address().port();
+    for next in [
+        link(&server, "p2").replacen("http://", "https://", 1),
+        format!("http://localhost:{same_port}{COLLECTION}?$skiptoken=p2"),
+        format!("{COLLECTION}?$skiptoken=p2"),
+    ] {
+        server.reset().await;
+        mount_first_page(&server, page("page_1.json", &next)).await;
+        let error = client(&server)
+            .os_images()
+            .list()
+            .top(2)
+            .all()
+            .await
+            .unwrap_err();
+        let Error::Transport(transport) = &error else {
+            panic!("{next}: expected a refusal, got {error:?}");
+        };
+        assert_eq!(
+            transport.kind(),
+            TransportErrorKind::InvalidRequest,
+            "{next}: {error}"
+        );
+        assert!(
+            error.to_string().contains("@odata.nextLink"),
+            "{next}: {error}"
+        );
+        assert_eq!(
+            received(&server).await.len(),
+            1,
+            "{next} is never requested"
+        );
+    }
 }
 
 #[tokio::test]

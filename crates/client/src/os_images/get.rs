@@ -15,7 +15,7 @@ use crate::{Client, Error};
 #[must_use]
 pub struct GetRequest {
     client: Client,
-    path: Result<String, String>,
+    path: Result<String, Error>,
     query: Query,
 }
 
@@ -23,7 +23,7 @@ impl GetRequest {
     pub(super) fn new(client: Client, path: Result<String, Error>) -> Self {
         GetRequest {
             client,
-            path: path.map_err(|e| e.to_string()),
+            path,
             query: Query::default(),
         }
     }
@@ -40,7 +40,7 @@ impl GetRequest {
 
     /// Sends the request.
     pub async fn send(self) -> Result<OsImage, Error> {
-        let path = self.path.map_err(Error::Configuration)?;
+        let path = self.path?;
         let pipeline = self.client.pipeline();
         let url = pipeline.url(&format!("{path}{}", self.query.to_query_string()));
         let response = pipeline.execute("get", Method::GET, &url, None).await?;
@@ -62,20 +62,17 @@ impl IntoFuture for GetRequest {
 #[must_use]
 pub struct DeleteRequest {
     client: Client,
-    path: Result<String, String>,
+    path: Result<String, Error>,
 }
 
 impl DeleteRequest {
     pub(super) fn new(client: Client, path: Result<String, Error>) -> Self {
-        DeleteRequest {
-            client,
-            path: path.map_err(|e| e.to_string()),
-        }
+        DeleteRequest { client, path }
     }
 
     /// Sends the request; Graph answers 204.
     pub async fn send(self) -> Result<(), Error> {
-        let path = self.path.map_err(Error::Configuration)?;
+        let path = self.path?;
         let pipeline = self.client.pipeline();
         let url = pipeline.url(&path);
         pipeline

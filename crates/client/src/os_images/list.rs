@@ -17,7 +17,7 @@ use crate::{Client, Error};
 pub struct ListRequest {
     client: Client,
     operation: &'static str,
-    path: Result<String, String>,
+    path: Result<String, Error>,
     query: Query,
 }
 
@@ -30,7 +30,7 @@ impl ListRequest {
         ListRequest {
             client,
             operation,
-            path: path.map_err(|e| e.to_string()),
+            path,
             query: Query::default(),
         }
     }
@@ -85,7 +85,7 @@ impl ListRequest {
     }
 
     fn first_url(&self) -> Result<String, Error> {
-        let path = self.path.clone().map_err(Error::Configuration)?;
+        let path = self.path.clone()?;
         Ok(self
             .client
             .pipeline()

@@ -56,7 +56,7 @@ fn prepare(
 #[must_use]
 pub struct CreateRequest {
     client: Client,
-    body: Result<serde_json::Value, String>,
+    body: Result<serde_json::Value, Error>,
     policy: Policy,
 }
 
@@ -64,7 +64,7 @@ impl CreateRequest {
     pub(super) fn new(client: Client, body: Result<serde_json::Value, Error>) -> Self {
         CreateRequest {
             client,
-            body: body.map_err(|e| e.to_string()),
+            body,
             policy: Policy::default(),
         }
     }
@@ -77,11 +77,7 @@ impl CreateRequest {
 
     /// Validates the body and returns exactly the bytes that would be sent, sending nothing.
     pub fn dry_run(&self) -> Result<Bytes, Error> {
-        prepare(
-            self.body.clone().map_err(Error::Configuration),
-            Operation::Create,
-            self.policy,
-        )
+        prepare(self.body.clone(), Operation::Create, self.policy)
     }
 
     /// Validates and sends the request; Graph answers 201 with the created image.
@@ -110,8 +106,8 @@ impl IntoFuture for CreateRequest {
 #[must_use]
 pub struct UpdateRequest {
     client: Client,
-    path: Result<String, String>,
-    body: Result<serde_json::Value, String>,
+    path: Result<String, Error>,
+    body: Result<serde_json::Value, Error>,
     policy: Policy,
 }
 
@@ -123,8 +119,8 @@ impl UpdateRequest {
     ) -> Self {
         UpdateRequest {
             client,
-            path: path.map_err(|e| e.to_string()),
-            body: body.map_err(|e| e.to_string()),
+            path,
+            body,
             policy: Policy::default(),
         }
     }
@@ -137,18 +133,14 @@ impl UpdateRequest {
 
     /// Validates the body and returns exactly the bytes that would be sent, sending nothing.
     pub fn dry_run(&self) -> Result<Bytes, Error> {
-        self.path.clone().map_err(Error::Configuration)?;
-        prepare(
-            self.body.clone().map_err(Error::Configuration),
-            Operation::Update,
-            self.policy,
-        )
+        self.path.clone()?;
+        prepare(self.body.clone(), Operation::Update, self.policy)
     }
 
     /// Validates and sends the request.
     pub async fn send(self) -> Result<Updated, Error> {
         let bytes = self.dry_run()?;
-        let path = self.path.map_err(Error::Configuration)?;
+        let path = self.path?;
         let pipeline = self.client.pipeline();
         let url = pipeline.url(&path);
         let response = pipeline
