@@ -386,3 +386,69 @@ async fn scripted_faults_reach_the_client_over_http() {
     assert_eq!(image.id_str(), "Windows 11 24H2");
     emulator.stop().await;
 }
+
+#[tokio::test]
+async fn hostile_requests_never_get_a_500_and_the_server_stays_up() {
+    let emulator = Running::start(ServeOptions::local()).await;
+    let collection = "/beta/deviceManagement/managedDeviceWindowsOSImages";
+    let heads = [
+        format!("PUT {collection} HTTP/1.1\nHost: x\nContent-Length: 0"),
+        format!("TRACE {collection} HTTP/1.1\nHost: x"),
+        format!("OPTIONS {collection} HTTP/1.1\nHost: x"),
+        format!("BREW {collection} HTTP/1.1\nHost: x"),
+        format!("GET {collection}/%FF%FE HTTP/1.1\nHost: x"),
+        format!("GET {collection}/a/b/c HTTP/1.1\nHost: x"),
+        format!("GET {collection}/..%2F..%2Fetc%2Fpasswd HTTP/1.1\nHost: x"),
+        "GET /beta/../../etc/passwd HTTP/1.1\nHost: x".to_owned(),
+        format!("GET {collection}?$top=-1&$skip=abc HTTP/1.1\nHost: x"),
+        format!("GET {collection}?$filter=%27unterminated HTTP/1.1\nHost: x"),
+        format!("GET {collection}?$orderby=nosuch%20sideways HTTP/1.1\nHost: x"),
+        format!("GET {collection} HTTP/1.1\nHost: bad host name"),
+        format!("GET {collection} HTTP/1.0"),
+        format!("DELETE {collection} HTTP/1.1\nHost: x"),
+        format!(
+            "PATCH {collection}/nope HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: 2"
+        ),
+        format!("POST {collection} HTTP/1.1\nHost: x\nContent-Type: text/plain\nContent-Length: 2"),
+        format!(
+            "POST {collection} HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: 4"
+        ),
+        format!(
+            "POST {collection} HTTP/1.1\nHost: x\nContent-Type: application/json\nTransfer-Encoding: chunked"
+        ),
+    ];
+    let bodies: [&[u8]; 4] = [
+        b"{}",
+        b"[1]",
+        b"\xff\xfe\x00\x01",
+        b"5\r\n{\"id\"\r\n0\r\n\r\n",
+    ];
+    for head in &heads {
+        let body: &[u8] = if head.contains("chunked") {
+            bodies[3]
+        } else if head.contains("Content-Length: 4") {
+            bodies[2]
+        } else if head.contains("Content-Length: 2") {
+            bodies[0]
+        } else {
+            b""
+        };
+        let answer = raw(emulator.addr, head, body).await;
+        assert!(
+            (400..500).contains(&answer.status) || answer.status == 200,
+            "{head}: {} {}",
+            answer.status,
+            String::from_utf8_lossy(&answer.body)
+        );
+        if answer.status >= 400 && !answer.body.is_empty() {
+            assert!(answer.json()["error"]["code"].is_string(), "{head}");
+        }
+    }
+    // still serving, catalog unchanged
+    let images = emulator.client(None).os_images();
+    assert_eq!(
+        images.count().send().await.unwrap(),
+        FakeGraph::with_sample_catalog().len() as u64
+    );
+    emulator.stop().await;
+}

@@ -33,6 +33,9 @@ pub(crate) struct Shared {
 
 /// Answers one request, logging it at debug level (method, path, status, time; never a header value).
 pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Response {
+    if !tracing::enabled!(tracing::Level::DEBUG) {
+        return answer(&shared, request).await;
+    }
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
@@ -48,16 +51,17 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request<B
 }
 
 async fn answer(shared: &Shared, request: Request<Body>) -> Response {
-    let ids = RequestIds::for_headers(request.headers());
+    // Ids are made only for the emulator's own error answers; the fake stamps its own on everything else.
+    let ids = || RequestIds::for_headers(request.headers());
     if let Some(token) = &shared.token
         && let Err(refusal) = token.check(request.headers())
     {
-        return unauthorized(&ids, refusal);
+        return unauthorized(&ids(), refusal);
     }
     let path = request.uri().path();
     if path != VERSION_PREFIX && !path.starts_with("/beta/") {
         return error_response(
-            &ids,
+            &ids(),
             StatusCode::NOT_FOUND,
             "NotFound",
             format!(
@@ -80,10 +84,12 @@ async fn answer(shared: &Shared, request: Request<Body>) -> Response {
     };
     let body = match body {
         Ok(body) => body,
-        Err(BodyError::TooLarge) => return payload_too_large(&ids),
+        Err(BodyError::TooLarge) => {
+            return payload_too_large(&RequestIds::for_headers(&parts.headers));
+        }
         Err(BodyError::Broken) => {
             return error_response(
-                &ids,
+                &RequestIds::for_headers(&parts.headers),
                 StatusCode::BAD_REQUEST,
                 "BadRequest",
                 "The request body could not be read to its end",
@@ -99,8 +105,9 @@ async fn answer(shared: &Shared, request: Request<Body>) -> Response {
         match tokio::task::spawn_blocking(move || runtime.block_on(graph.handle(forwarded))).await {
             Ok(result) => result,
             Err(_) => {
+                // Only if the fake panicked; the request's headers are gone by now, so the ids are fresh.
                 return error_response(
-                    &ids,
+                    &RequestIds::for_headers(&http::HeaderMap::new()),
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "InternalServerError",
                     "The write could not be completed",
