@@ -53,7 +53,11 @@ pub struct GraphErrorInfo {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<ErrorDetail>,
     /// `innerError`.
-    #[serde(rename = "innerError", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "innerError",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub inner_error: Option<InnerError>,
     /// Other properties, kept.
     #[serde(flatten)]
@@ -111,10 +115,18 @@ pub struct InnerError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// `request-id`.
-    #[serde(rename = "request-id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "request-id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub request_id: Option<String>,
     /// `client-request-id`.
-    #[serde(rename = "client-request-id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "client-request-id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_request_id: Option<String>,
     /// Other properties, kept.
     #[serde(flatten)]

@@ -1,5 +1,5 @@
 //! The map that keeps properties a type does not know.
 
-/// Properties of a Graph object that this version of the model does not know, kept in the order they arrived and
-/// written back unchanged, so a newer Graph field survives a read-modify-write cycle.
+/// Properties of a Graph object that this version of the model does not know, kept by name and written back
+/// unchanged (in name order), so a newer Graph field survives a read-modify-write cycle.
 pub type Extra = serde_json::Map<String, serde_json::Value>;

@@ -80,16 +80,32 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
 #[non_exhaustive]
 pub struct OsImagePatch {
     /// `@odata.type`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(
+        rename = "@odata.type",
+        default,
+        skip_serializing_if = "Patch::is_absent"
+    )]
     pub odata_type: Patch<String>,
     /// `supportedEditions`.
-    #[serde(rename = "supportedEditions", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(
+        rename = "supportedEditions",
+        default,
+        skip_serializing_if = "Patch::is_absent"
+    )]
     pub supported_editions: Patch<Vec<Edition>>,
     /// `supportedArchitectures`.
-    #[serde(rename = "supportedArchitectures", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(
+        rename = "supportedArchitectures",
+        default,
+        skip_serializing_if = "Patch::is_absent"
+    )]
     pub supported_architectures: Patch<Vec<Architecture>>,
     /// `availableUpdates`.
-    #[serde(rename = "availableUpdates", default, skip_serializing_if = "Patch::is_absent")]
+    #[serde(
+        rename = "availableUpdates",
+        default,
+        skip_serializing_if = "Patch::is_absent"
+    )]
     pub available_updates: Patch<Vec<OsUpdate>>,
     /// Further properties to send as given (for properties newer than this version).
     #[serde(flatten)]
