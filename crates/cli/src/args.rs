@@ -8,10 +8,17 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 /// With no credentials and no --base-url, commands run on a built-in sample tenant (offline).
 #[derive(Debug, Parser)]
-#[command(name = "osimages", version, propagate_version = true, max_term_width = 110)]
-#[command(after_help = "Credentials: --token or GRAPH_TOKEN; or AZURE_TENANT_ID, AZURE_CLIENT_ID and \
+#[command(
+    name = "osimages",
+    version,
+    propagate_version = true,
+    max_term_width = 110
+)]
+#[command(
+    after_help = "Credentials: --token or GRAPH_TOKEN; or AZURE_TENANT_ID, AZURE_CLIENT_ID and \
 AZURE_CLIENT_SECRET for client credentials.\nExit status: 0 success, 2 usage, 3 validation errors, \
-4 Graph answered with an error, 5 transport failure.")]
+4 Graph answered with an error, 5 transport failure."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -32,7 +39,13 @@ pub struct Global {
     #[arg(long, global = true, value_enum, default_value_t = CloudName::Global)]
     pub cloud: CloudName,
     /// A bearer token (also read from GRAPH_TOKEN). Prefer the environment: flags show in process lists.
-    #[arg(long, global = true, env = "GRAPH_TOKEN", hide_env_values = true, value_name = "TOKEN")]
+    #[arg(
+        long,
+        global = true,
+        env = "GRAPH_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
     pub token: Option<String>,
     /// Print Graph's JSON instead of a table.
     #[arg(long, global = true)]

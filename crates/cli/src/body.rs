@@ -9,9 +9,9 @@ use crate::exit::Failure;
 pub fn read_body(source: &str) -> Result<serde_json::Value, Failure> {
     let (name, text) = if source == "-" {
         let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Failure::usage(format!("cannot read the body from standard input: {e}")))?;
+        std::io::stdin().read_to_string(&mut text).map_err(|e| {
+            Failure::usage(format!("cannot read the body from standard input: {e}"))
+        })?;
         ("<stdin>".to_owned(), text)
     } else {
         let text = std::fs::read_to_string(source)

@@ -40,7 +40,9 @@ fn env_client_credentials() -> Result<Option<(String, String, String)>, Failure>
 }
 
 fn sample(reason: &str) -> Result<Client, Failure> {
-    eprintln!("note: {reason}: using the built-in sample tenant (offline sample data, changes are not kept)");
+    eprintln!(
+        "note: {reason}: using the built-in sample tenant (offline sample data, changes are not kept)"
+    );
     Client::sample().map_err(Failure::from)
 }
 

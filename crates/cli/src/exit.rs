@@ -57,7 +57,9 @@ impl From<Error> for Failure {
                     m.push_str(&format!(" {}: {}", g.code, g.message));
                 } else {
                     let excerpt: String = g.body.chars().take(300).collect();
-                    m.push_str(&format!(" with a body that is not Graph's error JSON: {excerpt}"));
+                    m.push_str(&format!(
+                        " with a body that is not Graph's error JSON: {excerpt}"
+                    ));
                 }
                 if let Some(id) = &g.request_id {
                     m.push_str(&format!("\nrequest-id: {id}"));

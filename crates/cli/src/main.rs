@@ -22,7 +22,11 @@ fn main() -> ExitCode {
         Err(e) => {
             // clap prints help and version to stdout with status 0, and usage errors to stderr with status 2.
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK });
+            return ExitCode::from(if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            });
         }
     };
     let cli = match Cli::from_arg_matches(&matches) {

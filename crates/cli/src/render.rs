@@ -90,7 +90,9 @@ pub fn image_detail(image: &OsImage, today: chrono::NaiveDate) -> String {
                 .as_ref()
                 .map(|t| t.as_str().to_owned())
                 .unwrap_or_default(),
-            e.support_end_date.map(|d| d.to_string()).unwrap_or_default(),
+            e.support_end_date
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             e.support_end_date
                 .map(|d| (d - today).num_days().to_string())
                 .unwrap_or_default(),

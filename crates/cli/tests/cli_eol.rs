@@ -12,7 +12,11 @@ fn eol_json_lists_editions_ending_within_the_window_or_ended() {
         .args(["--json", "eol", "--within", "30", "--on", "2026-10-01"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let rows = json(&out);
     let rows = rows.as_array().unwrap();
     // Windows 11 24H2's Pro family ends 2026-10-13: 12 days after 2026-10-01.
@@ -21,13 +25,21 @@ fn eol_json_lists_editions_ending_within_the_window_or_ended() {
         && r["supportEndDate"] == "2026-10-13"
         && r["daysLeft"] == 12));
     // Its Enterprise edition ends a year later: outside the window.
-    assert!(!rows
-        .iter()
-        .any(|r| r["id"] == "Windows 11 24H2" && r["editionType"] == "enterprise"));
+    assert!(
+        !rows
+            .iter()
+            .any(|r| r["id"] == "Windows 11 24H2" && r["editionType"] == "enterprise")
+    );
     // Ended editions are listed with negative days.
-    assert!(rows.iter().any(|r| r["id"] == "Windows 10 22H2" && r["daysLeft"].as_i64().unwrap() < 0));
+    assert!(
+        rows.iter()
+            .any(|r| r["id"] == "Windows 10 22H2" && r["daysLeft"].as_i64().unwrap() < 0)
+    );
     // Sorted by end date.
-    let dates: Vec<&str> = rows.iter().map(|r| r["supportEndDate"].as_str().unwrap()).collect();
+    let dates: Vec<&str> = rows
+        .iter()
+        .map(|r| r["supportEndDate"].as_str().unwrap())
+        .collect();
     let mut sorted = dates.clone();
     sorted.sort_unstable();
     assert_eq!(dates, sorted);

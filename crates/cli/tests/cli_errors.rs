@@ -11,7 +11,10 @@ use predicates::str::contains;
 fn usage_errors_exit_2() {
     osimages().args(["list", "--top", "many"]).assert().code(2);
     osimages().arg("frobnicate").assert().code(2);
-    osimages().args(["--cloud", "mars", "list"]).assert().code(2);
+    osimages()
+        .args(["--cloud", "mars", "list"])
+        .assert()
+        .code(2);
     osimages()
         .args(["--fake", "--base-url", "http://127.0.0.1:1/beta", "list"])
         .assert()
@@ -37,7 +40,13 @@ fn help_and_version_exit_0() {
 fn a_refused_connection_exits_5_and_says_nothing_was_sent() {
     let port = closed_port();
     osimages()
-        .args(["--base-url", &format!("http://127.0.0.1:{port}/beta"), "--token", "t", "list"])
+        .args([
+            "--base-url",
+            &format!("http://127.0.0.1:{port}/beta"),
+            "--token",
+            "t",
+            "list",
+        ])
         .assert()
         .code(5)
         .stderr(contains("not sent"));
@@ -47,7 +56,13 @@ fn a_refused_connection_exits_5_and_says_nothing_was_sent() {
 fn a_wrong_token_is_a_401_graph_error_and_the_token_is_not_echoed() {
     let emulator = Emulator::start(&["--token", "right-token"]);
     osimages()
-        .args(["--base-url", &emulator.base_url, "--token", "wrong-token-zzz", "list"])
+        .args([
+            "--base-url",
+            &emulator.base_url,
+            "--token",
+            "wrong-token-zzz",
+            "list",
+        ])
         .assert()
         .code(4)
         .stderr(contains("401"))

@@ -46,12 +46,19 @@ fn list_filters_selects_orders_and_counts() {
         ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let body = json(&out);
     let value = body["value"].as_array().unwrap();
     assert_eq!(value.len(), 1, "{body}");
     assert_eq!(value[0]["id"], "Windows 10 22H2");
-    assert!(value[0].get("supportedEditions").is_none(), "$select kept editions: {body}");
+    assert!(
+        value[0].get("supportedEditions").is_none(),
+        "$select kept editions: {body}"
+    );
     assert_eq!(body["@odata.count"], 1);
 
     let out = osimages()
@@ -105,7 +112,11 @@ fn get_all_and_count() {
         .args(["--json", "get-all", "Windows 11 24H2"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(json(&out)["value"].as_array().is_some());
 
     osimages().arg("count").assert().success().stdout("5\n");

@@ -27,7 +27,11 @@ fn the_seed_body_has_three_read_only_errors_and_a_range_warning() {
     errors.sort_unstable();
     assert_eq!(
         errors,
-        ["/availableUpdates", "/supportedArchitectures", "/supportedEditions"]
+        [
+            "/availableUpdates",
+            "/supportedArchitectures",
+            "/supportedEditions"
+        ]
     );
     assert!(findings.iter().any(|f| f["severity"] == "warning"
         && f["rule"] == "range"
@@ -63,7 +67,13 @@ fn suggestions_are_printed() {
 #[test]
 fn validate_never_touches_the_network_even_with_a_dead_base_url() {
     osimages()
-        .args(["--base-url", "http://127.0.0.1:9/beta", "validate", "--allow-read-only", "-"])
+        .args([
+            "--base-url",
+            "http://127.0.0.1:9/beta",
+            "validate",
+            "--allow-read-only",
+            "-",
+        ])
         .write_stdin("{}")
         .assert()
         .success();

@@ -26,12 +26,22 @@ fn the_seed_update_against_the_emulator_returns_the_seed_response() {
     let emulator = Emulator::start(&["--token", "emulator-token"]);
     let seed = fixture("seed/update-request.json");
     let out = osimages()
-        .args(["--base-url", &emulator.base_url, "--token", "emulator-token", "--json"])
+        .args([
+            "--base-url",
+            &emulator.base_url,
+            "--token",
+            "emulator-token",
+            "--json",
+        ])
         .args(["update", "Windows 11 24H2", "--allow-read-only", "--body"])
         .arg(&seed)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut got = json(&out);
     let mut expected: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(fixture("seed/update-response.json")).unwrap(),
@@ -56,7 +66,13 @@ fn the_seed_update_without_allow_read_only_sends_nothing_to_the_emulator() {
         .code(3);
     // The image is unchanged: still the sample's editions, not the seed's single professionalN.
     let out = osimages()
-        .args(["--base-url", &emulator.base_url, "--json", "get", "Windows 11 24H2"])
+        .args([
+            "--base-url",
+            &emulator.base_url,
+            "--json",
+            "get",
+            "Windows 11 24H2",
+        ])
         .output()
         .unwrap();
     assert!(json(&out)["supportedEditions"].as_array().unwrap().len() > 1);
@@ -66,7 +82,13 @@ fn the_seed_update_without_allow_read_only_sends_nothing_to_the_emulator() {
 fn dry_run_prints_the_exact_body_and_sends_nothing() {
     let seed = fixture("seed/update-request.json");
     let out = osimages()
-        .args(["update", "Windows 11 24H2", "--allow-read-only", "--dry-run", "--body"])
+        .args([
+            "update",
+            "Windows 11 24H2",
+            "--allow-read-only",
+            "--dry-run",
+            "--body",
+        ])
         .arg(&seed)
         .output()
         .unwrap();
@@ -80,12 +102,26 @@ fn dry_run_prints_the_exact_body_and_sends_nothing() {
 #[test]
 fn update_reads_the_body_from_stdin() {
     let out = osimages()
-        .args(["--json", "update", "Windows 11 24H2", "--body", "-", "--allow-read-only"])
+        .args([
+            "--json",
+            "update",
+            "Windows 11 24H2",
+            "--body",
+            "-",
+            "--allow-read-only",
+        ])
         .write_stdin(r#"{"supportedArchitectures":["x64"]}"#)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(json(&out)["supportedArchitectures"], serde_json::json!(["x64"]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        json(&out)["supportedArchitectures"],
+        serde_json::json!(["x64"])
+    );
 }
 
 #[test]
@@ -101,7 +137,12 @@ fn a_body_that_is_not_json_names_the_line_and_column() {
 #[test]
 fn a_missing_body_file_is_a_usage_error() {
     osimages()
-        .args(["update", "Windows 11 24H2", "--body", "/nonexistent/body.json"])
+        .args([
+            "update",
+            "Windows 11 24H2",
+            "--body",
+            "/nonexistent/body.json",
+        ])
         .assert()
         .code(2)
         .stderr(contains("/nonexistent/body.json"));
@@ -121,7 +162,11 @@ fn create_and_delete_against_the_emulator() {
         )
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(json(&out)["id"], "Windows 12 26H1");
     osimages()
         .args(base)

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use futures::TryStreamExt;
-use intune_osimages::OsImages;
+use intune_osimages::{EditionType, OsImages};
 use serde::Serialize;
 
 use super::today;
@@ -16,6 +16,8 @@ use crate::table::Table;
 struct Ending {
     id: String,
     edition_type: String,
+    #[serde(skip)]
+    kind: EditionType,
     support_end_date: NaiveDate,
     days_left: i64,
 }
@@ -39,14 +41,16 @@ pub async fn run(
                 endings.push(Ending {
                     id: image.id_str().to_owned(),
                     edition_type: kind.as_str().to_owned(),
+                    kind: kind.clone(),
                     support_end_date: end,
                     days_left,
                 });
             }
         }
     }
+    // Graph's declaration order of editions reads better than alphabetical (professional before proEducation).
     endings.sort_by(|a, b| {
-        (a.support_end_date, &a.id, &a.edition_type).cmp(&(b.support_end_date, &b.id, &b.edition_type))
+        (a.support_end_date, &a.id, &a.kind).cmp(&(b.support_end_date, &b.id, &b.kind))
     });
     if json {
         print_json(&endings);

@@ -7,7 +7,12 @@ use crate::body::read_body;
 use crate::exit::Failure;
 use crate::render::print_json;
 
-pub fn run(for_: ValidateFor, allow_read_only: bool, file: &str, json: bool) -> Result<(), Failure> {
+pub fn run(
+    for_: ValidateFor,
+    allow_read_only: bool,
+    file: &str,
+    json: bool,
+) -> Result<(), Failure> {
     let body = read_body(file)?;
     let operation = match for_ {
         ValidateFor::Create => Operation::Create,
