@@ -452,3 +452,23 @@ async fn hostile_requests_never_get_a_500_and_the_server_stays_up() {
     );
     emulator.stop().await;
 }
+
+#[tokio::test]
+async fn form_encoded_query_strings_work() {
+    // `curl --data-urlencode`, Python's `requests` and browsers write a space in a query value as `+`.
+    let emulator = Running::start(ServeOptions::local()).await;
+    let answer = raw(
+        emulator.addr,
+        "GET /beta/deviceManagement/managedDeviceWindowsOSImages?$filter=startswith%28id%2c%27Windows+11%27%29&$top=2 HTTP/1.1\nHost: x",
+        b"",
+    )
+    .await;
+    assert_eq!(answer.status, 200);
+    let page = ids(&answer.json());
+    assert_eq!(page.len(), 2);
+    assert!(
+        page.iter().all(|id| id.starts_with("Windows 11")),
+        "{page:?}"
+    );
+    emulator.stop().await;
+}
