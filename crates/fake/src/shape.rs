@@ -1,5 +1,7 @@
 //! Response bodies: one image with its `@odata.context` first, and collection pages in Graph's key order.
 
+use std::borrow::Cow;
+
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
@@ -31,7 +33,7 @@ pub(crate) struct CollectionPage<'a> {
     pub(crate) context: &'a str,
     pub(crate) count: Option<usize>,
     pub(crate) next_link: Option<&'a str>,
-    pub(crate) value: &'a [Value],
+    pub(crate) value: &'a [Cow<'a, Value>],
 }
 
 impl serde::Serialize for CollectionPage<'_> {
@@ -50,16 +52,16 @@ impl serde::Serialize for CollectionPage<'_> {
 }
 
 /// The `$select`ed properties of a stored image; instance annotations such as `@odata.type` are kept.
-pub(crate) fn project(image: &Value, select: Option<&[String]>) -> Value {
+pub(crate) fn project<'a>(image: &'a Value, select: Option<&[String]>) -> Cow<'a, Value> {
     let (Some(select), Value::Object(object)) = (select, image) else {
-        return image.clone();
+        return Cow::Borrowed(image);
     };
     let kept = object
         .iter()
         .filter(|(k, _)| k.starts_with('@') || select.iter().any(|s| s == *k))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    Value::Object(kept)
+    Cow::Owned(Value::Object(kept))
 }
 
 /// Serializes a body; the values are plain JSON, so this cannot fail in practice.

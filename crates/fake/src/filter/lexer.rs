@@ -96,7 +96,7 @@ pub(crate) fn tokenize(input: &str) -> Result<Vec<Token>, FilterError> {
                 i += 1;
             }
             out.push(Token {
-                tok: Tok::Ident(chars[start..i].iter().collect()),
+                tok: Tok::Ident(chars.get(start..i).unwrap_or_default().iter().collect()),
                 pos,
             });
         } else {
@@ -155,7 +155,7 @@ fn number_or_date(chars: &[char], start: usize) -> Result<(Tok, usize), FilterEr
     {
         i += 1;
     }
-    let text: String = chars[start..i].iter().collect();
+    let text: String = chars.get(start..i).unwrap_or_default().iter().collect();
     let pos = start + 1;
     if chars.get(i).is_some_and(|c| *c == 'T' || *c == ':') {
         return Err(FilterError::new(

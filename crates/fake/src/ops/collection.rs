@@ -5,6 +5,8 @@
 //! server's page size, whichever is smaller) and an `@odata.nextLink` leads to the rest; with neither, one page
 //! holds everything. `$top=0` answers an empty page with no link.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use crate::graph::Inner;
@@ -86,7 +88,7 @@ fn page(graph: &Inner, route: &Route, query: &Query, context: &str) -> Result<Re
         }
         None => (window.get(start..).unwrap_or_default(), None),
     };
-    let value: Vec<Value> = items
+    let value: Vec<Cow<'_, Value>> = items
         .iter()
         .map(|v| shape::project(v, query.select.as_deref()))
         .collect();
