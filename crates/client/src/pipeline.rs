@@ -145,9 +145,16 @@ pub(crate) fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, Erro
 }
 
 fn decode_error(response: &Response, path: String, e: &serde_json::Error) -> Error {
+    // A proxy's sign-in page or a gateway's HTML answers 200 too; say so rather than only "expected value".
+    let content_type = header_str(response.headers(), CONTENT_TYPE.as_str()).unwrap_or("");
+    let message = if content_type.is_empty() || content_type.to_ascii_lowercase().contains("json") {
+        e.to_string()
+    } else {
+        format!("the answer is not JSON (Content-Type {content_type}): {e}")
+    };
     Error::Decode(DecodeError {
         path,
-        message: e.to_string(),
+        message,
         status: response.status().as_u16(),
         request_id: header_str(response.headers(), "request-id").map(str::to_owned),
     })
