@@ -1,8 +1,10 @@
 //! OData system query options: reading them from the query string and refusing what cannot be evaluated.
 //!
 //! Names are matched ignoring ASCII case and with or without the `$` (Graph's beta endpoint makes the `$`
-//! optional). Values are percent-decoded per RFC 3986: `%20` is a space and `+` is a literal plus sign (OData URLs
-//! are not HTML form encoding). Parameters that are not system query options are ignored, as custom options are.
+//! optional). Names and values are decoded as Graph's web front end decodes a query string: `+` is a space (form
+//! encoding, which curl, Python's `urlencode` and browsers send) and `%XX` is a byte, so a real plus is `%2B`.
+//! The emulator and the in-process transport therefore read a query the same way. Parameters that are not system
+//! query options are ignored, as custom options are.
 
 use percent_encoding::percent_decode_str;
 
@@ -203,7 +205,7 @@ impl Query {
 }
 
 fn decode(raw: &str, what: &str) -> Result<String, GraphError> {
-    percent_decode_str(raw)
+    percent_decode_str(&raw.replace('+', " "))
         .decode_utf8()
         .map(|s| s.into_owned())
         .map_err(|_| GraphError::bad_request(format!("The {what} does not decode to UTF-8 text")))

@@ -216,12 +216,21 @@ fn filter_errors_name_the_problem_and_position() {
 }
 
 #[test]
-fn plus_is_not_a_space() {
-    let graph = FakeGraph::with_sample_catalog();
-    let resp = get(&graph, &format!("{SET}?$filter=id+eq+'x'"));
+fn plus_in_a_query_is_a_space_and_percent_2b_is_a_plus() {
+    let graph = FakeGraph::builder()
+        .catalog(vec![
+            serde_json::from_str::<serde_json::Value>(&image_json("C++ build")).unwrap(),
+            serde_json::from_str::<serde_json::Value>(&image_json("C build")).unwrap(),
+        ])
+        .build();
+    let resp = get(&graph, &format!("{SET}?$filter=id+eq+'C%2B%2B+build'"));
+    assert_eq!(ids(&resp), ["C++ build"]);
+    let resp = get(&graph, &format!("{SET}?%24filter=startswith(id,+'C+')"));
+    assert_eq!(ids(&resp), ["C build"]);
+    let resp = get(&graph, &format!("{SET}?$filter=id%20eq%20'x'%2B1"));
     let message = expect_error(&resp, StatusCode::BAD_REQUEST, "BadRequest");
     assert!(
-        message.contains("'+'") && message.contains("%20"),
+        message.contains("'+'") && message.contains("arithmetic"),
         "{message}"
     );
 }

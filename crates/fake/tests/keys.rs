@@ -7,7 +7,8 @@ use common::*;
 use http::{Method, StatusCode};
 use intune_osimages_fake::FakeGraph;
 
-const ODD_IDS: [&str; 9] = [
+const ODD_IDS: [&str; 10] = [
+    "C++",
     "Windows 11 22H2",
     "a/b",
     "100%",
@@ -84,6 +85,8 @@ fn key_decoding_table() {
         ("/it%27s", StatusCode::OK, "it's"),
         ("/..%2Fetc", StatusCode::OK, "../etc"),
         ("/%24count", StatusCode::OK, "$count"),
+        ("/C++", StatusCode::OK, "C++"),
+        ("/C%2B%2B", StatusCode::OK, "C++"),
         ("/%FF%FE", StatusCode::BAD_REQUEST, ""),
         ("//", StatusCode::BAD_REQUEST, ""),
     ];

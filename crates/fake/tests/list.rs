@@ -86,6 +86,8 @@ fn list_table() {
         ),
         ("$format=json", &ALL),
         ("custom=ignored&x", &ALL),
+        ("$filter=id+eq+'Windows+10+22H2'", &["Windows 10 22H2"]),
+        ("$orderby=id+desc&$top=1", &["Windows 11 25H2"]),
     ];
     for (query, expected) in cases {
         let resp = get(&graph, &format!("{SET}?{query}"));

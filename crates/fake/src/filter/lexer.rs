@@ -112,7 +112,7 @@ pub(crate) fn tokenize(input: &str) -> Result<Vec<Token>, FilterError> {
 
 fn unexpected_char(c: char, pos: usize) -> FilterError {
     let hint = match c {
-        '+' => "; '+' is not a space in a URL query here: encode spaces as %20",
+        '+' | '*' => "; arithmetic is not supported",
         '"' => "; strings are quoted with single quotes ('text')",
         '=' | '<' | '>' | '!' => "; use the operators eq, ne, gt, ge, lt, le",
         '&' | '|' => "; use the operators and, or",
@@ -246,6 +246,6 @@ mod tests {
         assert_eq!(err.position, 7);
         let err = tokenize("id+eq").unwrap_err();
         assert_eq!(err.position, 3);
-        assert!(err.message.contains("%20"));
+        assert!(err.message.contains("arithmetic"));
     }
 }
