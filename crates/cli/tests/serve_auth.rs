@@ -3,7 +3,8 @@
 
 mod serve_support;
 
-use intune_osimages_cli::serve::{ServeErrorKind, ServeOptions, bind};
+use intune_osimages_cli::serve::{ServeErrorKind, ServeOptions, bind, bind_with_graph};
+use intune_osimages_fake::FakeGraph;
 use serve_support::{Running, raw};
 
 const TOKEN: &str = "emulator-token-7f3a";
@@ -25,7 +26,15 @@ async fn the_right_token_is_served() {
 
 #[tokio::test]
 async fn a_wrong_or_missing_token_is_401_through_the_facade() {
-    let emulator = Running::start(with_token()).await;
+    let graph = FakeGraph::with_sample_catalog();
+    let server = bind_with_graph(
+        "127.0.0.1:0".parse().unwrap(),
+        Some(TOKEN.to_owned()),
+        graph.clone(),
+    )
+    .await
+    .unwrap();
+    let emulator = Running::serve(server);
     for client in [
         emulator.client(Some("not-the-token")),
         emulator.client(None),
@@ -42,8 +51,16 @@ async fn a_wrong_or_missing_token_is_401_through_the_facade() {
         assert!(graph.request_id.is_some());
         assert!(!error.to_string().contains(TOKEN));
     }
-    // nothing reached the fake
-    assert!(emulator.graph.requests().is_empty());
+    // nothing reached the fake, while the right token does
+    assert!(graph.requests().is_empty());
+    emulator
+        .client(Some(TOKEN))
+        .os_images()
+        .count()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(graph.requests().len(), 1);
     emulator.stop().await;
 }
 

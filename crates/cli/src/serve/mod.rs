@@ -198,7 +198,10 @@ pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
     let mut builder = FakeGraph::builder()
         .catalog(catalog)
         .page_size(options.page_size)
-        .strict_enums(options.strict_enums);
+        .strict_enums(options.strict_enums)
+        // Nobody can read the log over HTTP, and keeping it halves the GETs served per second; a test that wants it
+        // serves its own service with `bind_with_graph`.
+        .request_log_capacity(0);
     if let Some(file) = data.clone() {
         builder = builder.on_change(move |images: &[Value]| {
             file.store(images)
@@ -226,8 +229,8 @@ pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
     bind_shared(options.addr, token, graph, data.is_some()).await
 }
 
-/// Binds an emulator in front of a fake Graph service you built (for example with scripted faults), with an optional
-/// token and no data file.
+/// Binds an emulator in front of a fake Graph service you built (for example with scripted faults, or with its request
+/// log, which [`bind`] turns off), with an optional token and no data file.
 pub async fn bind_with_graph(
     addr: SocketAddr,
     token: Option<String>,
