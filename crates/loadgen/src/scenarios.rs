@@ -63,19 +63,24 @@ async fn emulator_gets(args: &[String]) -> Result<(), String> {
     let emulator = Emulator::start(&osimages_binary()?, &[])?;
     let http = http_client(connections)?;
     let url = format!("{}{IMAGE_PATH}", emulator.base_url);
-    let result = bounded_load(connections, Duration::from_secs(seconds), MAX_REQUESTS, move |_| {
-        let (http, url) = (http.clone(), url.clone());
-        async move {
-            match http.get(&url).send().await {
-                Ok(r) if r.status() == 200 => r
-                    .bytes()
-                    .await
-                    .map(|b| contains(&b, b"\"Windows 11 24H2\""))
-                    .unwrap_or(false),
-                _ => false,
+    let result = bounded_load(
+        connections,
+        Duration::from_secs(seconds),
+        MAX_REQUESTS,
+        move |_| {
+            let (http, url) = (http.clone(), url.clone());
+            async move {
+                match http.get(&url).send().await {
+                    Ok(r) if r.status() == 200 => r
+                        .bytes()
+                        .await
+                        .map(|b| contains(&b, b"\"Windows 11 24H2\""))
+                        .unwrap_or(false),
+                    _ => false,
+                }
             }
-        }
-    })
+        },
+    )
     .await;
     report(
         "emulator_gets_per_second",
@@ -97,7 +102,8 @@ async fn facade_vs_raw(args: &[String]) -> Result<(), String> {
     let seconds: u64 = flag(args, "--seconds", 2)?;
     let rounds: u32 = flag(args, "--rounds", 3)?;
     let emulator = Emulator::start(&osimages_binary()?, &[])?;
-    let patch = OsImagePatch::new().supported_architectures([Architecture::X64, Architecture::Arm64]);
+    let patch =
+        OsImagePatch::new().supported_architectures([Architecture::X64, Architecture::Arm64]);
     let body = Bytes::from(serde_json::to_vec(&patch).map_err(|e| e.to_string())?);
     let client = Client::builder()
         .base_url(emulator.base_url.clone())
@@ -108,51 +114,83 @@ async fn facade_vs_raw(args: &[String]) -> Result<(), String> {
     let (mut raw_total, mut facade_total) = (0.0, 0.0);
     for _ in 0..rounds {
         let (http, url, body) = (http.clone(), url.clone(), body.clone());
-        let raw = bounded_load(workers, Duration::from_secs(seconds), MAX_REQUESTS, move |_| {
-            let (http, url, body) = (http.clone(), url.clone(), body.clone());
-            async move {
-                let sent = http
-                    .patch(&url)
-                    .header("Accept", "application/json")
-                    .header("Content-Type", "application/json")
-                    .body(body)
-                    .send()
-                    .await;
-                match sent {
-                    Ok(r) if r.status() == 200 => r.bytes().await.is_ok(),
-                    _ => false,
+        let raw = bounded_load(
+            workers,
+            Duration::from_secs(seconds),
+            MAX_REQUESTS,
+            move |_| {
+                let (http, url, body) = (http.clone(), url.clone(), body.clone());
+                async move {
+                    let sent = http
+                        .patch(&url)
+                        .header("Accept", "application/json")
+                        .header("Content-Type", "application/json")
+                        .body(body)
+                        .send()
+                        .await;
+                    match sent {
+                        Ok(r) if r.status() == 200 => r.bytes().await.is_ok(),
+                        _ => false,
+                    }
                 }
-            }
-        })
+            },
+        )
         .await;
         let (client, patch) = (client.clone(), patch.clone());
-        let facade = bounded_load(workers, Duration::from_secs(seconds), MAX_REQUESTS, move |_| {
-            let (client, patch) = (client.clone(), patch.clone());
-            async move {
-                client
-                    .os_images()
-                    .update("Windows 11 24H2", &patch)
-                    .allow_read_only()
-                    .await
-                    .is_ok()
-            }
-        })
+        let facade = bounded_load(
+            workers,
+            Duration::from_secs(seconds),
+            MAX_REQUESTS,
+            move |_| {
+                let (client, patch) = (client.clone(), patch.clone());
+                async move {
+                    client
+                        .os_images()
+                        .update("Windows 11 24H2", &patch)
+                        .allow_read_only()
+                        .await
+                        .is_ok()
+                }
+            },
+        )
         .await;
         check_clean("raw", &raw)?;
         check_clean("facade", &facade)?;
         raw_total += raw.per_second();
         facade_total += facade.per_second();
     }
-    let (raw, facade) = (raw_total / f64::from(rounds), facade_total / f64::from(rounds));
-    report("raw_updates_per_second", raw, "req/s", serde_json::json!({ "workers": workers }));
-    report("facade_updates_per_second", facade, "req/s", serde_json::json!({ "workers": workers }));
-    report("facade_vs_raw_ratio", facade / raw.max(1e-9), "ratio", serde_json::json!({ "target": 0.95 }));
+    let (raw, facade) = (
+        raw_total / f64::from(rounds),
+        facade_total / f64::from(rounds),
+    );
+    report(
+        "raw_updates_per_second",
+        raw,
+        "req/s",
+        serde_json::json!({ "workers": workers }),
+    );
+    report(
+        "facade_updates_per_second",
+        facade,
+        "req/s",
+        serde_json::json!({ "workers": workers }),
+    );
+    report(
+        "facade_vs_raw_ratio",
+        facade / raw.max(1e-9),
+        "ratio",
+        serde_json::json!({ "target": 0.95 }),
+    );
     Ok(())
 }
 
 fn check_clean(name: &str, result: &LoadResult) -> Result<(), String> {
     if result.failed > 0 {
-        return Err(format!("{name}: {} of {} requests failed", result.failed, result.ok + result.failed));
+        return Err(format!(
+            "{name}: {} of {} requests failed",
+            result.failed,
+            result.ok + result.failed
+        ));
     }
     Ok(())
 }
@@ -173,7 +211,10 @@ fn cli_startup(args: &[String]) -> Result<(), String> {
                 .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
             times.push(start.elapsed().as_secs_f64() * 1000.0);
             if !out.status.success() {
-                return Err(format!("osimages {cmd_args:?} failed: {}", String::from_utf8_lossy(&out.stderr)));
+                return Err(format!(
+                    "osimages {cmd_args:?} failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                ));
             }
         }
         times.sort_by(f64::total_cmp);
@@ -182,8 +223,18 @@ fn cli_startup(args: &[String]) -> Result<(), String> {
     let list = time(&["list"])?;
     let version = time(&["--version"])?;
     let median = |t: &[f64]| t.get(t.len() / 2).copied().unwrap_or(f64::NAN);
-    report("cli_list_ms", median(&list), "ms", serde_json::json!({ "runs": runs, "min": list.first(), "target": 20 }));
-    report("cli_version_ms", median(&version), "ms", serde_json::json!({ "runs": runs }));
+    report(
+        "cli_list_ms",
+        median(&list),
+        "ms",
+        serde_json::json!({ "runs": runs, "min": list.first(), "target": 20 }),
+    );
+    report(
+        "cli_version_ms",
+        median(&version),
+        "ms",
+        serde_json::json!({ "runs": runs }),
+    );
     Ok(())
 }
 
@@ -208,48 +259,63 @@ async fn soak(args: &[String]) -> Result<(), String> {
         }
         samples
     });
-    let result = bounded_load(clients, Duration::from_secs(seconds), MAX_REQUESTS, move |n| {
-        let (http, base, body) = (http.clone(), base.clone(), patch_body.clone());
-        async move {
-            let collection = format!("{base}/deviceManagement/managedDeviceWindowsOSImages");
-            match n % 4 {
-                0 => match http.get(&collection).send().await {
-                    Ok(r) if r.status() == 200 => r
-                        .json::<serde_json::Value>()
+    let result = bounded_load(
+        clients,
+        Duration::from_secs(seconds),
+        MAX_REQUESTS,
+        move |n| {
+            let (http, base, body) = (http.clone(), base.clone(), patch_body.clone());
+            async move {
+                let collection = format!("{base}/deviceManagement/managedDeviceWindowsOSImages");
+                match n % 4 {
+                    0 => match http.get(&collection).send().await {
+                        Ok(r) if r.status() == 200 => r
+                            .bytes()
+                            .await
+                            .ok()
+                            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                            .map(|v| v["value"].as_array().map(Vec::len) == Some(5))
+                            .unwrap_or(false),
+                        _ => false,
+                    },
+                    1 => match http.get(format!("{base}{IMAGE_PATH}")).send().await {
+                        Ok(r) if r.status() == 200 => r
+                            .bytes()
+                            .await
+                            .ok()
+                            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                            .map(|v| v["id"] == "Windows 11 24H2")
+                            .unwrap_or(false),
+                        _ => false,
+                    },
+                    2 => match http
+                        .patch(format!("{base}{IMAGE_PATH}"))
+                        .header("Content-Type", "application/json")
+                        .body(body)
+                        .send()
                         .await
-                        .map(|v| v["value"].as_array().map(Vec::len) == Some(5))
-                        .unwrap_or(false),
-                    _ => false,
-                },
-                1 => match http.get(format!("{base}{IMAGE_PATH}")).send().await {
-                    Ok(r) if r.status() == 200 => r
-                        .json::<serde_json::Value>()
-                        .await
-                        .map(|v| v["id"] == "Windows 11 24H2")
-                        .unwrap_or(false),
-                    _ => false,
-                },
-                2 => match http
-                    .patch(format!("{base}{IMAGE_PATH}"))
-                    .header("Content-Type", "application/json")
-                    .body(body)
-                    .send()
-                    .await
-                {
-                    Ok(r) if r.status() == 200 => r
-                        .json::<serde_json::Value>()
-                        .await
-                        .map(|v| v["supportedArchitectures"] == serde_json::json!(["x64", "arM64"]))
-                        .unwrap_or(false),
-                    _ => false,
-                },
-                _ => match http.get(format!("{collection}/$count")).send().await {
-                    Ok(r) if r.status() == 200 => r.text().await.map(|t| t.trim() == "5").unwrap_or(false),
-                    _ => false,
-                },
+                    {
+                        Ok(r) if r.status() == 200 => r
+                            .bytes()
+                            .await
+                            .ok()
+                            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                            .map(|v| {
+                                v["supportedArchitectures"] == serde_json::json!(["x64", "arM64"])
+                            })
+                            .unwrap_or(false),
+                        _ => false,
+                    },
+                    _ => match http.get(format!("{collection}/$count")).send().await {
+                        Ok(r) if r.status() == 200 => {
+                            r.text().await.map(|t| t.trim() == "5").unwrap_or(false)
+                        }
+                        _ => false,
+                    },
+                }
             }
-        }
-    })
+        },
+    )
     .await;
     let samples = sampler.await.unwrap_or_default();
     let peak = peak_rss_kib(&pid).unwrap_or(0);
@@ -294,15 +360,29 @@ async fn stream_memory(args: &[String]) -> Result<(), String> {
         write_seed(&seed, n)?;
         let emulator = Emulator::start(
             &osimages_binary()?,
-            &["--seed".into(), seed.display().to_string(), "--page-size".into(), "1000".into()],
+            &[
+                "--seed".into(),
+                seed.display().to_string(),
+                "--page-size".into(),
+                "1000".into(),
+            ],
         )?;
         let me = std::env::current_exe().map_err(|e| e.to_string())?;
         let out = std::process::Command::new(me)
-            .args(["stream-client", "--base-url", &emulator.base_url, "--expect", &n.to_string()])
+            .args([
+                "stream-client",
+                "--base-url",
+                &emulator.base_url,
+                "--expect",
+                &n.to_string(),
+            ])
             .output()
             .map_err(|e| format!("cannot run the stream client: {e}"))?;
         if !out.status.success() {
-            return Err(format!("stream client failed: {}", String::from_utf8_lossy(&out.stderr)));
+            return Err(format!(
+                "stream client failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
         }
         let kib: u64 = String::from_utf8_lossy(&out.stdout)
             .trim()
@@ -312,9 +392,24 @@ async fn stream_memory(args: &[String]) -> Result<(), String> {
     }
     let _ = std::fs::remove_dir_all(&dir);
     if let [(small_n, small), (large_n, large)] = peaks[..] {
-        report("stream_peak_rss_small_mib", small as f64 / 1024.0, "MiB", serde_json::json!({ "images": small_n }));
-        report("stream_peak_rss_large_mib", large as f64 / 1024.0, "MiB", serde_json::json!({ "images": large_n }));
-        report("stream_peak_rss_ratio", large as f64 / small.max(1) as f64, "ratio", serde_json::json!({}));
+        report(
+            "stream_peak_rss_small_mib",
+            small as f64 / 1024.0,
+            "MiB",
+            serde_json::json!({ "images": small_n }),
+        );
+        report(
+            "stream_peak_rss_large_mib",
+            large as f64 / 1024.0,
+            "MiB",
+            serde_json::json!({ "images": large_n }),
+        );
+        report(
+            "stream_peak_rss_ratio",
+            large as f64 / small.max(1) as f64,
+            "ratio",
+            serde_json::json!({}),
+        );
     }
     Ok(())
 }
@@ -338,7 +433,10 @@ fn write_seed(path: &Path, n: usize) -> Result<(), String> {
 async fn stream_client(args: &[String]) -> Result<(), String> {
     let base_url: String = flag(args, "--base-url", String::new())?;
     let expect: usize = flag(args, "--expect", 0)?;
-    let client = Client::builder().base_url(base_url).build().map_err(|e| e.to_string())?;
+    let client = Client::builder()
+        .base_url(base_url)
+        .build()
+        .map_err(|e| e.to_string())?;
     let mut stream = std::pin::pin!(client.os_images().list().stream());
     let mut seen = 0usize;
     while let Some(image) = stream.try_next().await.map_err(|e| e.to_string())? {
