@@ -140,13 +140,14 @@ impl ClientBuilder {
         self
     }
 
-    /// The time allowed for one whole request and its answer (100 s by default, as Graph's own SDKs).
+    /// The time allowed for one whole request and its answer (100 s by default, as Graph's own SDKs). Applies to the
+    /// built-in HTTP transport; a transport passed to [`ClientBuilder::transport`] keeps its own settings.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// The time allowed to establish a connection (10 s by default).
+    /// The time allowed to establish a connection (10 s by default), for the built-in HTTP transport.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self

@@ -1,8 +1,5 @@
 //! Counting.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
-
 use http::Method;
 
 use super::COLLECTION;
@@ -62,11 +59,4 @@ impl CountRequest {
     }
 }
 
-impl IntoFuture for CountRequest {
-    type Output = Result<u64, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+super::into_future::send_on_await!(CountRequest, u64);

@@ -1,8 +1,5 @@
 //! Reading and deleting one image.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
-
 use http::Method;
 use intune_osimages_model::OsImage;
 
@@ -48,14 +45,7 @@ impl GetRequest {
     }
 }
 
-impl IntoFuture for GetRequest {
-    type Output = Result<OsImage, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+super::into_future::send_on_await!(GetRequest, OsImage);
 
 /// A delete request; `.await` it.
 #[derive(Debug, Clone)]
@@ -82,11 +72,4 @@ impl DeleteRequest {
     }
 }
 
-impl IntoFuture for DeleteRequest {
-    type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+super::into_future::send_on_await!(DeleteRequest, ());

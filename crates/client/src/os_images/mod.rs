@@ -2,6 +2,7 @@
 
 mod count;
 mod get;
+mod into_future;
 mod list;
 pub(crate) mod query;
 mod write;

@@ -1,8 +1,5 @@
 //! Creating and updating: validate, then send exactly the validated body.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
-
 use bytes::Bytes;
 use http::{Method, StatusCode};
 use intune_osimages_model::OsImage;
@@ -92,14 +89,7 @@ impl CreateRequest {
     }
 }
 
-impl IntoFuture for CreateRequest {
-    type Output = Result<OsImage, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+super::into_future::send_on_await!(CreateRequest, OsImage);
 
 /// An update request; `.await` it.
 #[derive(Debug, Clone)]
@@ -153,11 +143,4 @@ impl UpdateRequest {
     }
 }
 
-impl IntoFuture for UpdateRequest {
-    type Output = Result<Updated, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+super::into_future::send_on_await!(UpdateRequest, Updated);
