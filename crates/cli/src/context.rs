@@ -58,16 +58,21 @@ pub fn client(global: &Global) -> Result<Client, Failure> {
         None
     };
     let chosen = cloud(global.cloud);
-    let cloud = match &global.base_url {
-        Some(url) => Cloud::Custom {
-            base_url: url.clone(),
-            authority: chosen.authority(),
-            scope: chosen.default_scope(),
-        },
-        None if token.is_none() && client_credentials.is_none() => {
+    // AZURE_AUTHORITY_HOST is the Azure SDKs' way to point token requests elsewhere (a private cloud, a test
+    // authority); it is honoured the same way here.
+    let authority_override = std::env::var("AZURE_AUTHORITY_HOST")
+        .ok()
+        .filter(|a| !a.is_empty());
+    let cloud = match (&global.base_url, authority_override) {
+        (None, _) if token.is_none() && client_credentials.is_none() => {
             return sample("no credentials and no --base-url");
         }
-        None => chosen,
+        (None, None) => chosen,
+        (base_url, authority) => Cloud::Custom {
+            base_url: base_url.clone().unwrap_or_else(|| chosen.base_url()),
+            authority: authority.or_else(|| chosen.authority()),
+            scope: chosen.default_scope(),
+        },
     };
     let mut builder = Client::builder().cloud(cloud);
     if let Some(token) = token {

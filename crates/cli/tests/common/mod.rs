@@ -13,6 +13,7 @@ pub fn osimages() -> assert_cmd::Command {
         "AZURE_TENANT_ID",
         "AZURE_CLIENT_ID",
         "AZURE_CLIENT_SECRET",
+        "AZURE_AUTHORITY_HOST",
         "RUST_LOG",
     ] {
         cmd.env_remove(var);

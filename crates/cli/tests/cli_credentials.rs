@@ -1,0 +1,81 @@
+//! Client credentials from the environment, against a local token authority (`AZURE_AUTHORITY_HOST`) and the emulator.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{Emulator, osimages};
+use predicates::prelude::PredicateBooleanExt;
+use predicates::str::contains;
+use wiremock::matchers::{body_string_contains, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const SECRET: &str = "cli-secret-SHOULD-NOT-LEAK-42";
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn client_credentials_fetch_a_token_from_the_authority_and_use_it() {
+    let rt = runtime();
+    let authority = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(method("POST"))
+            .and(path("/contoso-tenant/oauth2/v2.0/token"))
+            .and(body_string_contains("grant_type=client_credentials"))
+            .and(body_string_contains("client_id=app-123"))
+            .and(body_string_contains(
+                "scope=https%3A%2F%2Fgraph.microsoft.com%2F.default",
+            ))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "access_token": "issued-token", "expires_in": 3599, "token_type": "Bearer"
+            })))
+            .expect(1)
+            .mount(&authority),
+    );
+    let emulator = Emulator::start(&["--token", "issued-token"]);
+    osimages()
+        .env("AZURE_TENANT_ID", "contoso-tenant")
+        .env("AZURE_CLIENT_ID", "app-123")
+        .env("AZURE_CLIENT_SECRET", SECRET)
+        .env("AZURE_AUTHORITY_HOST", authority.uri())
+        .env("RUST_LOG", "trace")
+        .args(["--base-url", &emulator.base_url, "count"])
+        .assert()
+        .success()
+        .stdout("5\n")
+        .stderr(contains(SECRET).not())
+        .stderr(contains("issued-token").not());
+    let requests = rt.block_on(authority.received_requests()).unwrap();
+    let form = String::from_utf8_lossy(&requests[0].body).into_owned();
+    assert!(form.contains(&format!("client_secret={SECRET}")), "{form}");
+}
+
+#[test]
+fn a_refusing_authority_is_a_transport_failure_that_never_shows_the_secret() {
+    let rt = runtime();
+    let authority = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(401).set_body_json(serde_json::json!({
+                "error": "invalid_client",
+                "error_description": "AADSTS7000215: Invalid client secret provided."
+            })))
+            .mount(&authority),
+    );
+    let emulator = Emulator::start(&["--token", "issued-token"]);
+    osimages()
+        .env("AZURE_TENANT_ID", "contoso-tenant")
+        .env("AZURE_CLIENT_ID", "app-123")
+        .env("AZURE_CLIENT_SECRET", SECRET)
+        .env("AZURE_AUTHORITY_HOST", authority.uri())
+        .args(["--base-url", &emulator.base_url, "list"])
+        .assert()
+        .code(5)
+        .stderr(contains("invalid_client"))
+        .stderr(contains(SECRET).not());
+}
