@@ -136,12 +136,25 @@ pub(crate) fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a s
 
 /// Decodes a JSON answer into `T`, naming the JSON path of the first value that does not fit.
 pub(crate) fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, Error> {
+    // Tracking the path costs about as much as decoding itself, so the common case decodes directly and only a
+    // failure is decoded again, with tracking, to name where it went wrong.
+    match serde_json::from_slice(response.body()) {
+        Ok(value) => Ok(value),
+        Err(plain) => Err(locate_decode_error::<T>(response, &plain)),
+    }
+}
+
+fn locate_decode_error<T: DeserializeOwned>(
+    response: &Response,
+    plain: &serde_json::Error,
+) -> Error {
     let mut de = serde_json::Deserializer::from_slice(response.body());
-    let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
-    let value = result.map_err(|e| decode_error(response, e.path().to_string(), e.inner()))?;
-    de.end()
-        .map_err(|e| decode_error(response, ".".to_owned(), &e))?;
-    Ok(value)
+    let tracked: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+    match tracked {
+        Err(e) => decode_error(response, e.path().to_string(), e.inner()),
+        // Only trailing characters fail after a successful value.
+        Ok(_) => decode_error(response, ".".to_owned(), plain),
+    }
 }
 
 fn decode_error(response: &Response, path: String, e: &serde_json::Error) -> Error {

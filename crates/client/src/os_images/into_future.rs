@@ -1,0 +1,18 @@
+//! `.await` on a request builder sends it, as `.send().await` does.
+
+/// Implements `IntoFuture` for a request builder with an `async fn send(self) -> Result<$output, Error>`.
+macro_rules! send_on_await {
+    ($request:ty, $output:ty) => {
+        impl std::future::IntoFuture for $request {
+            type Output = Result<$output, crate::Error>;
+            type IntoFuture =
+                std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+}
+
+pub(super) use send_on_await;
