@@ -30,11 +30,12 @@ impl Pipeline {
     pub(crate) async fn execute(
         &self,
         operation: &'static str,
+        id: Option<&str>,
         method: Method,
         url: &str,
         body: Option<Bytes>,
     ) -> Result<Response, Error> {
-        self.execute_accepting(operation, method, url, body, JSON)
+        self.execute_accepting(operation, id, method, url, body, JSON)
             .await
     }
 
@@ -42,6 +43,7 @@ impl Pipeline {
     pub(crate) async fn execute_accepting(
         &self,
         operation: &'static str,
+        id: Option<&str>,
         method: Method,
         url: &str,
         body: Option<Bytes>,
@@ -50,6 +52,7 @@ impl Pipeline {
         let span = tracing::info_span!(
             "osimages.operation",
             operation,
+            id,
             method = %method,
             url,
             status = tracing::field::Empty,

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use http::{HeaderValue, Method};
 
+use tracing::Instrument;
+
 use crate::clone::clone_request;
 use crate::headers::RETRY_ATTEMPT;
 use crate::{
@@ -160,7 +162,14 @@ impl<T: Transport> Transport for Retry<T> {
             }
             let method = attempt.method().clone();
             let path = attempt.uri().path().to_owned();
-            let outcome = self.inner.send(attempt).await;
+            let outcome = self
+                .inner
+                .send(attempt)
+                .instrument(tracing::debug_span!(
+                    "osimages.attempt",
+                    attempt = retry + 1
+                ))
+                .await;
             let next = match &outcome {
                 Ok(response) => self.decide_response(response, kept.is_some()),
                 Err(error) => self.decide_error(&method, error, kept.is_some()),

@@ -38,7 +38,7 @@ impl CountRequest {
             self.query.to_query_string()
         ));
         let response = pipeline
-            .execute_accepting("count", Method::GET, &url, None, TEXT_PLAIN)
+            .execute_accepting("count", None, Method::GET, &url, None, TEXT_PLAIN)
             .await?;
         let text = String::from_utf8_lossy(response.body());
         // Graph answers text/plain, but tolerate a BOM and surrounding white space.

@@ -12,15 +12,17 @@ use crate::{Client, Error};
 #[must_use]
 pub struct GetRequest {
     client: Client,
+    id: String,
     path: Result<String, Error>,
     query: Query,
 }
 
 impl GetRequest {
-    pub(super) fn new(client: Client, path: Result<String, Error>) -> Self {
+    pub(super) fn new(client: Client, id: &str) -> Self {
         GetRequest {
             client,
-            path,
+            id: id.to_owned(),
+            path: super::item_path(id),
             query: Query::default(),
         }
     }
@@ -40,7 +42,9 @@ impl GetRequest {
         let path = self.path?;
         let pipeline = self.client.pipeline();
         let url = pipeline.url(&format!("{path}{}", self.query.to_query_string()));
-        let response = pipeline.execute("get", Method::GET, &url, None).await?;
+        let response = pipeline
+            .execute("get", Some(&self.id), Method::GET, &url, None)
+            .await?;
         decode(&response)
     }
 }
@@ -52,12 +56,17 @@ super::into_future::send_on_await!(GetRequest, OsImage);
 #[must_use]
 pub struct DeleteRequest {
     client: Client,
+    id: String,
     path: Result<String, Error>,
 }
 
 impl DeleteRequest {
-    pub(super) fn new(client: Client, path: Result<String, Error>) -> Self {
-        DeleteRequest { client, path }
+    pub(super) fn new(client: Client, id: &str) -> Self {
+        DeleteRequest {
+            client,
+            id: id.to_owned(),
+            path: super::item_path(id),
+        }
     }
 
     /// Sends the request; Graph answers 204.
@@ -66,7 +75,7 @@ impl DeleteRequest {
         let pipeline = self.client.pipeline();
         let url = pipeline.url(&path);
         pipeline
-            .execute("delete", Method::DELETE, &url, None)
+            .execute("delete", Some(&self.id), Method::DELETE, &url, None)
             .await
             .map(|_| ())
     }

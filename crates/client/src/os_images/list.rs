@@ -1,6 +1,7 @@
 //! Listing, with OData options and paging across `@odata.nextLink`.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 use http::Method;
@@ -17,6 +18,8 @@ use crate::{Client, Error};
 pub struct ListRequest {
     client: Client,
     operation: &'static str,
+    /// The image a bound function is called on (`getAll`), for the operation's tracing span.
+    id: Option<Arc<str>>,
     path: Result<String, Error>,
     query: Query,
 }
@@ -25,11 +28,13 @@ impl ListRequest {
     pub(super) fn new(
         client: Client,
         operation: &'static str,
+        id: Option<&str>,
         path: Result<String, Error>,
     ) -> Self {
         ListRequest {
             client,
             operation,
+            id: id.map(Arc::from),
             path,
             query: Query::default(),
         }
@@ -95,7 +100,7 @@ impl ListRequest {
     /// The first page, with `@odata.nextLink` and `@odata.count` as Graph sent them.
     pub async fn page(self) -> Result<Page<OsImage>, Error> {
         let url = self.first_url()?;
-        fetch_page(&self.client, self.operation, &url).await
+        fetch_page(&self.client, self.operation, self.id.as_deref(), &url).await
     }
 
     /// Every page, following `@odata.nextLink` through the same auth and retry stack. A link to another origin is an
@@ -108,17 +113,19 @@ impl ListRequest {
         let start = Some(self.first_url());
         let client = self.client;
         let operation = self.operation;
+        let id = self.id;
         Box::pin(stream::try_unfold(
             (start, HashSet::<String>::new()),
             move |(next, mut seen)| {
                 let client = client.clone();
+                let id = id.clone();
                 async move {
                     let url = match next {
                         None => return Ok(None),
                         Some(Err(e)) => return Err(e),
                         Some(Ok(url)) => url,
                     };
-                    let page = fetch_page(&client, operation, &url).await?;
+                    let page = fetch_page(&client, operation, id.as_deref(), &url).await?;
                     seen.insert(url);
                     let next = match &page.next_link {
                         None => None,
@@ -173,10 +180,13 @@ impl ListRequest {
 pub(super) async fn fetch_page(
     client: &Client,
     operation: &'static str,
+    id: Option<&str>,
     url: &str,
 ) -> Result<Page<OsImage>, Error> {
     let pipeline = client.pipeline();
     pipeline.check_next_link(url)?;
-    let response = pipeline.execute(operation, Method::GET, url, None).await?;
+    let response = pipeline
+        .execute(operation, id, Method::GET, url, None)
+        .await?;
     decode(&response)
 }

@@ -45,12 +45,12 @@ impl OsImages {
 
     /// Lists the catalog (`GET /deviceManagement/managedDeviceWindowsOSImages`) with OData options.
     pub fn list(&self) -> ListRequest {
-        ListRequest::new(self.client.clone(), "list", Ok(COLLECTION.to_owned()))
+        ListRequest::new(self.client.clone(), "list", None, Ok(COLLECTION.to_owned()))
     }
 
     /// Reads one image (`GET .../{id}`); the id is sent as one percent-encoded path segment.
     pub fn get(&self, id: impl AsRef<str>) -> GetRequest {
-        GetRequest::new(self.client.clone(), item_path(id.as_ref()))
+        GetRequest::new(self.client.clone(), id.as_ref())
     }
 
     /// Creates an image (`POST`, 201). The body is validated first; nothing is sent when validation finds an error.
@@ -66,17 +66,17 @@ impl OsImages {
     /// Updates an image (`PATCH .../{id}`), sending only what the patch sets. Validated first: Graph documents every
     /// property as read-only, so writing one is an error unless [`UpdateRequest::allow_read_only`] is set.
     pub fn update(&self, id: impl AsRef<str>, patch: &OsImagePatch) -> UpdateRequest {
-        UpdateRequest::new(self.client.clone(), item_path(id.as_ref()), to_value(patch))
+        UpdateRequest::new(self.client.clone(), id.as_ref(), to_value(patch))
     }
 
     /// Updates an image with a raw JSON body, validated the same way and sent exactly as given.
     pub fn update_json(&self, id: impl AsRef<str>, body: serde_json::Value) -> UpdateRequest {
-        UpdateRequest::new(self.client.clone(), item_path(id.as_ref()), Ok(body))
+        UpdateRequest::new(self.client.clone(), id.as_ref(), Ok(body))
     }
 
     /// Deletes an image (`DELETE .../{id}`, 204).
     pub fn delete(&self, id: impl AsRef<str>) -> DeleteRequest {
-        DeleteRequest::new(self.client.clone(), item_path(id.as_ref()))
+        DeleteRequest::new(self.client.clone(), id.as_ref())
     }
 
     /// Calls the `getAllManagedDeviceWindowsOSImages()` function bound to an image; answers a collection like
@@ -84,7 +84,7 @@ impl OsImages {
     pub fn get_all(&self, id: impl AsRef<str>) -> ListRequest {
         let path =
             item_path(id.as_ref()).map(|p| format!("{p}/getAllManagedDeviceWindowsOSImages()"));
-        ListRequest::new(self.client.clone(), "get_all", path)
+        ListRequest::new(self.client.clone(), "get_all", Some(id.as_ref()), path)
     }
 
     /// Counts the catalog (`GET .../$count`), optionally filtered.
@@ -99,12 +99,14 @@ impl OsImages {
     ) -> Result<Option<intune_osimages_model::Page<OsImage>>, crate::Error> {
         match &page.next_link {
             None => Ok(None),
-            Some(link) => list::fetch_page(&self.client, "list", link).await.map(Some),
+            Some(link) => list::fetch_page(&self.client, "list", None, link)
+                .await
+                .map(Some),
         }
     }
 }
 
-fn item_path(id: &str) -> Result<String, crate::Error> {
+pub(super) fn item_path(id: &str) -> Result<String, crate::Error> {
     Ok(format!("{COLLECTION}/{}", encode_id(id)?))
 }
 

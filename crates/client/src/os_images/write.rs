@@ -83,7 +83,7 @@ impl CreateRequest {
         let pipeline = self.client.pipeline();
         let url = pipeline.url(COLLECTION);
         let response = pipeline
-            .execute("create", Method::POST, &url, Some(bytes))
+            .execute("create", None, Method::POST, &url, Some(bytes))
             .await?;
         decode(&response)
     }
@@ -96,20 +96,18 @@ super::into_future::send_on_await!(CreateRequest, OsImage);
 #[must_use]
 pub struct UpdateRequest {
     client: Client,
+    id: String,
     path: Result<String, Error>,
     body: Result<serde_json::Value, Error>,
     policy: Policy,
 }
 
 impl UpdateRequest {
-    pub(super) fn new(
-        client: Client,
-        path: Result<String, Error>,
-        body: Result<serde_json::Value, Error>,
-    ) -> Self {
+    pub(super) fn new(client: Client, id: &str, body: Result<serde_json::Value, Error>) -> Self {
         UpdateRequest {
             client,
-            path,
+            id: id.to_owned(),
+            path: super::item_path(id),
             body,
             policy: Policy::default(),
         }
@@ -134,7 +132,7 @@ impl UpdateRequest {
         let pipeline = self.client.pipeline();
         let url = pipeline.url(&path);
         let response = pipeline
-            .execute("update", Method::PATCH, &url, Some(bytes))
+            .execute("update", Some(&self.id), Method::PATCH, &url, Some(bytes))
             .await?;
         if response.status() == StatusCode::NO_CONTENT || response.body().is_empty() {
             return Ok(Updated::NoContent);
