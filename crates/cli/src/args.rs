@@ -72,6 +72,9 @@ pub enum CloudName {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List images (one page unless --all).
+    #[command(
+        after_help = "Examples:\n  osimages list\n  osimages --json list --all --filter \"supportedArchitectures/any(a: a eq 'arM64')\"\n  osimages list --filter \"supportedEditions/any(e: e/supportEndDate lt 2027-01-01)\"\n  osimages list --select id,supportedArchitectures --orderby \"id desc\" --top 2"
+    )]
     List(ListArgs),
     /// Show one image.
     Get {
@@ -94,6 +97,9 @@ pub enum Command {
         dry_run: bool,
     },
     /// Update an image with a JSON body (PATCH): only what the body contains is sent.
+    #[command(
+        after_help = "Examples:\n  osimages update \"Windows 11 24H2\" --body fixtures/seed/update-request.json --allow-read-only\n  echo '{\"supportedArchitectures\":[\"x64\"]}' \\\n    | osimages update \"Windows 11 24H2\" --body - --allow-read-only --dry-run"
+    )]
     Update {
         /// The image id.
         id: String,
@@ -136,6 +142,9 @@ pub enum Command {
         file: String,
     },
     /// Editions whose support ends within DAYS of DATE, or has already ended.
+    #[command(
+        after_help = "Examples:\n  osimages eol\n  osimages --json eol --within 30 --on 2026-10-01"
+    )]
     Eol {
         /// The window in days.
         #[arg(long, default_value_t = 90, value_name = "DAYS")]
