@@ -15,6 +15,7 @@ use intune_osimages_fake::FakeGraph;
 
 use super::auth::{BearerToken, Refusal};
 use super::body::{BodyError, DRAIN_LIMIT_BYTES, MAX_BODY_BYTES, read_limited};
+use super::control;
 use super::graph_error::{RequestIds, error_response};
 
 /// The path every Graph operation is served under, as `https://graph.microsoft.com/beta`.
@@ -59,6 +60,19 @@ async fn answer(shared: &Shared, request: Request<Body>) -> Response {
         return unauthorized(&ids(), refusal);
     }
     let path = request.uri().path();
+    if path.starts_with("/_emulator/") {
+        let (parts, body) = request.into_parts();
+        return match read_body(&parts.headers, body).await {
+            Ok(body) => control::answer(
+                &shared.graph,
+                &RequestIds::for_headers(&parts.headers),
+                &parts.method,
+                parts.uri.path(),
+                &body,
+            ),
+            Err(refusal) => refusal,
+        };
+    }
     if path != VERSION_PREFIX && !path.starts_with("/beta/") {
         return error_response(
             &ids(),
@@ -70,31 +84,9 @@ async fn answer(shared: &Shared, request: Request<Body>) -> Response {
         );
     }
     let (mut parts, body) = request.into_parts();
-    let declared = parts
-        .headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    let too_large = declared.is_some_and(|n| n > MAX_BODY_BYTES as u64);
-    // A client that asked `Expect: 100-continue` is waiting for leave to send: refuse before reading anything.
-    let body = if too_large && parts.headers.contains_key(EXPECT) {
-        Err(BodyError::TooLarge)
-    } else {
-        read_limited(body, MAX_BODY_BYTES, DRAIN_LIMIT_BYTES).await
-    };
-    let body = match body {
+    let body = match read_body(&parts.headers, body).await {
         Ok(body) => body,
-        Err(BodyError::TooLarge) => {
-            return payload_too_large(&RequestIds::for_headers(&parts.headers));
-        }
-        Err(BodyError::Broken) => {
-            return error_response(
-                &RequestIds::for_headers(&parts.headers),
-                StatusCode::BAD_REQUEST,
-                "BadRequest",
-                "The request body could not be read to its end",
-            );
-        }
+        Err(refusal) => return refusal,
     };
     parts.uri = absolute_uri(&parts.uri, &parts.headers, &shared.fallback_authority);
     let is_write = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
@@ -127,6 +119,30 @@ async fn answer(shared: &Shared, request: Request<Body>) -> Response {
             dropped_connection()
         }
     }
+}
+
+/// The whole body, or the answer that refuses it: 413 over the limit, 400 when it breaks off.
+async fn read_body(headers: &http::HeaderMap, body: Body) -> Result<Bytes, Response> {
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let too_large = declared.is_some_and(|n| n > MAX_BODY_BYTES as u64);
+    // A client that asked `Expect: 100-continue` is waiting for leave to send: refuse before reading anything.
+    let body = if too_large && headers.contains_key(EXPECT) {
+        Err(BodyError::TooLarge)
+    } else {
+        read_limited(body, MAX_BODY_BYTES, DRAIN_LIMIT_BYTES).await
+    };
+    body.map_err(|e| match e {
+        BodyError::TooLarge => payload_too_large(&RequestIds::for_headers(headers)),
+        BodyError::Broken => error_response(
+            &RequestIds::for_headers(headers),
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            "The request body could not be read to its end",
+        ),
+    })
 }
 
 /// 401 with Graph's code and a `WWW-Authenticate` challenge (RFC 6750: `invalid_token` when one was sent).

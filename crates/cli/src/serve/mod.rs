@@ -22,6 +22,7 @@
 mod auth;
 mod body;
 mod catalog_file;
+mod control;
 mod data_file;
 mod error;
 mod graph_error;

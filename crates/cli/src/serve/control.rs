@@ -1,0 +1,259 @@
+//! `/_emulator/faults`: scripted faults over HTTP, so a test suite in any language can make the emulator throttle,
+//! fail, drop connections, slow down or answer a PATCH with 204, as Rust tests do with `FakeGraph::push_fault`.
+//!
+//! `POST` adds one fault object or an array of them, `GET` lists what is still to come, `DELETE` clears them all.
+//! The wire shape (camelCase, a `kind` per fault):
+//!
+//! ```json
+//! {"kind": "status", "status": 429, "retryAfter": 5, "times": 2}
+//! {"kind": "drop", "times": 1}
+//! {"kind": "dropAfterProcessing", "times": 1}
+//! {"kind": "latency", "milliseconds": 250}
+//! {"kind": "patchNoContent", "times": 1}
+//! ```
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::response::Response;
+use bytes::Bytes;
+use http::header::{CONTENT_TYPE, HeaderValue};
+use http::{Method, StatusCode};
+use intune_osimages_fake::{FakeGraph, Fault};
+use serde_json::{Value, json};
+
+use super::graph_error::{RequestIds, error_response};
+
+/// The path of the fault script.
+pub(crate) const FAULTS_PATH: &str = "/_emulator/faults";
+
+/// Answers a request under `/_emulator/`.
+pub(crate) fn answer(
+    graph: &FakeGraph,
+    ids: &RequestIds,
+    method: &Method,
+    path: &str,
+    body: &Bytes,
+) -> Response {
+    if path != FAULTS_PATH {
+        return error_response(
+            ids,
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            format!("No emulator control at '{path}'; the fault script is at {FAULTS_PATH}"),
+        );
+    }
+    match *method {
+        Method::GET => json_response(
+            StatusCode::OK,
+            &json!({ "faults": graph.faults().pending().iter().map(to_wire).collect::<Vec<_>>() }),
+        ),
+        Method::DELETE => {
+            graph.faults().clear();
+            empty(StatusCode::NO_CONTENT)
+        }
+        Method::POST => match parse_faults(body) {
+            Ok(faults) => {
+                for fault in faults {
+                    graph.push_fault(fault);
+                }
+                empty(StatusCode::NO_CONTENT)
+            }
+            Err(message) => error_response(ids, StatusCode::BAD_REQUEST, "BadRequest", message),
+        },
+        _ => {
+            let mut response = error_response(
+                ids,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "MethodNotAllowed",
+                format!("{method} is not supported on {FAULTS_PATH}; use GET, POST or DELETE"),
+            );
+            response.headers_mut().insert(
+                http::header::ALLOW,
+                HeaderValue::from_static("GET, POST, DELETE"),
+            );
+            response
+        }
+    }
+}
+
+/// Reads one fault object or an array of them; a mistake is named with its JSON Pointer.
+pub(crate) fn parse_faults(body: &[u8]) -> Result<Vec<Fault>, String> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        format!(
+            "the fault script is not JSON (line {}, column {}): {e}",
+            e.line(),
+            e.column()
+        )
+    })?;
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| parse_fault(item, &format!("/{i}")))
+            .collect(),
+        item => parse_fault(&item, "").map(|fault| vec![fault]),
+    }
+}
+
+fn parse_fault(item: &Value, at: &str) -> Result<Fault, String> {
+    let object = item
+        .as_object()
+        .ok_or_else(|| format!("{}: a fault is an object with a \"kind\"", pointer(at)))?;
+    let known: &[&str] = match object.get("kind").and_then(Value::as_str) {
+        Some("status") => &["kind", "status", "retryAfter", "times"],
+        Some("drop" | "dropAfterProcessing" | "patchNoContent") => &["kind", "times"],
+        Some("latency") => &["kind", "milliseconds"],
+        _ => {
+            return Err(format!(
+                "{at}/kind: expected one of \"status\", \"drop\", \"dropAfterProcessing\", \"latency\", \"patchNoContent\""
+            ));
+        }
+    };
+    if let Some(unknown) = object.keys().find(|k| !known.contains(&k.as_str())) {
+        return Err(format!(
+            "{at}/{unknown}: not a property of this kind of fault (expected {})",
+            known.join(", ")
+        ));
+    }
+    let times = || -> Result<u32, String> {
+        match object.get("times") {
+            None => Ok(1),
+            Some(v) => v
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| {
+                    format!("{at}/times: expected a whole number from 0 to {}", u32::MAX)
+                }),
+        }
+    };
+    let fault = match object.get("kind").and_then(Value::as_str) {
+        Some("status") => {
+            let status = object
+                .get("status")
+                .and_then(Value::as_u64)
+                .and_then(|n| u16::try_from(n).ok())
+                .filter(|n| (400..=599).contains(n))
+                .and_then(|n| StatusCode::from_u16(n).ok())
+                .ok_or_else(|| format!("{at}/status: expected an error status from 400 to 599"))?;
+            let retry_after = match object.get("retryAfter") {
+                None => None,
+                Some(v) => Some(
+                    v.as_u64()
+                        .ok_or_else(|| format!("{at}/retryAfter: expected whole seconds"))?,
+                ),
+            };
+            Fault::Status {
+                status,
+                retry_after,
+                times: times()?,
+            }
+        }
+        Some("drop") => Fault::DropConnection { times: times()? },
+        Some("dropAfterProcessing") => Fault::DropAfterProcessing { times: times()? },
+        Some("patchNoContent") => Fault::PatchNoContent { times: times()? },
+        _ => {
+            let millis = object
+                .get("milliseconds")
+                .and_then(Value::as_u64)
+                .filter(|ms| *ms <= 600_000)
+                .ok_or_else(|| {
+                    format!("{at}/milliseconds: expected whole milliseconds up to 600000")
+                })?;
+            Fault::Latency(Duration::from_millis(millis))
+        }
+    };
+    Ok(fault)
+}
+
+fn pointer(at: &str) -> &str {
+    if at.is_empty() { "(body)" } else { at }
+}
+
+/// A fault as `GET` shows it, in the shape `POST` takes.
+fn to_wire(fault: &Fault) -> Value {
+    match fault {
+        Fault::Status {
+            status,
+            retry_after,
+            times,
+        } => {
+            let mut v = json!({ "kind": "status", "status": status.as_u16(), "times": times });
+            if let (Some(seconds), Some(object)) = (retry_after, v.as_object_mut()) {
+                object.insert("retryAfter".into(), json!(seconds));
+            }
+            v
+        }
+        Fault::DropConnection { times } => json!({ "kind": "drop", "times": times }),
+        Fault::DropAfterProcessing { times } => {
+            json!({ "kind": "dropAfterProcessing", "times": times })
+        }
+        Fault::Latency(d) => {
+            json!({ "kind": "latency", "milliseconds": u64::try_from(d.as_millis()).unwrap_or(u64::MAX) })
+        }
+        Fault::PatchNoContent { times } => json!({ "kind": "patchNoContent", "times": times }),
+        // A kind this version of the emulator does not know how to show.
+        _ => json!({ "kind": "other" }),
+    }
+}
+
+fn json_response(status: StatusCode, value: &Value) -> Response {
+    let mut response = Response::new(Body::from(value.to_string()));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+fn empty(status: StatusCode) -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = status;
+    response
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_parses_and_shows_the_same_way() {
+        let script = br#"[
+            {"kind":"status","status":429,"retryAfter":5,"times":2},
+            {"kind":"drop"},
+            {"kind":"dropAfterProcessing","times":3},
+            {"kind":"latency","milliseconds":250},
+            {"kind":"patchNoContent","times":1}
+        ]"#;
+        let faults = parse_faults(script).unwrap();
+        assert_eq!(faults.len(), 5);
+        assert_eq!(faults[0], Fault::throttled(2, 5));
+        assert_eq!(faults[1], Fault::DropConnection { times: 1 });
+        assert_eq!(faults[3], Fault::Latency(Duration::from_millis(250)));
+        let shown: Vec<Value> = faults.iter().map(to_wire).collect();
+        let again: Vec<Fault> =
+            parse_faults(serde_json::to_string(&shown).unwrap().as_bytes()).unwrap();
+        assert_eq!(again, faults);
+    }
+
+    #[test]
+    fn mistakes_are_named_with_their_pointer() {
+        let cases: &[(&[u8], &str)] = &[
+            (b"{\"kind\":\"status\",\"status\":200}", "/status"),
+            (b"[{\"kind\":\"drop\"},{\"kind\":\"explode\"}]", "/1/kind"),
+            (b"{\"kind\":\"drop\",\"times\":-1}", "/times"),
+            (b"{\"kind\":\"latency\"}", "/milliseconds"),
+            (b"{\"kind\":\"drop\",\"retryAfter\":1}", "/retryAfter"),
+            (b"[1]", "/0"),
+            (b"{", "not JSON"),
+        ];
+        for (body, expected) in cases {
+            let message = parse_faults(body).unwrap_err();
+            assert!(
+                message.contains(expected),
+                "{message:?} should name {expected}"
+            );
+        }
+    }
+}
