@@ -202,6 +202,9 @@ pub struct ServeArgs {
     /// Accept enum values Graph does not know in writes (Graph answers 400).
     #[arg(long)]
     pub lenient_enums: bool,
+    /// Keep the last N requests (credentials redacted) for GET /_emulator/requests.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub record_requests: usize,
 }
 
 /// What a body is validated for.

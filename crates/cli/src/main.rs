@@ -76,6 +76,7 @@ fn run_serve(args: &ServeArgs, token: Option<String>) -> Result<(), Failure> {
         seed: args.seed.clone(),
         page_size: args.page_size.map(|n| n as usize),
         strict_enums: !args.lenient_enums,
+        record_requests: args.record_requests,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

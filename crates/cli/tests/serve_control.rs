@@ -152,3 +152,71 @@ async fn a_bad_script_is_a_400_naming_the_field_and_the_token_guards_it() {
     assert!(client.os_images().count().await.is_ok());
     emulator.stop().await;
 }
+
+#[tokio::test]
+async fn the_request_log_lists_what_arrived_with_credentials_redacted() {
+    let mut options = ServeOptions::local();
+    options.token = Some("log-token-SECRET".into());
+    options.record_requests = 100;
+    let emulator = Running::start(options).await;
+    let client = Client::builder()
+        .base_url(emulator.base_url.clone())
+        .token("log-token-SECRET")
+        .build()
+        .unwrap();
+    let patch = OsImagePatch::new().supported_architectures([Architecture::Arm64]);
+    client
+        .os_images()
+        .update("Windows 11 24H2", &patch)
+        .allow_read_only()
+        .await
+        .unwrap();
+
+    let head = format!(
+        "GET /_emulator/requests HTTP/1.1\nHost: {}\nAuthorization: Bearer log-token-SECRET",
+        emulator.addr
+    );
+    let listed = raw(emulator.addr, &head, b"").await;
+    assert_eq!(listed.status, 200);
+    let text = String::from_utf8(listed.body.clone()).unwrap();
+    assert!(!text.contains("log-token-SECRET"), "{text}");
+    let log: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let requests = log["requests"].as_array().unwrap();
+    assert_eq!(requests.len(), 1, "{log}");
+    let patch_seen = &requests[0];
+    assert_eq!(patch_seen["method"], "PATCH");
+    assert!(
+        patch_seen["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/beta/deviceManagement/managedDeviceWindowsOSImages/Windows%2011%2024H2")
+    );
+    assert_eq!(patch_seen["headers"]["authorization"], "Bearer <redacted>");
+    let body: serde_json::Value =
+        serde_json::from_str(patch_seen["body"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"supportedArchitectures":["arM64"]})
+    );
+
+    let head = format!(
+        "DELETE /_emulator/requests HTTP/1.1\nHost: {}\nAuthorization: Bearer log-token-SECRET",
+        emulator.addr
+    );
+    assert_eq!(raw(emulator.addr, &head, b"").await.status, 204);
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn without_recording_the_log_says_how_to_turn_it_on() {
+    let emulator = Running::start(ServeOptions::local()).await;
+    let listed = raw(
+        emulator.addr,
+        &format!("GET /_emulator/requests HTTP/1.1\nHost: {}", emulator.addr),
+        b"",
+    )
+    .await;
+    assert_eq!(listed.status, 404);
+    assert!(String::from_utf8_lossy(&listed.body).contains("--record-requests"));
+    emulator.stop().await;
+}

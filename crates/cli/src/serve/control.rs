@@ -1,6 +1,10 @@
-//! `/_emulator/faults`: scripted faults over HTTP, so a test suite in any language can make the emulator throttle,
-//! fail, drop connections, slow down or answer a PATCH with 204, as Rust tests do with `FakeGraph::push_fault`.
+//! `/_emulator/...`: the emulator's test hooks over HTTP, so a test suite in any language can do what Rust tests do
+//! with `FakeGraph::push_fault` and `FakeGraph::requests`.
 //!
+//! `/_emulator/requests`: `GET` lists the requests received (credentials redacted) when the emulator records them
+//! (`--record-requests N`), `DELETE` empties the list.
+//!
+//! `/_emulator/faults`: scripted faults: throttle, fail, drop connections, slow down or answer a PATCH with 204.
 //! `POST` adds one fault object or an array of them, `GET` lists what is still to come, `DELETE` clears them all.
 //! The wire shape (camelCase, a `kind` per fault):
 //!
@@ -19,30 +23,103 @@ use axum::response::Response;
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HeaderValue};
 use http::{Method, StatusCode};
-use intune_osimages_fake::{FakeGraph, Fault};
+use intune_osimages_fake::{Fault, RecordedRequest};
 use serde_json::{Value, json};
 
 use super::graph_error::{RequestIds, error_response};
+use super::handler::Shared;
 
 /// The path of the fault script.
 pub(crate) const FAULTS_PATH: &str = "/_emulator/faults";
 
+/// The path of the request log.
+pub(crate) const REQUESTS_PATH: &str = "/_emulator/requests";
+
 /// Answers a request under `/_emulator/`.
 pub(crate) fn answer(
-    graph: &FakeGraph,
+    shared: &Shared,
     ids: &RequestIds,
     method: &Method,
     path: &str,
     body: &Bytes,
 ) -> Response {
-    if path != FAULTS_PATH {
+    match path {
+        FAULTS_PATH => faults(shared, ids, method, body),
+        REQUESTS_PATH => requests(shared, ids, method),
+        _ => error_response(
+            ids,
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            format!(
+                "No emulator control at '{path}'; the controls are {FAULTS_PATH} and {REQUESTS_PATH}"
+            ),
+        ),
+    }
+}
+
+fn requests(shared: &Shared, ids: &RequestIds, method: &Method) -> Response {
+    if !shared.recording {
         return error_response(
             ids,
             StatusCode::NOT_FOUND,
             "NotFound",
-            format!("No emulator control at '{path}'; the fault script is at {FAULTS_PATH}"),
+            "This emulator keeps no request log; start it with --record-requests N",
         );
     }
+    match *method {
+        Method::GET => {
+            let requests: Vec<Value> = shared
+                .graph
+                .requests()
+                .iter()
+                .map(request_to_wire)
+                .collect();
+            json_response(StatusCode::OK, &json!({ "requests": requests }))
+        }
+        Method::DELETE => {
+            shared.graph.clear_requests();
+            empty(StatusCode::NO_CONTENT)
+        }
+        _ => not_allowed(ids, method, REQUESTS_PATH, "GET, DELETE"),
+    }
+}
+
+/// `{"method","url","headers":{name: value},"body"}`; a repeated header's values are joined with `, `; the body is
+/// text (a JSON body stays readable as JSON text).
+fn request_to_wire(request: &RecordedRequest) -> Value {
+    let mut headers = serde_json::Map::new();
+    for name in request.headers.keys() {
+        let values: Vec<String> = request
+            .headers
+            .get_all(name)
+            .iter()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .collect();
+        headers.insert(name.as_str().to_owned(), Value::String(values.join(", ")));
+    }
+    json!({
+        "method": request.method.as_str(),
+        "url": request.uri.to_string(),
+        "headers": headers,
+        "body": String::from_utf8_lossy(&request.body),
+    })
+}
+
+fn not_allowed(ids: &RequestIds, method: &Method, path: &str, allow: &'static str) -> Response {
+    let mut response = error_response(
+        ids,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "MethodNotAllowed",
+        format!("{method} is not supported on {path}; use {allow}"),
+    );
+    response
+        .headers_mut()
+        .insert(http::header::ALLOW, HeaderValue::from_static(allow));
+    response
+}
+
+fn faults(shared: &Shared, ids: &RequestIds, method: &Method, body: &Bytes) -> Response {
+    let graph = &shared.graph;
     match *method {
         Method::GET => json_response(
             StatusCode::OK,
@@ -61,19 +138,7 @@ pub(crate) fn answer(
             }
             Err(message) => error_response(ids, StatusCode::BAD_REQUEST, "BadRequest", message),
         },
-        _ => {
-            let mut response = error_response(
-                ids,
-                StatusCode::METHOD_NOT_ALLOWED,
-                "MethodNotAllowed",
-                format!("{method} is not supported on {FAULTS_PATH}; use GET, POST or DELETE"),
-            );
-            response.headers_mut().insert(
-                http::header::ALLOW,
-                HeaderValue::from_static("GET, POST, DELETE"),
-            );
-            response
-        }
+        _ => not_allowed(ids, method, FAULTS_PATH, "GET, POST, DELETE"),
     }
 }
 

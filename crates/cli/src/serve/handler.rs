@@ -30,6 +30,8 @@ pub(crate) struct Shared {
     pub(crate) fallback_authority: Authority,
     /// Writes go through the blocking pool when each one is written to disk, so an fsync never stalls a worker.
     pub(crate) writes_block: bool,
+    /// Whether the fake keeps its request log (for `GET /_emulator/requests`).
+    pub(crate) recording: bool,
 }
 
 /// Answers one request, logging it at debug level (method, path, status, time; never a header value).
@@ -64,7 +66,7 @@ async fn answer(shared: &Shared, request: Request<Body>) -> Response {
         let (parts, body) = request.into_parts();
         return match read_body(&parts.headers, body).await {
             Ok(body) => control::answer(
-                &shared.graph,
+                shared,
                 &RequestIds::for_headers(&parts.headers),
                 &parts.method,
                 parts.uri.path(),

@@ -66,6 +66,9 @@ pub struct ServeOptions {
     pub page_size: Option<usize>,
     /// Refuse writes with enum values Graph does not know (400), as Graph does.
     pub strict_enums: bool,
+    /// Keep the last this many requests (credentials redacted) for `GET /_emulator/requests`; 0 keeps none, which
+    /// is the default because recording halves the requests served per second.
+    pub record_requests: usize,
 }
 
 impl ServeOptions {
@@ -78,6 +81,7 @@ impl ServeOptions {
             seed: None,
             page_size: None,
             strict_enums: true,
+            record_requests: 0,
         }
     }
 }
@@ -91,6 +95,7 @@ impl fmt::Debug for ServeOptions {
             .field("seed", &self.seed)
             .field("page_size", &self.page_size)
             .field("strict_enums", &self.strict_enums)
+            .field("record_requests", &self.record_requests)
             .finish()
     }
 }
@@ -200,9 +205,8 @@ pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
         .catalog(catalog)
         .page_size(options.page_size)
         .strict_enums(options.strict_enums)
-        // Nobody can read the log over HTTP, and keeping it halves the GETs served per second; a test that wants it
-        // serves its own service with `bind_with_graph`.
-        .request_log_capacity(0);
+        // Off unless asked for: keeping the log halves the GETs served per second.
+        .request_log_capacity(options.record_requests);
     if let Some(file) = data.clone() {
         builder = builder.on_change(move |images: &[Value]| {
             file.store(images)
@@ -227,7 +231,14 @@ pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
             )
         })?;
     }
-    bind_shared(options.addr, token, graph, data.is_some()).await
+    bind_shared(
+        options.addr,
+        token,
+        graph,
+        data.is_some(),
+        options.record_requests > 0,
+    )
+    .await
 }
 
 /// Binds an emulator in front of a fake Graph service you built (for example with scripted faults, or with its request
@@ -238,7 +249,7 @@ pub async fn bind_with_graph(
     graph: FakeGraph,
 ) -> Result<Server, ServeError> {
     let token = parse_token(token.as_deref())?;
-    bind_shared(addr, token, graph, false).await
+    bind_shared(addr, token, graph, false, true).await
 }
 
 /// Binds, prints `listening on http://ADDR/beta` as the first line on stdout, serves until SIGINT or SIGTERM, then
@@ -278,6 +289,7 @@ async fn bind_shared(
     token: Option<BearerToken>,
     graph: FakeGraph,
     writes_block: bool,
+    recording: bool,
 ) -> Result<Server, ServeError> {
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
         ServeError::new(
@@ -305,6 +317,7 @@ async fn bind_shared(
             token,
             fallback_authority,
             writes_block,
+            recording,
         }),
     })
 }
