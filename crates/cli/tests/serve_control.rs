@@ -165,12 +165,13 @@ async fn the_request_log_lists_what_arrived_with_credentials_redacted() {
         .build()
         .unwrap();
     let patch = OsImagePatch::new().supported_architectures([Architecture::Arm64]);
-    client
+    let updated = client
         .os_images()
         .update("Windows 11 24H2", &patch)
         .allow_read_only()
         .await
         .unwrap();
+    assert!(matches!(updated, Updated::Image(_)));
 
     let head = format!(
         "GET /_emulator/requests HTTP/1.1\nHost: {}\nAuthorization: Bearer log-token-SECRET",
