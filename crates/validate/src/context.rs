@@ -95,13 +95,13 @@ impl Ctx {
         self.error(
             at,
             Rule::Type,
-            format!("{name} must be {expected}, found {}", describe(found)),
+            format!("{name} must be {expected}, found {}", describe_json(found)),
         );
     }
 }
 
 /// A JSON value's kind with its article, for messages: `a string`, `an array`, `null`.
-pub(crate) fn describe(value: &Value) -> &'static str {
+pub fn describe_json(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

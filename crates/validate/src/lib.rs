@@ -15,6 +15,7 @@ mod value_rules;
 use intune_osimages_model::{OsImage, OsImagePatch};
 use serde_json::Value;
 
+pub use context::describe_json;
 pub use finding::{Finding, Rule, Severity};
 pub use policy::{Operation, Policy};
 pub use report::Report;

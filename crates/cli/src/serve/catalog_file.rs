@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use intune_osimages_validate::describe_json;
 use serde_json::Value;
 
 use super::error::{ServeError, ServeErrorKind};
@@ -33,7 +34,7 @@ pub(crate) fn parse_catalog(text: &str) -> Result<Vec<Value>, String> {
             Some(other) => {
                 return Err(format!(
                     "\"value\" must be an array of images, found {}",
-                    describe(&other)
+                    describe_json(&other)
                 ));
             }
             None => {
@@ -46,7 +47,7 @@ pub(crate) fn parse_catalog(text: &str) -> Result<Vec<Value>, String> {
         other => {
             return Err(format!(
                 "must be a JSON array of images or an object with a \"value\" array, found {}",
-                describe(&other)
+                describe_json(&other)
             ));
         }
     };
@@ -54,7 +55,10 @@ pub(crate) fn parse_catalog(text: &str) -> Result<Vec<Value>, String> {
     for (index, image) in images.iter().enumerate() {
         let at = format!("{prefix}[{index}]");
         let Value::Object(object) = image else {
-            return Err(format!("{at} must be an object, found {}", describe(image)));
+            return Err(format!(
+                "{at} must be an object, found {}",
+                describe_json(image)
+            ));
         };
         let id = match object.get("id") {
             Some(Value::String(id)) if !id.is_empty() => id.as_str(),
@@ -62,7 +66,7 @@ pub(crate) fn parse_catalog(text: &str) -> Result<Vec<Value>, String> {
             Some(other) => {
                 return Err(format!(
                     "{at}.id must be a string, found {}",
-                    describe(other)
+                    describe_json(other)
                 ));
             }
             None => return Err(format!("{at} has no \"id\"")),
@@ -74,17 +78,6 @@ pub(crate) fn parse_catalog(text: &str) -> Result<Vec<Value>, String> {
         }
     }
     Ok(images)
-}
-
-fn describe(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// serde_json's message without its trailing " at line L column C", which the caller states itself.
@@ -126,12 +119,12 @@ mod tests {
             ),
             (
                 r#"[{"id":"a"}, 3]"#,
-                "[1] must be an object, found a number",
+                "[1] must be an object, found an integer",
             ),
             (r#"[{"name":"a"}]"#, "[0] has no \"id\""),
             (
                 r#"{"value":[{"id":7}]}"#,
-                "value[0].id must be a string, found a number",
+                "value[0].id must be a string, found an integer",
             ),
             (r#"[{"id":""}]"#, "[0].id is empty"),
             (

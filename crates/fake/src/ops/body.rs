@@ -69,7 +69,7 @@ pub(super) fn read_object(
         Value::Object(object) => Ok(object),
         other => Err(GraphError::bad_request(format!(
             "The request body must be a JSON object, found {}",
-            json_kind(&other)
+            intune_osimages_validate::describe_json(&other)
         ))),
     }
 }
@@ -99,18 +99,6 @@ fn check_content_type(request: &Request) -> Result<(), GraphError> {
         } else {
             text
         }))
-    }
-}
-
-/// How a JSON value's kind reads in a message.
-pub(super) fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -29,7 +29,7 @@ pub(super) fn create(
         Some(other) if !other.is_string() => {
             return Err(GraphError::bad_request(format!(
                 "'id' must be a string, found {}",
-                body::json_kind(other)
+                intune_osimages_validate::describe_json(other)
             )));
         }
         _ => {
