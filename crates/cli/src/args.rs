@@ -71,6 +71,29 @@ pub enum CloudName {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The commands that talk to a tenant (or the sample tenant, or an emulator).
+    #[command(flatten)]
+    Catalog(CatalogCommand),
+    /// Validate a body offline: prints every finding, changes nothing. Exits 3 when any finding is an error.
+    Validate {
+        /// The operation the body is for.
+        #[arg(long = "for", value_enum, default_value_t = ValidateFor::Update)]
+        for_: ValidateFor,
+        /// Judge read-only properties as allowed.
+        #[arg(long)]
+        allow_read_only: bool,
+        /// The body: a file, or - for standard input.
+        #[arg(value_name = "FILE|-")]
+        file: String,
+    },
+    /// Run the local emulator of this Graph API. With --token T (on the command line, not from GRAPH_TOKEN) it
+    /// requires `Authorization: Bearer T` on every request.
+    Serve(ServeArgs),
+}
+
+/// The commands that need a client.
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
     /// List images (one page unless --all).
     #[command(
         after_help = "Examples:\n  osimages list\n  osimages --json list --all --filter \"supportedArchitectures/any(a: a eq 'arM64')\"\n  osimages list --filter \"supportedEditions/any(e: e/supportEndDate lt 2027-01-01)\"\n  osimages list --select id,supportedArchitectures --orderby \"id desc\" --top 2"
@@ -129,18 +152,6 @@ pub enum Command {
         #[arg(long, value_name = "F")]
         filter: Option<String>,
     },
-    /// Validate a body offline: prints every finding, changes nothing. Exits 3 when any finding is an error.
-    Validate {
-        /// The operation the body is for.
-        #[arg(long = "for", value_enum, default_value_t = ValidateFor::Update)]
-        for_: ValidateFor,
-        /// Judge read-only properties as allowed.
-        #[arg(long)]
-        allow_read_only: bool,
-        /// The body: a file, or - for standard input.
-        #[arg(value_name = "FILE|-")]
-        file: String,
-    },
     /// Editions whose support ends within DAYS of DATE, or has already ended.
     #[command(
         after_help = "Examples:\n  osimages eol\n  osimages --json eol --within 30 --on 2026-10-01"
@@ -153,9 +164,6 @@ pub enum Command {
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         on: Option<chrono::NaiveDate>,
     },
-    /// Run the local emulator of this Graph API. With --token T (on the command line, not from GRAPH_TOKEN) it
-    /// requires `Authorization: Bearer T` on every request.
-    Serve(ServeArgs),
 }
 
 /// `list` options.

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches};
 
-use crate::args::{Cli, Command, ServeArgs};
+use crate::args::{CatalogCommand, Cli, Command, Global, ServeArgs};
 use crate::exit::Failure;
 
 fn main() -> ExitCode {
@@ -46,7 +46,12 @@ fn main() -> ExitCode {
             };
             run_serve(serve, token)
         }
-        _ => run_client(cli),
+        Command::Validate {
+            for_,
+            allow_read_only,
+            ref file,
+        } => commands::validate(for_, allow_read_only, file, cli.global.json),
+        Command::Catalog(command) => run_catalog(&cli.global, command),
     };
     match result {
         Ok(()) => ExitCode::from(exit::OK),
@@ -59,13 +64,13 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_client(cli: Cli) -> Result<(), Failure> {
+fn run_catalog(global: &Global, command: CatalogCommand) -> Result<(), Failure> {
     // One thread is plenty for a command and keeps start-up short.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::usage(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(commands::run(cli))
+    runtime.block_on(commands::run(global, command))
 }
 
 fn run_serve(args: &ServeArgs, token: Option<String>) -> Result<(), Failure> {

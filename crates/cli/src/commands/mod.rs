@@ -5,44 +5,35 @@ mod read;
 mod validate;
 mod write;
 
-use crate::args::{Cli, Command};
+pub use validate::run as validate;
+
+use crate::args::{CatalogCommand, Global};
 use crate::context;
 use crate::exit::Failure;
 
-/// Runs a client command (everything but `serve`).
-pub async fn run(cli: Cli) -> Result<(), Failure> {
-    let json = cli.global.json;
-    if let Command::Validate {
-        for_,
-        allow_read_only,
-        file,
-    } = &cli.command
-    {
-        return validate::run(*for_, *allow_read_only, file, json);
-    }
-    let client = context::client(&cli.global)?;
+/// Runs a command that talks to a tenant: builds the client the global flags ask for, then runs it.
+pub async fn run(global: &Global, command: CatalogCommand) -> Result<(), Failure> {
+    let json = global.json;
+    let client = context::client(global)?;
     let images = client.os_images();
-    match cli.command {
-        Command::List(args) => read::list(&images, args, json).await,
-        Command::Get { id, select } => read::get(&images, &id, select, json).await,
-        Command::GetAll { id } => read::get_all(&images, &id, json).await,
-        Command::Count { filter } => read::count(&images, filter).await,
-        Command::Create {
+    match command {
+        CatalogCommand::List(args) => read::list(&images, args, json).await,
+        CatalogCommand::Get { id, select } => read::get(&images, &id, select, json).await,
+        CatalogCommand::GetAll { id } => read::get_all(&images, &id, json).await,
+        CatalogCommand::Count { filter } => read::count(&images, filter).await,
+        CatalogCommand::Create {
             body,
             allow_read_only,
             dry_run,
         } => write::create(&images, &body, allow_read_only, dry_run, json).await,
-        Command::Update {
+        CatalogCommand::Update {
             id,
             body,
             allow_read_only,
             dry_run,
         } => write::update(&images, &id, &body, allow_read_only, dry_run, json).await,
-        Command::Delete { id } => write::delete(&images, &id, json).await,
-        Command::Eol { within, on } => eol::run(&images, within, on, json).await,
-        Command::Validate { .. } | Command::Serve(_) => Err(Failure::usage(
-            "internal: this command is dispatched elsewhere",
-        )),
+        CatalogCommand::Delete { id } => write::delete(&images, &id, json).await,
+        CatalogCommand::Eol { within, on } => eol::run(&images, within, on, json).await,
     }
 }
 
