@@ -6,6 +6,7 @@ use serde::ser::SerializeMap;
 
 use crate::date::serde_opt::OptDate;
 use crate::key::Key;
+use crate::null::place;
 use crate::{EDITION_ODATA_TYPE, EditionType, Extra};
 
 /// A Windows edition an image supports and the date its support ends: Graph's complex type
@@ -64,7 +65,16 @@ impl serde::Serialize for Edition {
             map.serialize_entry("supportEndDate", &DateOut(d))?;
         }
         for (k, v) in &self.extra {
-            map.serialize_entry(k, v)?;
+            // A remembered `null` gives way to a value set since.
+            let set = match k.as_str() {
+                "@odata.type" => self.odata_type.is_some(),
+                "editionType" => self.edition_type.is_some(),
+                "supportEndDate" => self.support_end_date.is_some(),
+                _ => false,
+            };
+            if !set {
+                map.serialize_entry(k, v)?;
+            }
         }
         map.end()
     }
@@ -90,9 +100,21 @@ impl<'de> serde::Deserialize<'de> for Edition {
                 let mut out = Edition::default();
                 while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
                     match &*key {
-                        "@odata.type" => out.odata_type = map.next_value()?,
-                        "editionType" => out.edition_type = map.next_value()?,
-                        "supportEndDate" => out.support_end_date = map.next_value::<OptDate>()?.0,
+                        "@odata.type" => {
+                            place(&mut out.odata_type, &mut out.extra, &key, map.next_value()?)
+                        }
+                        "editionType" => place(
+                            &mut out.edition_type,
+                            &mut out.extra,
+                            &key,
+                            map.next_value()?,
+                        ),
+                        "supportEndDate" => place(
+                            &mut out.support_end_date,
+                            &mut out.extra,
+                            &key,
+                            map.next_value::<OptDate>()?.0,
+                        ),
                         _ => {
                             let value = map.next_value()?;
                             out.extra.insert(key.into_owned(), value);

@@ -5,6 +5,7 @@ use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 
 use crate::key::Key;
+use crate::null::place;
 use crate::{Architecture, Edition, EditionType, Extra, IMAGE_ODATA_TYPE, OsUpdate};
 
 /// A Windows product version in Intune's OS image catalog: Graph's entity
@@ -125,7 +126,18 @@ impl serde::Serialize for OsImage {
             map.serialize_entry("availableUpdates", v)?;
         }
         for (k, v) in &self.extra {
-            map.serialize_entry(k, v)?;
+            // A remembered `null` gives way to a value set since.
+            let set = match k.as_str() {
+                "@odata.type" => self.odata_type.is_some(),
+                "id" => self.id.is_some(),
+                "supportedEditions" => self.supported_editions.is_some(),
+                "supportedArchitectures" => self.supported_architectures.is_some(),
+                "availableUpdates" => self.available_updates.is_some(),
+                _ => false,
+            };
+            if !set {
+                map.serialize_entry(k, v)?;
+            }
         }
         map.end()
     }
@@ -143,13 +155,28 @@ impl<'de> serde::Deserialize<'de> for OsImage {
                 let mut out = OsImage::default();
                 while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
                     match &*key {
-                        "@odata.type" => out.odata_type = map.next_value()?,
-                        "id" => out.id = map.next_value()?,
-                        "supportedEditions" => out.supported_editions = map.next_value()?,
-                        "supportedArchitectures" => {
-                            out.supported_architectures = map.next_value()?
+                        "@odata.type" => {
+                            place(&mut out.odata_type, &mut out.extra, &key, map.next_value()?)
                         }
-                        "availableUpdates" => out.available_updates = map.next_value()?,
+                        "id" => place(&mut out.id, &mut out.extra, &key, map.next_value()?),
+                        "supportedEditions" => place(
+                            &mut out.supported_editions,
+                            &mut out.extra,
+                            &key,
+                            map.next_value()?,
+                        ),
+                        "supportedArchitectures" => place(
+                            &mut out.supported_architectures,
+                            &mut out.extra,
+                            &key,
+                            map.next_value()?,
+                        ),
+                        "availableUpdates" => place(
+                            &mut out.available_updates,
+                            &mut out.extra,
+                            &key,
+                            map.next_value()?,
+                        ),
                         _ => {
                             let value = map.next_value()?;
                             out.extra.insert(key.into_owned(), value);

@@ -8,6 +8,7 @@ mod error_body;
 mod extra;
 mod image;
 mod key;
+mod null;
 mod odata;
 mod page;
 mod patch;

@@ -4,6 +4,7 @@ use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 
 use crate::key::Key;
+use crate::null::place;
 use crate::{Extra, UPDATE_ODATA_TYPE};
 
 /// A quality or security update available for an image: Graph's complex type
@@ -69,7 +70,17 @@ impl serde::Serialize for OsUpdate {
             map.serialize_entry("releaseYear", v)?;
         }
         for (k, v) in &self.extra {
-            map.serialize_entry(k, v)?;
+            // A remembered `null` gives way to a value set since.
+            let set = match k.as_str() {
+                "@odata.type" => self.odata_type.is_some(),
+                "buildVersion" => self.build_version.is_some(),
+                "releaseMonth" => self.release_month.is_some(),
+                "releaseYear" => self.release_year.is_some(),
+                _ => false,
+            };
+            if !set {
+                map.serialize_entry(k, v)?;
+            }
         }
         map.end()
     }
@@ -87,10 +98,27 @@ impl<'de> serde::Deserialize<'de> for OsUpdate {
                 let mut out = OsUpdate::default();
                 while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
                     match &*key {
-                        "@odata.type" => out.odata_type = map.next_value()?,
-                        "buildVersion" => out.build_version = map.next_value()?,
-                        "releaseMonth" => out.release_month = map.next_value()?,
-                        "releaseYear" => out.release_year = map.next_value()?,
+                        "@odata.type" => {
+                            place(&mut out.odata_type, &mut out.extra, &key, map.next_value()?)
+                        }
+                        "buildVersion" => place(
+                            &mut out.build_version,
+                            &mut out.extra,
+                            &key,
+                            map.next_value()?,
+                        ),
+                        "releaseMonth" => place(
+                            &mut out.release_month,
+                            &mut out.extra,
+                            &key,
+                            map.next_value()?,
+                        ),
+                        "releaseYear" => place(
+                            &mut out.release_year,
+                            &mut out.extra,
+                            &key,
+                            map.next_value()?,
+                        ),
                         _ => {
                             let value = map.next_value()?;
                             out.extra.insert(key.into_owned(), value);
