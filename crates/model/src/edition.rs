@@ -1,12 +1,8 @@
 //! `managedDeviceWindowsOperatingSystemEdition`.
 
 use chrono::NaiveDate;
-use serde::de::{MapAccess, Visitor};
-use serde::ser::SerializeMap;
 
-use crate::date::serde_opt::OptDate;
-use crate::key::Key;
-use crate::null::place;
+use crate::object::graph_object;
 use crate::{EDITION_ODATA_TYPE, EditionType, Extra};
 
 /// A Windows edition an image supports and the date its support ends: Graph's complex type
@@ -52,78 +48,8 @@ impl Edition {
     }
 }
 
-impl serde::Serialize for Edition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(t) = &self.odata_type {
-            map.serialize_entry("@odata.type", t)?;
-        }
-        if let Some(t) = &self.edition_type {
-            map.serialize_entry("editionType", t)?;
-        }
-        if let Some(d) = &self.support_end_date {
-            map.serialize_entry("supportEndDate", &DateOut(d))?;
-        }
-        for (k, v) in &self.extra {
-            // A remembered `null` gives way to a value set since.
-            let set = match k.as_str() {
-                "@odata.type" => self.odata_type.is_some(),
-                "editionType" => self.edition_type.is_some(),
-                "supportEndDate" => self.support_end_date.is_some(),
-                _ => false,
-            };
-            if !set {
-                map.serialize_entry(k, v)?;
-            }
-        }
-        map.end()
-    }
-}
-
-struct DateOut<'a>(&'a NaiveDate);
-
-impl serde::Serialize for DateOut<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::date::serde_opt::serialize(self.0, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Edition {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Edition;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a managedDeviceWindowsOperatingSystemEdition object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Edition, A::Error> {
-                let mut out = Edition::default();
-                while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-                    match &*key {
-                        "@odata.type" => {
-                            place(&mut out.odata_type, &mut out.extra, &key, map.next_value()?)
-                        }
-                        "editionType" => place(
-                            &mut out.edition_type,
-                            &mut out.extra,
-                            &key,
-                            map.next_value()?,
-                        ),
-                        "supportEndDate" => place(
-                            &mut out.support_end_date,
-                            &mut out.extra,
-                            &key,
-                            map.next_value::<OptDate>()?.0,
-                        ),
-                        _ => {
-                            let value = map.next_value()?;
-                            out.extra.insert(key.into_owned(), value);
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_map(V)
-    }
-}
+graph_object!(Edition, "a managedDeviceWindowsOperatingSystemEdition object", {
+    odata_type: "@odata.type",
+    edition_type: "editionType",
+    support_end_date: "supportEndDate",
+});

@@ -1,11 +1,8 @@
 //! `managedDeviceWindowsOperatingSystemImage`.
 
 use chrono::NaiveDate;
-use serde::de::{MapAccess, Visitor};
-use serde::ser::SerializeMap;
 
-use crate::key::Key;
-use crate::null::place;
+use crate::object::graph_object;
 use crate::{Architecture, Edition, EditionType, Extra, IMAGE_ODATA_TYPE, OsUpdate};
 
 /// A Windows product version in Intune's OS image catalog: Graph's entity
@@ -107,85 +104,10 @@ impl OsImage {
     }
 }
 
-impl serde::Serialize for OsImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(t) = &self.odata_type {
-            map.serialize_entry("@odata.type", t)?;
-        }
-        if let Some(v) = &self.id {
-            map.serialize_entry("id", v)?;
-        }
-        if let Some(v) = &self.supported_editions {
-            map.serialize_entry("supportedEditions", v)?;
-        }
-        if let Some(v) = &self.supported_architectures {
-            map.serialize_entry("supportedArchitectures", v)?;
-        }
-        if let Some(v) = &self.available_updates {
-            map.serialize_entry("availableUpdates", v)?;
-        }
-        for (k, v) in &self.extra {
-            // A remembered `null` gives way to a value set since.
-            let set = match k.as_str() {
-                "@odata.type" => self.odata_type.is_some(),
-                "id" => self.id.is_some(),
-                "supportedEditions" => self.supported_editions.is_some(),
-                "supportedArchitectures" => self.supported_architectures.is_some(),
-                "availableUpdates" => self.available_updates.is_some(),
-                _ => false,
-            };
-            if !set {
-                map.serialize_entry(k, v)?;
-            }
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OsImage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = OsImage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a managedDeviceWindowsOperatingSystemImage object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OsImage, A::Error> {
-                let mut out = OsImage::default();
-                while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-                    match &*key {
-                        "@odata.type" => {
-                            place(&mut out.odata_type, &mut out.extra, &key, map.next_value()?)
-                        }
-                        "id" => place(&mut out.id, &mut out.extra, &key, map.next_value()?),
-                        "supportedEditions" => place(
-                            &mut out.supported_editions,
-                            &mut out.extra,
-                            &key,
-                            map.next_value()?,
-                        ),
-                        "supportedArchitectures" => place(
-                            &mut out.supported_architectures,
-                            &mut out.extra,
-                            &key,
-                            map.next_value()?,
-                        ),
-                        "availableUpdates" => place(
-                            &mut out.available_updates,
-                            &mut out.extra,
-                            &key,
-                            map.next_value()?,
-                        ),
-                        _ => {
-                            let value = map.next_value()?;
-                            out.extra.insert(key.into_owned(), value);
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_map(V)
-    }
-}
+graph_object!(OsImage, "a managedDeviceWindowsOperatingSystemImage object", {
+    odata_type: "@odata.type",
+    id: "id",
+    supported_editions: "supportedEditions",
+    supported_architectures: "supportedArchitectures",
+    available_updates: "availableUpdates",
+});

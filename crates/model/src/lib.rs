@@ -9,6 +9,7 @@ mod extra;
 mod image;
 mod key;
 mod null;
+mod object;
 mod odata;
 mod page;
 mod patch;

@@ -1,10 +1,6 @@
 //! `managedDeviceWindowsOperatingSystemUpdate`.
 
-use serde::de::{MapAccess, Visitor};
-use serde::ser::SerializeMap;
-
-use crate::key::Key;
-use crate::null::place;
+use crate::object::graph_object;
 use crate::{Extra, UPDATE_ODATA_TYPE};
 
 /// A quality or security update available for an image: Graph's complex type
@@ -54,80 +50,9 @@ impl OsUpdate {
     }
 }
 
-impl serde::Serialize for OsUpdate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(t) = &self.odata_type {
-            map.serialize_entry("@odata.type", t)?;
-        }
-        if let Some(v) = &self.build_version {
-            map.serialize_entry("buildVersion", v)?;
-        }
-        if let Some(v) = &self.release_month {
-            map.serialize_entry("releaseMonth", v)?;
-        }
-        if let Some(v) = &self.release_year {
-            map.serialize_entry("releaseYear", v)?;
-        }
-        for (k, v) in &self.extra {
-            // A remembered `null` gives way to a value set since.
-            let set = match k.as_str() {
-                "@odata.type" => self.odata_type.is_some(),
-                "buildVersion" => self.build_version.is_some(),
-                "releaseMonth" => self.release_month.is_some(),
-                "releaseYear" => self.release_year.is_some(),
-                _ => false,
-            };
-            if !set {
-                map.serialize_entry(k, v)?;
-            }
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OsUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = OsUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a managedDeviceWindowsOperatingSystemUpdate object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OsUpdate, A::Error> {
-                let mut out = OsUpdate::default();
-                while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-                    match &*key {
-                        "@odata.type" => {
-                            place(&mut out.odata_type, &mut out.extra, &key, map.next_value()?)
-                        }
-                        "buildVersion" => place(
-                            &mut out.build_version,
-                            &mut out.extra,
-                            &key,
-                            map.next_value()?,
-                        ),
-                        "releaseMonth" => place(
-                            &mut out.release_month,
-                            &mut out.extra,
-                            &key,
-                            map.next_value()?,
-                        ),
-                        "releaseYear" => place(
-                            &mut out.release_year,
-                            &mut out.extra,
-                            &key,
-                            map.next_value()?,
-                        ),
-                        _ => {
-                            let value = map.next_value()?;
-                            out.extra.insert(key.into_owned(), value);
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_map(V)
-    }
-}
+graph_object!(OsUpdate, "a managedDeviceWindowsOperatingSystemUpdate object", {
+    odata_type: "@odata.type",
+    build_version: "buildVersion",
+    release_month: "releaseMonth",
+    release_year: "releaseYear",
+});
