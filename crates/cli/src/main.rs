@@ -8,6 +8,7 @@ mod exit;
 mod render;
 mod table;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::parser::ValueSource;
@@ -93,8 +94,10 @@ fn run_serve(args: &ServeArgs, token: Option<String>) -> Result<(), Failure> {
 }
 
 fn init_logging(verbose: u8) {
+    // Without -v only errors are logged: the command itself reports what went wrong, and validation warnings are
+    // printed by the commands in their own words.
     let default = match verbose {
-        0 => "warn",
+        0 => "error",
         1 => "info",
         2 => "debug",
         _ => "trace",
@@ -104,5 +107,6 @@ fn init_logging(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }

@@ -104,7 +104,7 @@ pub fn image_detail(image: &OsImage, today: chrono::NaiveDate) -> String {
         updates.row(vec![
             u.build_version.clone().unwrap_or_default(),
             match u.released() {
-                Some((y, m)) => format!("{y}-{m:02}"),
+                Some((y, m)) => format!("{y:04}-{m:02}"),
                 None => String::new(),
             },
         ]);

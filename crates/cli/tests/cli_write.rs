@@ -187,3 +187,27 @@ fn create_and_delete_against_the_emulator() {
         .code(4)
         .stderr(contains("404").and(contains("request-id")));
 }
+
+#[test]
+fn validation_warnings_are_printed_plainly_and_do_not_stop_the_update() {
+    let out = osimages()
+        .args(["update", "Windows 11 24H2", "--allow-read-only", "--body"])
+        .arg(fixture("seed/update-request.json"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("warning[range] /availableUpdates/0/releaseYear"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "no terminal escapes when stderr is not a terminal: {stderr:?}"
+    );
+    assert_eq!(
+        stderr.matches("releaseYear 11").count(),
+        1,
+        "printed once: {stderr}"
+    );
+}

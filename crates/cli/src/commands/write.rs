@@ -2,7 +2,9 @@
 
 use std::io::Write;
 
+use intune_osimages::validate::{Operation, Policy, validate};
 use intune_osimages::{OsImages, Updated};
+use serde_json::Value;
 
 use crate::body::read_body;
 use crate::exit::Failure;
@@ -17,6 +19,14 @@ fn print_dry_run(bytes: &[u8]) -> Result<(), Failure> {
         .map_err(|e| Failure::usage(format!("cannot write to standard output: {e}")))
 }
 
+/// Prints the body's validation warnings on stderr: they do not stop the command (errors do, and are printed with
+/// the failure).
+fn print_warnings(body: &Value, operation: Operation, allow_read_only: bool) {
+    for warning in validate(body, operation, Policy { allow_read_only }).warnings() {
+        eprintln!("{warning}");
+    }
+}
+
 pub async fn create(
     images: &OsImages,
     body: &str,
@@ -24,7 +34,9 @@ pub async fn create(
     dry_run: bool,
     json: bool,
 ) -> Result<(), Failure> {
-    let mut request = images.create_json(read_body(body)?);
+    let body = read_body(body)?;
+    print_warnings(&body, Operation::Create, allow_read_only);
+    let mut request = images.create_json(body);
     if allow_read_only {
         request = request.allow_read_only();
     }
@@ -49,7 +61,9 @@ pub async fn update(
     dry_run: bool,
     json: bool,
 ) -> Result<(), Failure> {
-    let mut request = images.update_json(id, read_body(body)?);
+    let body = read_body(body)?;
+    print_warnings(&body, Operation::Update, allow_read_only);
+    let mut request = images.update_json(id, body);
     if allow_read_only {
         request = request.allow_read_only();
     }
