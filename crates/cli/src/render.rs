@@ -79,6 +79,15 @@ pub fn page_table(page: &Page<OsImage>) -> String {
     out
 }
 
+/// Days until an end of support, or how long ago it passed.
+pub fn days_left(days: i64) -> String {
+    if days < 0 {
+        format!("ended {} days ago", -days)
+    } else {
+        days.to_string()
+    }
+}
+
 /// One image in detail.
 pub fn image_detail(image: &OsImage, today: chrono::NaiveDate) -> String {
     let mut out = format!("ID             {}\n", image.id_str());
@@ -94,7 +103,7 @@ pub fn image_detail(image: &OsImage, today: chrono::NaiveDate) -> String {
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
             e.support_end_date
-                .map(|d| (d - today).num_days().to_string())
+                .map(|d| days_left((d - today).num_days()))
                 .unwrap_or_default(),
         ]);
     }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::today;
 use crate::exit::Failure;
-use crate::render::print_json;
+use crate::render::{days_left, print_json};
 use crate::table::Table;
 
 /// One edition leaving support, as `--json` prints it.
@@ -62,16 +62,11 @@ pub async fn run(
     }
     let mut table = Table::new(["ID", "EDITION", "END OF SUPPORT", "DAYS LEFT"]);
     for e in &endings {
-        let days = if e.days_left < 0 {
-            format!("ended {} days ago", -e.days_left)
-        } else {
-            e.days_left.to_string()
-        };
         table.row(vec![
             e.id.clone(),
             e.edition_type.clone(),
             e.support_end_date.to_string(),
-            days,
+            days_left(e.days_left),
         ]);
     }
     print!("{}", table.render());
