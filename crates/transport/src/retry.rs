@@ -161,7 +161,6 @@ impl<T: Transport> Transport for Retry<T> {
                     .insert(RETRY_ATTEMPT, HeaderValue::from(retry));
             }
             let method = attempt.method().clone();
-            let path = attempt.uri().path().to_owned();
             let outcome = self
                 .inner
                 .send(attempt)
@@ -178,6 +177,9 @@ impl<T: Transport> Transport for Retry<T> {
                 return outcome;
             };
             retry += 1;
+            // Retrying means the original is still kept for the next attempt; log its path from there rather
+            // than copying it on every attempt.
+            let path = kept.as_ref().map_or("", |r| r.uri().path());
             let (delay, delay_source) = match wait {
                 Wait::Server(delay) => (delay, "retry-after"),
                 Wait::Backoff => (self.policy.backoff(retry, rand::random::<f64>()), "backoff"),
