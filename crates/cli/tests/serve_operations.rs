@@ -121,7 +121,7 @@ async fn every_operation_over_http() {
 #[tokio::test]
 async fn the_seed_update_answers_the_seed_response() {
     let seed = |name: &str| -> serde_json::Value {
-        let path = format!("{}/../../fixtures/seed/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!("{}/fixtures/seed/{name}", env!("CARGO_MANIFEST_DIR"));
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
     };
     let emulator = Running::start(ServeOptions::local()).await;

@@ -10,7 +10,7 @@
 use intune_osimages::{Client, Error};
 
 /// The request body of the seed's PATCH example, byte for byte.
-const SEED_REQUEST: &str = include_str!("../../../fixtures/seed/update-request.json");
+const SEED_REQUEST: &str = include_str!("../fixtures/seed/update-request.json");
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

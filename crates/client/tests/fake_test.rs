@@ -261,7 +261,7 @@ async fn the_seed_update_round_trips_through_the_fake() {
     let graph = FakeGraph::with_sample_catalog();
     let images = client_over(&graph).os_images();
     let seed: serde_json::Value =
-        serde_json::from_str(include_str!("../../../fixtures/seed/update-request.json")).unwrap();
+        serde_json::from_str(include_str!("../fixtures/seed/update-request.json")).unwrap();
 
     let refused = images
         .update_json("Windows 11 24H2", seed.clone())

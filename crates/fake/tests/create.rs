@@ -36,7 +36,7 @@ fn create_answers_201_with_the_stored_object_and_stores_it() {
 fn seed_request_body_with_an_id_is_accepted() {
     let graph = FakeGraph::new();
     let mut seed: serde_json::Value =
-        serde_json::from_str(include_str!("../../../fixtures/seed/update-request.json")).unwrap();
+        serde_json::from_str(include_str!("../fixtures/seed/update-request.json")).unwrap();
     seed["id"] = json!("32a4ac62-ac62-32a4-62ac-a43262aca432");
     let resp = graph.handle_sync(&json_req(Method::POST, SET, &seed.to_string()));
     assert_eq!(

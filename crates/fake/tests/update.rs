@@ -44,7 +44,7 @@ fn update_merges_top_level_properties_and_answers_200_with_the_object() {
 #[test]
 fn the_seed_request_updates_as_its_page_shows() {
     let graph = FakeGraph::with_sample_catalog();
-    let seed = include_str!("../../../fixtures/seed/update-request.json");
+    let seed = include_str!("../fixtures/seed/update-request.json");
     let resp = graph.handle_sync(&json_req(Method::PATCH, ITEM, seed));
     assert_eq!(
         resp.status(),
@@ -53,7 +53,7 @@ fn the_seed_request_updates_as_its_page_shows() {
         String::from_utf8_lossy(resp.body())
     );
     let expected: serde_json::Value =
-        serde_json::from_str(include_str!("../../../fixtures/seed/update-response.json")).unwrap();
+        serde_json::from_str(include_str!("../fixtures/seed/update-response.json")).unwrap();
     let after = graph.image("Windows 11 24H2").unwrap();
     for key in [
         "supportedEditions",

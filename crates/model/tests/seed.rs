@@ -6,8 +6,8 @@ use intune_osimages_model::{
 };
 use serde_json::{Value, json};
 
-const REQUEST: &str = include_str!("../../../fixtures/seed/update-request.json");
-const RESPONSE: &str = include_str!("../../../fixtures/seed/update-response.json");
+const REQUEST: &str = include_str!("../fixtures/seed/update-request.json");
+const RESPONSE: &str = include_str!("../fixtures/seed/update-response.json");
 
 fn value(text: &str) -> Value {
     serde_json::from_str(text).unwrap()

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 /// The seed's PATCH body, exactly as Graph's documentation shows it.
 fn seed_update() -> Value {
-    serde_json::from_str(include_str!("../../../fixtures/seed/update-request.json")).unwrap()
+    serde_json::from_str(include_str!("../fixtures/seed/update-request.json")).unwrap()
 }
 
 /// A typical real update: a product version's editions, architectures and last three Patch Tuesdays. Sample data.

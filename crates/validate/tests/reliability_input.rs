@@ -12,7 +12,7 @@ const CASES: u32 = 256;
 
 fn seed() -> Vec<u8> {
     let path = format!(
-        "{}/../../fixtures/seed/update-request.json",
+        "{}/fixtures/seed/update-request.json",
         env!("CARGO_MANIFEST_DIR")
     );
     std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))

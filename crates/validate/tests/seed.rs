@@ -8,8 +8,8 @@ use serde_json::Value;
 
 fn seed(name: &str) -> Value {
     let text = match name {
-        "request" => include_str!("../../../fixtures/seed/update-request.json"),
-        _ => include_str!("../../../fixtures/seed/update-response.json"),
+        "request" => include_str!("../fixtures/seed/update-request.json"),
+        _ => include_str!("../fixtures/seed/update-response.json"),
     };
     serde_json::from_str(text).unwrap()
 }

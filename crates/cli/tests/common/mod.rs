@@ -21,10 +21,10 @@ pub fn osimages() -> assert_cmd::Command {
     cmd
 }
 
-/// A path under the repository's `fixtures/`.
+/// A path under this package's `fixtures/` (a copy of the repository's, so the published crate tests too).
 pub fn fixture(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures")
+        .join("fixtures")
         .join(path)
 }
 

@@ -25,9 +25,9 @@ pub fn resource_json(name: &str) -> Value {
     serde_json::from_str(&resource(name)).unwrap_or_else(|e| panic!("{name} is not JSON: {e}"))
 }
 
-/// The seed's bodies, kept once for the whole repository in `fixtures/seed/`.
+/// The seed's bodies: this package's copy of the repository's `fixtures/seed/`, so the published crate tests too.
 pub fn seed(name: &str) -> String {
-    let path = format!("{}/../../fixtures/seed/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/fixtures/seed/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
 }
 
