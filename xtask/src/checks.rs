@@ -166,6 +166,53 @@ pub fn pinned_toolchain(rust_toolchain: &str) -> Result<String, String> {
     }
 }
 
+/// The licence files every package (and the repository root) must hold, as `license = "MIT OR Apache-2.0"` promises.
+pub const LICENCE_FILES: [&str; 2] = ["LICENSE-MIT", "LICENSE-APACHE"];
+
+/// The licence files missing from `dir`, named with `owner`.
+pub fn missing_licence_files(dir: &std::path::Path, owner: &str) -> Vec<String> {
+    LICENCE_FILES
+        .iter()
+        .filter(|file| !dir.join(file).is_file())
+        .map(|file| format!("{owner}: no {file} in {}", dir.display()))
+        .collect()
+}
+
+/// Files under `copy` that are not byte-for-byte the file of the same relative path under `original`.
+pub fn drifted_copies(original: &std::path::Path, copy: &std::path::Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut pending = vec![copy.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            problems.push(format!("cannot read {}", dir.display()));
+            continue;
+        };
+        for path in entries.flatten().map(|entry| entry.path()) {
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let relative = path.strip_prefix(copy).unwrap_or(&path);
+            let source = original.join(relative);
+            match (std::fs::read(&path), std::fs::read(&source)) {
+                (Ok(a), Ok(b)) if a == b => {}
+                (_, Err(_)) => problems.push(format!(
+                    "{} has no original at {}",
+                    path.display(),
+                    source.display()
+                )),
+                _ => problems.push(format!(
+                    "{} differs from {}",
+                    path.display(),
+                    source.display()
+                )),
+            }
+        }
+    }
+    problems.sort();
+    problems
+}
+
 /// True when a crate root's inner attributes allow (or expect) undocumented public items.
 pub fn allows_missing_docs(crate_root: &str) -> bool {
     crate_root.lines().any(|line| {
@@ -491,5 +538,38 @@ mod tests {
         );
         assert_eq!(dependency_table_kind("package"), None);
         assert_eq!(dependency_table_kind("features"), None);
+    }
+    #[test]
+    fn missing_licence_files_and_drifted_copies_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("LICENSE-MIT"), "mit").unwrap();
+        let missing = missing_licence_files(dir.path(), "pkg");
+        assert_eq!(missing.len(), 1, "{missing:?}");
+        assert!(
+            missing[0].starts_with("pkg: no LICENSE-APACHE"),
+            "{}",
+            missing[0]
+        );
+
+        let original = dir.path().join("original/seed");
+        let copy = dir.path().join("copy/seed");
+        std::fs::create_dir_all(&original).unwrap();
+        std::fs::create_dir_all(&copy).unwrap();
+        std::fs::write(original.join("a.json"), "{}").unwrap();
+        std::fs::write(copy.join("a.json"), "{}").unwrap();
+        assert_eq!(
+            drifted_copies(&dir.path().join("original"), &dir.path().join("copy")),
+            Vec::<String>::new()
+        );
+        std::fs::write(copy.join("a.json"), "{ }").unwrap();
+        std::fs::write(copy.join("b.json"), "{}").unwrap();
+        let drifted = drifted_copies(&dir.path().join("original"), &dir.path().join("copy"));
+        assert_eq!(drifted.len(), 2, "{drifted:?}");
+        assert!(drifted[0].contains("a.json differs"), "{}", drifted[0]);
+        assert!(
+            drifted[1].contains("b.json has no original"),
+            "{}",
+            drifted[1]
+        );
     }
 }

@@ -90,16 +90,18 @@ fn internal_dependencies_come_from_the_workspace_at_the_workspace_version() {
     );
 }
 
+/// `rust-version` is a promise only when CI builds with it: CI builds with the pinned toolchain, so they agree
+/// (docs/release.md, "Minimum supported Rust version").
 #[test]
-fn the_toolchain_is_pinned_and_not_older_than_the_msrv() {
+fn the_toolchain_is_pinned_and_is_the_msrv_ci_builds() {
     let pinned = checks::pinned_toolchain(&read(&root().join("rust-toolchain.toml"))).unwrap();
-    let number =
-        |text: &str| -> Vec<u64> { text.split('.').map(|part| part.parse().unwrap()).collect() };
+    let minor = |text: &str| -> String { text.split('.').take(2).collect::<Vec<_>>().join(".") };
     for package in workspace().packages.iter().filter(|p| p.publishable) {
-        let msrv = package.rust_version.as_deref().unwrap_or("0");
-        assert!(
-            number(msrv) <= number(&pinned),
-            "{}: rust-version {msrv} is newer than the pinned toolchain {pinned}",
+        let msrv = package.rust_version.as_deref().unwrap_or("none");
+        assert_eq!(
+            minor(msrv),
+            minor(&pinned),
+            "{}: rust-version {msrv} is not the toolchain CI builds with ({pinned})",
             package.name
         );
     }
@@ -179,4 +181,27 @@ fn the_readme_links_every_document_in_docs() {
     }
     unlinked.sort();
     assert_none(&unlinked, "README.md does not link");
+}
+
+#[test]
+fn every_publishable_crate_ships_both_licence_files() {
+    let mut problems = checks::missing_licence_files(&root(), "the repository root");
+    for package in workspace().packages.iter().filter(|p| p.publishable) {
+        let dir = package.manifest_path.parent().unwrap();
+        problems.extend(checks::missing_licence_files(dir, &package.name));
+    }
+    assert_none(&problems, "licence files missing");
+}
+
+#[test]
+fn packaged_fixture_copies_match_the_repository_fixtures() {
+    let fixtures = root().join("fixtures");
+    let mut problems = Vec::new();
+    for package in &workspace().packages {
+        let copy = package.manifest_path.parent().unwrap().join("fixtures");
+        if copy.is_dir() {
+            problems.extend(checks::drifted_copies(&fixtures, &copy));
+        }
+    }
+    assert_none(&problems, "crate fixtures differ from fixtures/");
 }

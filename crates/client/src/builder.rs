@@ -124,6 +124,7 @@ impl ClientBuilder {
 
     /// The in-memory fake Graph service as the transport, with no credentials needed.
     #[cfg(feature = "fake")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
     pub fn fake(self, graph: intune_osimages_fake::FakeGraph) -> Self {
         self.transport(intune_osimages_fake::FakeTransport::new(graph))
     }

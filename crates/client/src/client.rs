@@ -21,6 +21,7 @@ impl Client {
 
     /// A client over the in-memory fake Graph service with its sample catalog: no network, no credentials.
     #[cfg(feature = "fake")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
     pub fn sample() -> Result<Self, crate::Error> {
         ClientBuilder::default()
             .fake(intune_osimages_fake::FakeGraph::with_sample_catalog())

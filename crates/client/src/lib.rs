@@ -1,4 +1,5 @@
 #![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod builder;
 mod client;
@@ -32,4 +33,5 @@ pub use intune_osimages_validate as validate;
 
 /// The in-memory fake Graph service, for tests of code built on this SDK.
 #[cfg(feature = "fake")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
 pub use intune_osimages_fake as fake;
