@@ -12,8 +12,9 @@ use http::StatusCode;
 /// [`crate::FakeGraph::handle_sync`].
 ///
 /// `Status`, `DropConnection` and `DropAfterProcessing` queue up in the order pushed and each answers the next
-/// `times` requests, whatever they are. `PatchNoContent` counts only successful PATCH requests. `Latency` stays until
-/// [`Faults::clear`].
+/// `times` requests, whatever they are (a `$batch` request is one request). `BatchItem` faults are kept apart and
+/// answer items inside `$batch` requests. `PatchNoContent` counts only successful PATCH requests. `Latency` stays
+/// until [`Faults::clear`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Fault {
@@ -49,6 +50,30 @@ pub enum Fault {
         /// How many PATCH answers become 204.
         times: u32,
     },
+    /// Inside the next `$batch` requests, answer the item that `item` names with `status` and Graph's error body
+    /// for it (with `Retry-After: <seconds>` when given) instead of running it, as Graph throttles items one by one
+    /// inside a batch that itself answers 200. Items that depend on it get 424. Counts `times` matching items;
+    /// single requests are never affected.
+    BatchItem {
+        /// Which item of a batch is answered.
+        item: BatchItem,
+        /// The status to answer the item with.
+        status: StatusCode,
+        /// `Retry-After` in seconds, if any.
+        retry_after: Option<u64>,
+        /// How many matching items get this answer.
+        times: u32,
+    },
+}
+
+/// Which item of a `$batch` request a [`Fault::BatchItem`] answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BatchItem {
+    /// The item at this 1-based position in the batch's `requests` array (3 is the third item).
+    Position(usize),
+    /// The item with this `id` (compared ignoring ASCII case, as Graph compares batch ids).
+    Id(String),
 }
 
 impl Fault {
@@ -69,6 +94,17 @@ impl Fault {
             times,
         }
     }
+
+    /// The item at `position` (1-based) of the next `times` batches answers `429 Too Many Requests` with
+    /// `Retry-After: retry_after_secs`.
+    pub fn throttled_item(position: usize, times: u32, retry_after_secs: u64) -> Fault {
+        Fault::BatchItem {
+            item: BatchItem::Position(position),
+            status: StatusCode::TOO_MANY_REQUESTS,
+            retry_after: Some(retry_after_secs),
+            times,
+        }
+    }
 }
 
 /// What `handle` must do instead of answering normally.
@@ -84,6 +120,8 @@ struct State {
     queue: VecDeque<Fault>,
     latency: Option<Duration>,
     patch_no_content: u32,
+    /// `BatchItem` faults, in the order pushed; the first that matches an item answers it.
+    items: Vec<Fault>,
 }
 
 /// The faults scripted on one fake service. Thread-safe; shared by every clone of the service.
@@ -106,8 +144,10 @@ impl Faults {
                 state.patch_no_content = state.patch_no_content.saturating_add(times);
             }
             Fault::Status { times: 0, .. }
+            | Fault::BatchItem { times: 0, .. }
             | Fault::DropConnection { times: 0 }
             | Fault::DropAfterProcessing { times: 0 } => {}
+            item @ Fault::BatchItem { .. } => state.items.push(item),
             other => state.queue.push_back(other),
         }
     }
@@ -117,10 +157,12 @@ impl Faults {
         *self.state() = State::default();
     }
 
-    /// The faults still to come: the queue in order, then any PATCH-204 count, then the latency.
+    /// The faults still to come: the queue in order, then the batch-item faults in order, then any PATCH-204 count,
+    /// then the latency.
     pub fn pending(&self) -> Vec<Fault> {
         let state = self.state();
         let mut out: Vec<Fault> = state.queue.iter().cloned().collect();
+        out.extend(state.items.iter().cloned());
         if state.patch_no_content > 0 {
             out.push(Fault::PatchNoContent {
                 times: state.patch_no_content,
@@ -149,7 +191,7 @@ impl Faults {
             } => (Planned::Status(*status, *retry_after), times),
             Fault::DropConnection { times } => (Planned::Drop, times),
             Fault::DropAfterProcessing { times } => (Planned::DropAfterProcessing, times),
-            Fault::Latency(_) | Fault::PatchNoContent { .. } => {
+            Fault::Latency(_) | Fault::PatchNoContent { .. } | Fault::BatchItem { .. } => {
                 state.queue.pop_front();
                 return None;
             }
@@ -157,6 +199,33 @@ impl Faults {
         *times = times.saturating_sub(1);
         if *times == 0 {
             state.queue.pop_front();
+        }
+        Some(planned)
+    }
+
+    /// Takes one use of the first batch-item fault that names the item at `position` (1-based) with this `id`.
+    pub(crate) fn take_item(&self, position: usize, id: &str) -> Option<(StatusCode, Option<u64>)> {
+        let mut state = self.state();
+        let index = state.items.iter().position(|fault| match fault {
+            Fault::BatchItem { item, .. } => match item {
+                BatchItem::Position(p) => *p == position,
+                BatchItem::Id(wanted) => wanted.eq_ignore_ascii_case(id),
+            },
+            _ => false,
+        })?;
+        let Some(Fault::BatchItem {
+            status,
+            retry_after,
+            times,
+            ..
+        }) = state.items.get_mut(index)
+        else {
+            return None;
+        };
+        let planned = (*status, *retry_after);
+        *times = times.saturating_sub(1);
+        if *times == 0 {
+            state.items.remove(index);
         }
         Some(planned)
     }

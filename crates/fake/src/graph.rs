@@ -109,29 +109,20 @@ impl FakeGraph {
                 ));
             }
             Some(Planned::DropAfterProcessing) => {
-                let _ = self.inner.respond(&request);
+                let _ = self.inner.process(&request, true);
                 return Err(TransportError::io(
                     "scripted fault: the fake Graph service dropped the connection after processing the request",
                 ));
             }
             None => {}
         }
-        let mut response = self.inner.respond(&request);
-        if request.method() == Method::PATCH
-            && response.status() == StatusCode::OK
-            && self.inner.faults.take_patch_no_content()
-        {
-            *response.status_mut() = StatusCode::NO_CONTENT;
-            *response.body_mut() = Bytes::new();
-            response.headers_mut().remove(CONTENT_TYPE);
-        }
-        Ok(response)
+        Ok(self.inner.process(&request, true))
     }
 
     /// Answers a request as Graph would, with no scripted faults or latency. The request is logged.
     pub fn handle_sync(&self, request: &Request) -> Response {
         self.inner.log.record(request);
-        self.inner.respond(request)
+        self.inner.process(request, false)
     }
 
     /// The scripted faults, to push, inspect or clear.
@@ -176,6 +167,30 @@ impl FakeGraph {
 }
 
 impl Inner {
+    /// Answers a `$batch` request item by item, or one request; `faults` says whether scripted answers apply.
+    fn process(&self, request: &Request, faults: bool) -> Response {
+        match crate::batch::service_root(request) {
+            Some(root) => crate::batch::respond(self, request, &root, faults),
+            None => self.respond_one(request, faults),
+        }
+    }
+
+    /// One request (on its own or an item of a batch) through the operation handlers, with the PATCH-204 fault
+    /// applied when `faults` is set.
+    pub(crate) fn respond_one(&self, request: &Request, faults: bool) -> Response {
+        let mut response = self.respond(request);
+        if faults
+            && request.method() == Method::PATCH
+            && response.status() == StatusCode::OK
+            && self.faults.take_patch_no_content()
+        {
+            *response.status_mut() = StatusCode::NO_CONTENT;
+            *response.body_mut() = Bytes::new();
+            response.headers_mut().remove(CONTENT_TYPE);
+        }
+        response
+    }
+
     /// The pure Graph logic: routes, checks and answers one request.
     fn respond(&self, request: &Request) -> Response {
         let ids = Ids::for_request(request);

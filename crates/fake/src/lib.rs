@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod batch;
 mod builder;
 mod faults;
 pub mod filter;
@@ -15,8 +16,9 @@ mod shape;
 mod store;
 mod transport;
 
+pub use batch::MAX_BATCH_REQUESTS;
 pub use builder::{CatalogEntry, CatalogError, DEFAULT_REQUEST_LOG_CAPACITY, FakeGraphBuilder};
-pub use faults::{Fault, Faults};
+pub use faults::{BatchItem, Fault, Faults};
 pub use graph::FakeGraph;
 pub use log::{REDACTED, RecordedRequest};
 pub use sample::sample_catalog;

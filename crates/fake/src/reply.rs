@@ -148,6 +148,7 @@ pub(crate) fn code_for(status: StatusCode) -> &'static str {
         409 => "Conflict",
         412 => "PreconditionFailed",
         415 => "UnsupportedMediaType",
+        424 => "FailedDependency",
         429 => "TooManyRequests",
         500 => "InternalServerError",
         501 => "NotImplemented",

@@ -118,7 +118,7 @@ fn unknown_segment(segment: &str) -> GraphError {
 }
 
 /// `scheme://authority` from the request URI when absolute, else from `Host`, else `http://localhost`.
-fn origin(request: &Request, uri: &Uri) -> String {
+pub(crate) fn origin(request: &Request, uri: &Uri) -> String {
     if let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) {
         return format!("{scheme}://{authority}");
     }

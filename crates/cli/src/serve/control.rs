@@ -14,6 +14,8 @@
 //! {"kind": "dropAfterProcessing", "times": 1}
 //! {"kind": "latency", "milliseconds": 250}
 //! {"kind": "patchNoContent", "times": 1}
+//! {"kind": "batchItem", "position": 3, "status": 429, "retryAfter": 1, "times": 1}
+//! {"kind": "batchItem", "id": "update-7", "status": 503}
 //! ```
 
 use std::time::Duration;
@@ -23,7 +25,7 @@ use axum::response::Response;
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HeaderValue};
 use http::{Method, StatusCode};
-use intune_osimages_fake::{Fault, RecordedRequest};
+use intune_osimages_fake::{BatchItem, Fault, RecordedRequest};
 use serde_json::{Value, json};
 
 use super::graph_error::{RequestIds, error_response};
@@ -169,9 +171,10 @@ fn parse_fault(item: &Value, at: &str) -> Result<Fault, String> {
         Some("status") => &["kind", "status", "retryAfter", "times"],
         Some("drop" | "dropAfterProcessing" | "patchNoContent") => &["kind", "times"],
         Some("latency") => &["kind", "milliseconds"],
+        Some("batchItem") => &["kind", "position", "id", "status", "retryAfter", "times"],
         _ => {
             return Err(format!(
-                "{at}/kind: expected one of \"status\", \"drop\", \"dropAfterProcessing\", \"latency\", \"patchNoContent\""
+                "{at}/kind: expected one of \"status\", \"drop\", \"dropAfterProcessing\", \"latency\", \"patchNoContent\", \"batchItem\""
             ));
         }
     };
@@ -192,25 +195,54 @@ fn parse_fault(item: &Value, at: &str) -> Result<Fault, String> {
                 }),
         }
     };
+    let status = || {
+        object
+            .get("status")
+            .and_then(Value::as_u64)
+            .and_then(|n| u16::try_from(n).ok())
+            .filter(|n| (400..=599).contains(n))
+            .and_then(|n| StatusCode::from_u16(n).ok())
+            .ok_or_else(|| format!("{at}/status: expected an error status from 400 to 599"))
+    };
+    let retry_after = || match object.get("retryAfter") {
+        None => Ok(None),
+        Some(v) => v
+            .as_u64()
+            .map(Some)
+            .ok_or_else(|| format!("{at}/retryAfter: expected whole seconds")),
+    };
     let fault = match object.get("kind").and_then(Value::as_str) {
-        Some("status") => {
-            let status = object
-                .get("status")
-                .and_then(Value::as_u64)
-                .and_then(|n| u16::try_from(n).ok())
-                .filter(|n| (400..=599).contains(n))
-                .and_then(|n| StatusCode::from_u16(n).ok())
-                .ok_or_else(|| format!("{at}/status: expected an error status from 400 to 599"))?;
-            let retry_after = match object.get("retryAfter") {
-                None => None,
-                Some(v) => Some(
-                    v.as_u64()
-                        .ok_or_else(|| format!("{at}/retryAfter: expected whole seconds"))?,
+        Some("status") => Fault::Status {
+            status: status()?,
+            retry_after: retry_after()?,
+            times: times()?,
+        },
+        Some("batchItem") => {
+            let item = match (object.get("position"), object.get("id")) {
+                (Some(p), None) => BatchItem::Position(
+                    p.as_u64()
+                        .and_then(|n| usize::try_from(n).ok())
+                        .filter(|n| *n >= 1)
+                        .ok_or_else(|| {
+                            format!("{at}/position: expected the 1-based position of an item in the batch")
+                        })?,
                 ),
+                (None, Some(id)) => BatchItem::Id(
+                    id.as_str()
+                        .ok_or_else(|| format!("{at}/id: expected the id of a batch item"))?
+                        .to_owned(),
+                ),
+                _ => {
+                    return Err(format!(
+                        "{}: a batchItem fault names its item by \"position\" or by \"id\" (one of them)",
+                        pointer(at)
+                    ));
+                }
             };
-            Fault::Status {
-                status,
-                retry_after,
+            Fault::BatchItem {
+                item,
+                status: status()?,
+                retry_after: retry_after()?,
                 times: times()?,
             }
         }
@@ -257,6 +289,25 @@ fn to_wire(fault: &Fault) -> Value {
             json!({ "kind": "latency", "milliseconds": u64::try_from(d.as_millis()).unwrap_or(u64::MAX) })
         }
         Fault::PatchNoContent { times } => json!({ "kind": "patchNoContent", "times": times }),
+        Fault::BatchItem {
+            item,
+            status,
+            retry_after,
+            times,
+        } => {
+            let mut v = json!({ "kind": "batchItem", "status": status.as_u16(), "times": times });
+            if let Some(object) = v.as_object_mut() {
+                match item {
+                    BatchItem::Position(p) => object.insert("position".into(), json!(p)),
+                    BatchItem::Id(id) => object.insert("id".into(), json!(id)),
+                    _ => None,
+                };
+                if let Some(seconds) = retry_after {
+                    object.insert("retryAfter".into(), json!(seconds));
+                }
+            }
+            v
+        }
         // A kind this version of the emulator does not know how to show.
         _ => json!({ "kind": "other" }),
     }
@@ -289,10 +340,13 @@ mod tests {
             {"kind":"drop"},
             {"kind":"dropAfterProcessing","times":3},
             {"kind":"latency","milliseconds":250},
-            {"kind":"patchNoContent","times":1}
+            {"kind":"patchNoContent","times":1},
+            {"kind":"batchItem","position":3,"status":429,"retryAfter":1,"times":2},
+            {"kind":"batchItem","id":"u-7","status":503}
         ]"#;
         let faults = parse_faults(script).unwrap();
-        assert_eq!(faults.len(), 5);
+        assert_eq!(faults.len(), 7);
+        assert_eq!(faults[5], Fault::throttled_item(3, 2, 1));
         assert_eq!(faults[0], Fault::throttled(2, 5));
         assert_eq!(faults[1], Fault::DropConnection { times: 1 });
         assert_eq!(faults[3], Fault::Latency(Duration::from_millis(250)));
@@ -310,6 +364,14 @@ mod tests {
             (b"{\"kind\":\"drop\",\"times\":-1}", "/times"),
             (b"{\"kind\":\"latency\"}", "/milliseconds"),
             (b"{\"kind\":\"drop\",\"retryAfter\":1}", "/retryAfter"),
+            (
+                b"{\"kind\":\"batchItem\",\"position\":0,\"status\":429}",
+                "/position",
+            ),
+            (
+                b"{\"kind\":\"batchItem\",\"status\":429}",
+                "by \"position\" or by \"id\"",
+            ),
             (b"[1]", "/0"),
             (b"{", "not JSON"),
         ];

@@ -76,7 +76,7 @@ pub(super) fn read_object(
 
 /// 415 unless the `Content-Type`, when present, is `application/json` or `application/*+json` (parameters such as
 /// `charset` allowed).
-fn check_content_type(request: &Request) -> Result<(), GraphError> {
+pub(crate) fn check_content_type(request: &Request) -> Result<(), GraphError> {
     let Some(value) = request.headers().get(CONTENT_TYPE) else {
         return Ok(());
     };

@@ -7,6 +7,8 @@ mod delete;
 mod get;
 mod update;
 
+pub(crate) use body::check_content_type;
+
 use http::Method;
 use intune_osimages_transport::Request;
 
