@@ -182,7 +182,7 @@ impl ClientBuilder {
         let explicit_transport = self.transport.is_some();
         let base = match self.transport {
             Some(t) => t,
-            None => default_transport(self.timeout, self.connect_timeout, GRAPH_REDIRECTS)?,
+            None => default_transport(self.timeout, self.connect_timeout)?,
         };
         let clock = self.clock;
         let with_clock = |retry: Retry<Arc<dyn Transport>>| match &clock {
@@ -208,15 +208,10 @@ impl ClientBuilder {
                         "client credentials need a scope; a custom base URL has none unless set",
                     )
                 })?;
-                // The token request carries the client secret in its body, and a 307 or 308 would carry that body
-                // to wherever the authority points; the default transport for it follows no redirect at all.
-                let token_base = if explicit_transport {
-                    base.clone()
-                } else {
-                    default_transport(self.timeout, self.connect_timeout, 0)?
-                };
+                // The token request carries the client secret in its body; the HTTP transport itself follows no
+                // redirect of a token request, whoever built it, so the Graph transport serves for both.
                 let token_transport: Arc<dyn Transport> =
-                    Arc::new(with_clock(Retry::new(token_base, self.retry.clone())));
+                    Arc::new(with_clock(Retry::new(base.clone(), self.retry.clone())));
                 Some(Arc::new(ClientCredentials::new(
                     &authority,
                     &tenant_id,
@@ -256,20 +251,14 @@ fn is_loopback(url: &url::Url) -> bool {
     }
 }
 
-/// Redirects a Graph request may follow, as the HTTP transport's default (it drops credentials when the origin
-/// changes).
-const GRAPH_REDIRECTS: usize = 5;
-
 #[cfg(feature = "http")]
 fn default_transport(
     timeout: Duration,
     connect_timeout: Duration,
-    max_redirects: usize,
 ) -> Result<Arc<dyn Transport>, Error> {
     let transport = intune_osimages_http::HttpTransport::builder()
         .timeout(timeout)
         .connect_timeout(connect_timeout)
-        .max_redirects(max_redirects)
         .build()
         .map_err(|e| Error::configuration(format!("cannot build the HTTP transport: {e}")))?;
     Ok(Arc::new(transport))
@@ -279,7 +268,6 @@ fn default_transport(
 fn default_transport(
     _timeout: Duration,
     _connect_timeout: Duration,
-    _max_redirects: usize,
 ) -> Result<Arc<dyn Transport>, Error> {
     Err(Error::configuration(
         "no transport: enable the `http` feature or pass one with ClientBuilder::transport",

@@ -4,43 +4,36 @@ use std::collections::VecDeque;
 use std::sync::{Mutex, PoisonError};
 
 use bytes::Bytes;
-use http::header::{AUTHORIZATION, COOKIE, HeaderValue, PROXY_AUTHORIZATION};
 use http::{HeaderMap, Method, Uri};
 use intune_osimages_transport::Request;
 
-/// What replaces a credential in the log: the scheme stays (`Bearer <redacted>`) so tests can check it was sent.
-pub const REDACTED: &str = "<redacted>";
+use crate::redact;
 
-/// One request as the fake received it. `Authorization`, `Proxy-Authorization` and `Cookie` values are replaced by
-/// `<scheme> <redacted>` (or `<redacted>`), so a log never holds a secret.
+/// One request as the fake received it, with every secret replaced by [`REDACTED`](crate::REDACTED), so a log never
+/// holds one: credential headers (`Authorization` and `Proxy-Authorization` keep their scheme, as
+/// `Bearer <redacted>`; `Cookie`, `*-key`, `*-token` and the rest are redacted whole), the values of secret form
+/// fields (`client_secret`, `client_assertion`, `refresh_token`, `password`, `device_code`, `code`) and of secret
+/// query parameters (`access_token`, `code`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecordedRequest {
     /// The method.
     pub method: Method,
-    /// The URI as sent (path and query still percent-encoded).
+    /// The URI as sent (path and query still percent-encoded), secret query values redacted.
     pub uri: Uri,
     /// The headers, credentials redacted.
     pub headers: HeaderMap,
-    /// The body.
+    /// The body, secret form fields redacted.
     pub body: Bytes,
 }
 
 impl RecordedRequest {
     fn from_request(request: &Request) -> Self {
-        let mut headers = request.headers().clone();
-        for name in [AUTHORIZATION, PROXY_AUTHORIZATION, COOKIE] {
-            let redacted: Vec<HeaderValue> = headers.get_all(&name).iter().map(redact).collect();
-            headers.remove(&name);
-            for value in redacted {
-                headers.append(name.clone(), value);
-            }
-        }
         RecordedRequest {
             method: request.method().clone(),
-            uri: request.uri().clone(),
-            headers,
-            body: request.body().clone(),
+            uri: redact::uri(request.uri()),
+            headers: redact::headers(request),
+            body: redact::body(request),
         }
     }
 
@@ -62,20 +55,6 @@ impl RecordedRequest {
     /// The body parsed as JSON, if it is JSON.
     pub fn json(&self) -> Option<serde_json::Value> {
         serde_json::from_slice(&self.body).ok()
-    }
-}
-
-fn redact(value: &HeaderValue) -> HeaderValue {
-    let scheme = value
-        .to_str()
-        .ok()
-        .and_then(|v| v.split_once(' '))
-        .map(|(scheme, _)| scheme)
-        .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
-    match scheme {
-        Some(scheme) => HeaderValue::from_str(&format!("{scheme} {REDACTED}"))
-            .unwrap_or(HeaderValue::from_static(REDACTED)),
-        None => HeaderValue::from_static(REDACTED),
     }
 }
 

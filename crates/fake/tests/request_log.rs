@@ -99,3 +99,44 @@ fn responses_echo_the_client_request_id_or_reuse_the_request_id() {
         get(&graph, SET).headers()["request-id"]
     );
 }
+
+#[tokio::test]
+async fn secret_form_fields_query_values_and_key_headers_are_redacted_too() {
+    let graph = FakeGraph::with_sample_catalog();
+    let request = http::Request::builder()
+        .method(Method::POST)
+        .uri(format!(
+            "https://graph.example{SET}?access_token={SECRET}&code={SECRET}&keep=1"
+        ))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("ocp-apim-subscription-key", SECRET)
+        .header("x-ms-token", SECRET)
+        .body(Bytes::from(format!(
+            "grant_type=client_credentials&client_id=app&client_secret={SECRET}\
+             &client_assertion={SECRET}&refresh_token={SECRET}&password={SECRET}\
+             &device_code={SECRET}&code={SECRET}"
+        )))
+        .unwrap();
+    let _ = graph.handle(request).await;
+    let log = graph.requests();
+    let seen = &log[0];
+    let everything = format!(
+        "{seen:?} {} {}",
+        seen.uri,
+        String::from_utf8_lossy(&seen.body)
+    );
+    assert!(!everything.contains("secret-token-value"), "{everything}");
+    assert_eq!(seen.header("ocp-apim-subscription-key"), Some("<redacted>"));
+    assert_eq!(seen.header("x-ms-token"), Some("<redacted>"));
+    assert!(
+        seen.query().unwrap().ends_with("&keep=1"),
+        "{:?}",
+        seen.query()
+    );
+    let body = String::from_utf8_lossy(&seen.body);
+    assert!(
+        body.starts_with("grant_type=client_credentials&client_id=app&client_secret=<redacted>"),
+        "{body}"
+    );
+    assert_eq!(body.matches("=<redacted>").count(), 6, "{body}");
+}

@@ -19,6 +19,8 @@ pub struct HttpTransportBuilder {
     timeout: Duration,
     max_redirects: usize,
     pool_idle_timeout: Duration,
+    #[cfg(feature = "native-tls")]
+    native_tls: bool,
 }
 
 impl Default for HttpTransportBuilder {
@@ -29,6 +31,8 @@ impl Default for HttpTransportBuilder {
             timeout: Duration::from_secs(100),
             max_redirects: DEFAULT_MAX_REDIRECTS,
             pool_idle_timeout: Duration::from_secs(90),
+            #[cfg(feature = "native-tls")]
+            native_tls: false,
         }
     }
 }
@@ -63,6 +67,14 @@ impl HttpTransportBuilder {
         self
     }
 
+    /// TLS through the platform's native library (SChannel, Secure Transport, OpenSSL) instead of rustls, for
+    /// machines whose trust store or proxy only the platform knows. Needs the `native-tls` feature.
+    #[cfg(feature = "native-tls")]
+    pub fn native_tls(mut self) -> Self {
+        self.native_tls = true;
+        self
+    }
+
     /// The transport, with one connection pool shared by its clones.
     pub fn build(self) -> Result<HttpTransport, TransportError> {
         if self.max_redirects > MAX_REDIRECTS_LIMIT {
@@ -76,7 +88,14 @@ impl HttpTransportBuilder {
                 "timeout and connect_timeout must be longer than zero",
             ));
         }
-        let client = reqwest::Client::builder()
+        let client = reqwest::Client::builder();
+        #[cfg(feature = "native-tls")]
+        let client = if self.native_tls {
+            client.use_native_tls()
+        } else {
+            client
+        };
+        let client = client
             // Redirects are followed by this crate's own policy (see `redirect.rs`), never by reqwest's.
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(self.connect_timeout)

@@ -4,10 +4,10 @@ use std::fmt;
 
 use bytes::Bytes;
 use http::header::{
-    AUTHORIZATION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HOST, LOCATION,
-    PROXY_AUTHORIZATION, TRANSFER_ENCODING,
+    CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HOST, LOCATION, TRANSFER_ENCODING,
 };
-use http::{HeaderMap, Method};
+use http::{HeaderMap, Method, StatusCode};
+use intune_osimages_transport::sensitive::{is_credential_header, is_token_request};
 use intune_osimages_transport::{Request, Response, Transport, TransportError, TransportErrorKind};
 use url::Url;
 
@@ -22,8 +22,15 @@ use crate::url_policy::refusal;
 ///   tests and the emulator; anything else is an
 ///   [`InvalidRequest`](intune_osimages_transport::TransportErrorKind::InvalidRequest) error and nothing is sent.
 /// - It follows 301, 302, 303, 307 and 308 itself, at most 5 times by default; never from https to anything else;
-///   303 (and 301 or 302 after a POST) becomes a GET without a body; `Authorization`, `Cookie` and
-///   `Proxy-Authorization` are dropped once the scheme, host or port changes.
+///   303 (and 301 or 302 after a POST) becomes a GET without a body; credential headers (`Authorization`, `Cookie`,
+///   `Proxy-Authorization`, `*-key`, `*-token`: see
+///   [`is_credential_header`](intune_osimages_transport::sensitive::is_credential_header)) are dropped once the
+///   scheme, host or port changes.
+/// - A request body, and a write (POST, PUT, PATCH, DELETE), never goes to an origin other than the one the caller
+///   addressed: such a redirect is a [`Redirect`](TransportErrorKind::Redirect) error naming the status and the
+///   target, and nothing more is sent. A token request
+///   ([`is_token_request`](intune_osimages_transport::sensitive::is_token_request): a form with a grant or a secret,
+///   or a managed identity call) follows no redirect at all.
 /// - Errors say whether the request may have been sent: a connect failure was not; a timeout or broken connection
 ///   may have been.
 ///
@@ -84,11 +91,27 @@ impl Outgoing {
         request
     }
 
+    /// Whether this request must stay on the caller's origin: it is a write or it carries a body.
+    fn stays_home(&self) -> bool {
+        !self.body.is_empty()
+            || matches!(
+                self.method,
+                Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+            )
+    }
+
     fn follow(&mut self, hop: crate::redirect::Hop) {
         if hop.cross_origin {
-            for name in [AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, HOST] {
+            let credentials: Vec<_> = self
+                .headers
+                .keys()
+                .filter(|name| is_credential_header(name))
+                .cloned()
+                .collect();
+            for name in credentials {
                 self.headers.remove(name);
             }
+            self.headers.remove(HOST);
         }
         if hop.drop_body {
             self.body = Bytes::new();
@@ -124,10 +147,50 @@ fn redirect_error(message: String) -> TransportError {
     TransportError::new(TransportErrorKind::Redirect, message)
 }
 
+/// Where a redirect points, for messages: origin and path, without the query (which may carry a code or a token).
+fn shown(url: &Url) -> String {
+    format!("{}{}", origin(url), url.path())
+}
+
+/// Why a redirect of this request must not be followed, before anything is re-sent.
+fn refused_redirect(
+    outgoing: &Outgoing,
+    token_request: bool,
+    caller: &url::Origin,
+    status: StatusCode,
+    next: &Url,
+) -> Option<String> {
+    if token_request {
+        return Some(format!(
+            "`{}` answered {status} to `{}`; a token request follows no redirect, so its credentials stay where \
+             they were sent",
+            shown(&outgoing.url),
+            shown(next)
+        ));
+    }
+    if outgoing.stays_home() && next.origin() != *caller {
+        return Some(format!(
+            "`{}` answered {status} to `{}`, another origin; a {} {} is never re-sent to an origin the caller \
+             did not address",
+            shown(&outgoing.url),
+            shown(next),
+            outgoing.method,
+            if outgoing.body.is_empty() {
+                "request"
+            } else {
+                "request with a body"
+            }
+        ));
+    }
+    None
+}
+
 #[async_trait::async_trait]
 impl Transport for HttpTransport {
     async fn send(&self, request: Request) -> Result<Response, TransportError> {
         let url = target(&request)?;
+        let token_request = is_token_request(&request);
+        let caller = url.origin();
         let (parts, body) = request.into_parts();
         let mut outgoing = Outgoing {
             method: parts.method,
@@ -152,14 +215,20 @@ impl Transport for HttpTransport {
                         origin(&outgoing.url)
                     ))
                 })?;
-                if redirects >= limit {
-                    return Err(redirect_error(format!(
-                        "stopped after {limit} redirects: `{}` answered {status} to `{location}`",
-                        outgoing.url
-                    )));
-                }
                 let hop = next_hop(&outgoing.url, &outgoing.method, status, location)
                     .map_err(redirect_error)?;
+                if let Some(reason) =
+                    refused_redirect(&outgoing, token_request, &caller, status, &hop.url)
+                {
+                    return Err(redirect_error(reason));
+                }
+                if redirects >= limit {
+                    return Err(redirect_error(format!(
+                        "stopped after {limit} redirects: `{}` answered {status} to `{}`",
+                        shown(&outgoing.url),
+                        shown(&hop.url)
+                    )));
+                }
                 redirects += 1;
                 tracing::debug!(
                     status = status.as_u16(),

@@ -9,6 +9,7 @@ pub mod headers;
 mod retry;
 mod retry_after;
 mod retry_policy;
+pub mod sensitive;
 mod telemetry;
 pub mod test_util;
 mod token;

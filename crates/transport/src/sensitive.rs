@@ -1,0 +1,178 @@
+//! What on the wire is a secret: credential headers, secret-bearing form fields and query parameters, and token
+//! requests. One policy, read by the HTTP transport (which drops credentials on a cross-origin redirect and follows
+//! no redirect of a token request) and by the fake's request log (which redacts them).
+
+use http::HeaderName;
+use http::header::CONTENT_TYPE;
+
+use crate::Request;
+
+/// Form fields that carry a secret in OAuth 2.0 and Entra ID token requests (RFC 6749, RFC 8628, RFC 7523).
+pub const SECRET_FORM_FIELDS: &[&str] = &[
+    "client_secret",
+    "client_assertion",
+    "refresh_token",
+    "password",
+    "device_code",
+    "code",
+    "assertion",
+    "code_verifier",
+];
+
+/// Query parameters that carry a secret (an access token in a URL, an authorization code on a redirect).
+pub const SECRET_QUERY_PARAMETERS: &[&str] = &["access_token", "code", "client_secret", "sig"];
+
+/// Whether a header carries a credential: `Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie`, any name
+/// ending in `-key`, `-token` or `-secret` (`Ocp-Apim-Subscription-Key`, `X-Csrf-Token`), and the secret header of
+/// App Service's managed identity endpoint (`X-Identity-Header`, and `Secret`, its older name).
+pub fn is_credential_header(name: &HeaderName) -> bool {
+    // `http` keeps header names in lowercase.
+    let name = name.as_str();
+    matches!(
+        name,
+        "authorization"
+            | "proxy-authorization"
+            | "cookie"
+            | "set-cookie"
+            | "x-identity-header"
+            | "secret"
+    ) || ["-key", "-token", "-secret"]
+        .iter()
+        .any(|suffix| name.ends_with(suffix))
+}
+
+/// Whether a form field's value is a secret (case-insensitive on the name).
+pub fn is_secret_form_field(name: &str) -> bool {
+    SECRET_FORM_FIELDS
+        .iter()
+        .any(|field| field.eq_ignore_ascii_case(name))
+}
+
+/// Whether a query parameter's value is a secret (case-insensitive on the name).
+pub fn is_secret_query_parameter(name: &str) -> bool {
+    SECRET_QUERY_PARAMETERS
+        .iter()
+        .any(|field| field.eq_ignore_ascii_case(name))
+}
+
+/// Whether a body of this content type is an HTML form (`application/x-www-form-urlencoded`).
+pub fn is_form(request: &Request) -> bool {
+    request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|media| {
+            media
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
+
+/// Whether `request` asks a token authority or an identity endpoint for a token, so that it must follow no
+/// redirect at all: a form carrying `grant_type` or a secret field (the OAuth 2.0 token and device authorization
+/// endpoints), or a request to a managed identity endpoint (`X-Identity-Header`, `Secret`, or IMDS's
+/// `Metadata: true`).
+pub fn is_token_request(request: &Request) -> bool {
+    let headers = request.headers();
+    if headers.contains_key("x-identity-header")
+        || headers.contains_key("secret")
+        || headers
+            .get("metadata")
+            .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"true"))
+    {
+        return true;
+    }
+    if !is_form(request) {
+        return false;
+    }
+    url::form_urlencoded::parse(request.body())
+        .any(|(name, _)| name == "grant_type" || name == "client_id" || is_secret_form_field(&name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::Bytes;
+
+    fn request(content_type: Option<&str>, header: Option<(&str, &str)>, body: &str) -> Request {
+        let mut builder = http::Request::builder()
+            .method(http::Method::POST)
+            .uri("https://login.example/t/oauth2/v2.0/token");
+        if let Some(content_type) = content_type {
+            builder = builder.header(CONTENT_TYPE, content_type);
+        }
+        if let Some((name, value)) = header {
+            builder = builder.header(name, value);
+        }
+        builder.body(Bytes::from(body.to_owned())).unwrap()
+    }
+
+    #[test]
+    fn credential_headers_are_recognised_by_name_and_suffix() {
+        for name in [
+            "authorization",
+            "Proxy-Authorization",
+            "cookie",
+            "Ocp-Apim-Subscription-Key",
+            "x-csrf-token",
+            "X-IDENTITY-HEADER",
+            "secret",
+            "x-client-secret",
+        ] {
+            let header = HeaderName::from_bytes(name.as_bytes()).unwrap();
+            assert!(is_credential_header(&header), "{name}");
+        }
+        for name in [
+            "content-type",
+            "client-request-id",
+            "x-keep",
+            "tokenizer",
+            "keyboard",
+        ] {
+            let header = HeaderName::from_bytes(name.as_bytes()).unwrap();
+            assert!(!is_credential_header(&header), "{name}");
+        }
+    }
+
+    #[test]
+    fn token_requests_are_forms_with_a_grant_or_a_secret_or_identity_calls() {
+        let form = Some("application/x-www-form-urlencoded; charset=utf-8");
+        assert!(is_token_request(&request(
+            form,
+            None,
+            "grant_type=client_credentials&scope=x"
+        )));
+        assert!(is_token_request(&request(
+            form,
+            None,
+            "client_id=a&device_code=b"
+        )));
+        assert!(is_token_request(&request(
+            None,
+            Some(("x-identity-header", "h")),
+            ""
+        )));
+        assert!(is_token_request(&request(
+            None,
+            Some(("Metadata", "true")),
+            ""
+        )));
+        // A JSON body that merely mentions the words is not a form.
+        assert!(!is_token_request(&request(
+            Some("application/json"),
+            None,
+            r#"{"grant_type":"x"}"#
+        )));
+        assert!(!is_token_request(&request(form, None, "name=value")));
+    }
+
+    #[test]
+    fn secret_names_are_matched_without_case() {
+        assert!(is_secret_form_field("Client_Secret"));
+        assert!(is_secret_form_field("refresh_token"));
+        assert!(!is_secret_form_field("scope"));
+        assert!(is_secret_query_parameter("ACCESS_TOKEN"));
+        assert!(!is_secret_query_parameter("$filter"));
+    }
+}
