@@ -70,6 +70,7 @@ impl HttpTransportBuilder {
     /// TLS through the platform's native library (SChannel, Secure Transport, OpenSSL) instead of rustls, for
     /// machines whose trust store or proxy only the platform knows. Needs the `native-tls` feature.
     #[cfg(feature = "native-tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "native-tls")))]
     pub fn native_tls(mut self) -> Self {
         self.native_tls = true;
         self
