@@ -51,21 +51,52 @@ pub const LAYERS: &[Layer] = &[
         package: "intune-osimages",
         may_use: &["model", "validate", "transport", "http", "fake"],
     },
+    // The HTTP shell of the fake: beside the client, never on top of it, so a test suite that starts it in process
+    // gets no HTTP client stack.
+    Layer {
+        short: "emulator",
+        package: "intune-osimages-emulator",
+        may_use: &["transport", "model", "validate", "fake"],
+    },
     Layer {
         short: "cli",
         package: "intune-osimages-cli",
-        may_use: &["model", "validate", "transport", "http", "fake", "client"],
+        may_use: &[
+            "model",
+            "validate",
+            "transport",
+            "http",
+            "fake",
+            "client",
+            "emulator",
+        ],
     },
     // Tooling at the very top, imported by nothing: the load generators behind `cargo xtask bench` drive the client.
     Layer {
         short: "loadgen",
         package: "intune-osimages-loadgen",
-        may_use: &["model", "validate", "transport", "http", "fake", "client"],
+        may_use: &[
+            "model",
+            "validate",
+            "transport",
+            "http",
+            "fake",
+            "client",
+            "emulator",
+        ],
     },
     Layer {
         short: "xtask",
         package: "xtask",
-        may_use: &["model", "validate", "transport", "http", "fake", "client"],
+        may_use: &[
+            "model",
+            "validate",
+            "transport",
+            "http",
+            "fake",
+            "client",
+            "emulator",
+        ],
     },
 ];
 
@@ -243,10 +274,18 @@ mod tests {
                 ],
             ),
             package(
+                "intune-osimages-emulator",
+                &[
+                    ("intune-osimages-fake", Normal),
+                    ("intune-osimages-validate", Normal),
+                ],
+            ),
+            package(
                 "intune-osimages-cli",
                 &[
                     ("intune-osimages", Normal),
                     ("intune-osimages-fake", Normal),
+                    ("intune-osimages-emulator", Normal),
                 ],
             ),
             package("xtask", &[]),
@@ -329,6 +368,29 @@ mod tests {
             .map(|v| v.rule)
             .collect();
         assert_eq!(rules, ["nothing imports `cli`", "nothing imports `xtask`"]);
+    }
+
+    #[test]
+    fn the_emulator_may_not_import_the_client_or_http_even_in_tests() {
+        let mut packages = legal_graph();
+        packages[6] = package(
+            "intune-osimages-emulator",
+            &[
+                ("intune-osimages", DepKind::Dev),
+                ("intune-osimages-http", DepKind::Normal),
+            ],
+        );
+        let rules: Vec<String> = check_layers(&workspace(packages))
+            .into_iter()
+            .map(|v| v.rule)
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                "`emulator` imports only transport, model, validate, fake",
+                "`emulator` imports only transport, model, validate, fake"
+            ]
+        );
     }
 
     #[test]

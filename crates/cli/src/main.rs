@@ -75,7 +75,7 @@ fn run_catalog(global: &Global, command: CatalogCommand) -> Result<(), Failure> 
 }
 
 fn run_serve(args: &ServeArgs, token: Option<String>) -> Result<(), Failure> {
-    let options = intune_osimages_cli::serve::ServeOptions {
+    let options = intune_osimages_emulator::ServeOptions {
         addr: args.addr,
         token,
         data: args.data.clone(),
@@ -89,7 +89,7 @@ fn run_serve(args: &ServeArgs, token: Option<String>) -> Result<(), Failure> {
         .build()
         .map_err(|e| Failure::usage(format!("cannot start the async runtime: {e}")))?;
     runtime
-        .block_on(intune_osimages_cli::serve::run(options))
+        .block_on(intune_osimages_emulator::run(options))
         .map_err(|e| Failure::usage(e.to_string()))
 }
 

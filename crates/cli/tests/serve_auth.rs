@@ -3,7 +3,7 @@
 
 mod serve_support;
 
-use intune_osimages_cli::serve::{ServeErrorKind, ServeOptions, bind, bind_with_graph};
+use intune_osimages_emulator::{ServeErrorKind, ServeOptions, bind, bind_with_graph};
 use intune_osimages_fake::FakeGraph;
 use serve_support::{Running, raw};
 

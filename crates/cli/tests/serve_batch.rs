@@ -4,7 +4,7 @@
 
 mod serve_support;
 
-use intune_osimages_cli::serve::ServeOptions;
+use intune_osimages_emulator::ServeOptions;
 use serde_json::{Value, json};
 use serve_support::{RawResponse, Running, raw};
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use intune_osimages::transport::{ManualClock, RetryPolicy};
 use intune_osimages::{Architecture, Client, ErrorKind, OsImagePatch, Updated};
-use intune_osimages_cli::serve::ServeOptions;
+use intune_osimages_emulator::ServeOptions;
 use serve_support::{Running, raw};
 
 async fn script(emulator: &Running, token: Option<&str>, body: &str) -> serve_support::RawResponse {

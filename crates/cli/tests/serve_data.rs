@@ -7,7 +7,7 @@ mod serve_support;
 use std::path::Path;
 
 use intune_osimages::{Architecture, EditionType, OsImage, OsImagePatch};
-use intune_osimages_cli::serve::{ServeErrorKind, ServeOptions, bind};
+use intune_osimages_emulator::{ServeErrorKind, ServeOptions, bind};
 use serde_json::{Value, json};
 use serve_support::Running;
 

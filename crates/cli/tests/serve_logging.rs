@@ -3,7 +3,7 @@
 
 mod serve_support;
 
-use intune_osimages_cli::serve::ServeOptions;
+use intune_osimages_emulator::ServeOptions;
 use serve_support::Running;
 
 const TOKEN: &str = "logging-test-token-0a9d";

@@ -6,7 +6,7 @@ mod serve_support;
 
 use futures::TryStreamExt;
 use intune_osimages::{Architecture, EditionType, ErrorKind, OsImage, OsImagePatch};
-use intune_osimages_cli::serve::{MAX_BODY_BYTES, ServeOptions, bind_with_graph};
+use intune_osimages_emulator::{MAX_BODY_BYTES, ServeOptions, bind_with_graph};
 use intune_osimages_fake::{FakeGraph, Fault};
 use serde_json::json;
 use serve_support::{Running, ids, raw};

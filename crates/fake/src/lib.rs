@@ -3,6 +3,7 @@
 
 mod batch;
 mod builder;
+mod fault_wire;
 mod faults;
 pub mod filter;
 mod graph;
@@ -14,11 +15,13 @@ mod reply;
 mod route;
 mod sample;
 mod shape;
+pub mod shell;
 mod store;
 mod transport;
 
 pub use batch::MAX_BATCH_REQUESTS;
 pub use builder::{CatalogEntry, CatalogError, DEFAULT_REQUEST_LOG_CAPACITY, FakeGraphBuilder};
+pub use fault_wire::{fault_to_json, faults_from_json};
 pub use faults::{BatchItem, Fault, Faults};
 pub use graph::FakeGraph;
 pub use log::RecordedRequest;

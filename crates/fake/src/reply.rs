@@ -17,10 +17,15 @@ pub(crate) struct Ids {
 impl Ids {
     /// Fresh ids for `request`.
     pub(crate) fn for_request(request: &Request) -> Ids {
-        let client_request_id = request
-            .headers()
+        Ids::for_headers(request.headers())
+    }
+
+    /// Fresh ids for a request with these headers (an empty `client-request-id` counts as none).
+    pub(crate) fn for_headers(headers: &HeaderMap) -> Ids {
+        let client_request_id = headers
             .get("client-request-id")
             .and_then(|v| v.to_str().ok())
+            .filter(|v| !v.is_empty())
             .map(str::to_owned);
         Ids {
             request_id: uuid::Uuid::new_v4().to_string(),

@@ -122,10 +122,6 @@ pub(crate) fn origin(request: &Request, uri: &Uri) -> String {
     if let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) {
         return format!("{scheme}://{authority}");
     }
-    request
-        .headers()
-        .get(http::header::HOST)
-        .and_then(|h| http::uri::Authority::try_from(h.as_bytes()).ok())
-        .filter(|a| !a.as_str().contains('@'))
+    crate::shell::host_authority(request.headers())
         .map_or_else(|| "http://localhost".to_owned(), |a| format!("http://{a}"))
 }

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use intune_osimages::Client;
-use intune_osimages_cli::serve::{ServeError, ServeOptions, Server, bind};
+use intune_osimages_emulator::{ServeError, ServeOptions, Server, bind};
 use intune_osimages_fake::FakeGraph;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

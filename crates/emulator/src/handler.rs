@@ -8,15 +8,15 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::response::Response;
 use bytes::Bytes;
-use http::header::{CONTENT_LENGTH, EXPECT, HOST, HeaderValue, WWW_AUTHENTICATE};
+use http::header::{CONTENT_LENGTH, EXPECT, HeaderValue, WWW_AUTHENTICATE};
 use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{Method, Request, StatusCode, Uri};
 use intune_osimages_fake::FakeGraph;
 
-use super::auth::{BearerToken, Refusal};
-use super::body::{BodyError, DRAIN_LIMIT_BYTES, MAX_BODY_BYTES, read_limited};
-use super::control;
-use super::graph_error::{RequestIds, error_response};
+use crate::auth::{BearerToken, Refusal};
+use crate::body::{BodyError, DRAIN_LIMIT_BYTES, MAX_BODY_BYTES, read_limited};
+use crate::control;
+use crate::reply::graph_error;
 
 /// The path every Graph operation is served under, as `https://graph.microsoft.com/beta`.
 pub(crate) const VERSION_PREFIX: &str = "/beta";
@@ -54,12 +54,10 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request<B
 }
 
 async fn answer(shared: &Shared, request: Request<Body>) -> Response {
-    // Ids are made only for the emulator's own error answers; the fake stamps its own on everything else.
-    let ids = || RequestIds::for_headers(request.headers());
     if let Some(token) = &shared.token
         && let Err(refusal) = token.check(request.headers())
     {
-        return unauthorized(&ids(), refusal);
+        return unauthorized(request.headers(), refusal);
     }
     let path = request.uri().path();
     if path.starts_with("/_emulator/") {
@@ -67,7 +65,7 @@ async fn answer(shared: &Shared, request: Request<Body>) -> Response {
         return match read_body(&parts.headers, body).await {
             Ok(body) => control::answer(
                 shared,
-                &RequestIds::for_headers(&parts.headers),
+                &parts.headers,
                 &parts.method,
                 parts.uri.path(),
                 &body,
@@ -76,8 +74,8 @@ async fn answer(shared: &Shared, request: Request<Body>) -> Response {
         };
     }
     if path != VERSION_PREFIX && !path.starts_with("/beta/") {
-        return error_response(
-            &ids(),
+        return graph_error(
+            request.headers(),
             StatusCode::NOT_FOUND,
             "NotFound",
             format!(
@@ -100,8 +98,8 @@ async fn answer(shared: &Shared, request: Request<Body>) -> Response {
             Ok(result) => result,
             Err(_) => {
                 // Only if the fake panicked; the request's headers are gone by now, so the ids are fresh.
-                return error_response(
-                    &RequestIds::for_headers(&http::HeaderMap::new()),
+                return graph_error(
+                    &http::HeaderMap::new(),
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "InternalServerError",
                     "The write could not be completed",
@@ -137,9 +135,9 @@ async fn read_body(headers: &http::HeaderMap, body: Body) -> Result<Bytes, Respo
         read_limited(body, MAX_BODY_BYTES, DRAIN_LIMIT_BYTES).await
     };
     body.map_err(|e| match e {
-        BodyError::TooLarge => payload_too_large(&RequestIds::for_headers(headers)),
-        BodyError::Broken => error_response(
-            &RequestIds::for_headers(headers),
+        BodyError::TooLarge => payload_too_large(headers),
+        BodyError::Broken => graph_error(
+            headers,
             StatusCode::BAD_REQUEST,
             "BadRequest",
             "The request body could not be read to its end",
@@ -148,7 +146,7 @@ async fn read_body(headers: &http::HeaderMap, body: Body) -> Result<Bytes, Respo
 }
 
 /// 401 with Graph's code and a `WWW-Authenticate` challenge (RFC 6750: `invalid_token` when one was sent).
-fn unauthorized(ids: &RequestIds, refusal: Refusal) -> Response {
+fn unauthorized(headers: &http::HeaderMap, refusal: Refusal) -> Response {
     let (message, challenge) = match refusal {
         Refusal::Missing => (
             "Access token is empty: send 'Authorization: Bearer <token>' with the token given to --token",
@@ -159,8 +157,8 @@ fn unauthorized(ids: &RequestIds, refusal: Refusal) -> Response {
             "Bearer error=\"invalid_token\"",
         ),
     };
-    let mut response = error_response(
-        ids,
+    let mut response = graph_error(
+        headers,
         StatusCode::UNAUTHORIZED,
         "InvalidAuthenticationToken",
         message,
@@ -171,9 +169,9 @@ fn unauthorized(ids: &RequestIds, refusal: Refusal) -> Response {
     response
 }
 
-fn payload_too_large(ids: &RequestIds) -> Response {
-    error_response(
-        ids,
+fn payload_too_large(headers: &http::HeaderMap) -> Response {
+    graph_error(
+        headers,
         StatusCode::PAYLOAD_TOO_LARGE,
         "RequestEntityTooLarge",
         format!("The request body is larger than the emulator's limit of {MAX_BODY_BYTES} bytes"),
@@ -199,12 +197,7 @@ fn absolute_uri(uri: &Uri, headers: &http::HeaderMap, fallback: &Authority) -> U
     let authority = uri
         .authority()
         .cloned()
-        .or_else(|| {
-            headers
-                .get(HOST)
-                .and_then(|h| Authority::try_from(h.as_bytes()).ok())
-                .filter(|a| !a.as_str().contains('@'))
-        })
+        .or_else(|| intune_osimages_fake::shell::host_authority(headers))
         .unwrap_or_else(|| fallback.clone());
     let path_and_query = uri
         .path_and_query()

@@ -1,12 +1,5 @@
-//! `/_emulator/...`: the emulator's test hooks over HTTP, so a test suite in any language can do what Rust tests do
-//! with `FakeGraph::push_fault` and `FakeGraph::requests`.
-//!
-//! `/_emulator/requests`: `GET` lists the requests received (credentials redacted) when the emulator records them
-//! (`--record-requests N`), `DELETE` empties the list.
-//!
-//! `/_emulator/faults`: scripted faults: throttle, fail, drop connections, slow down or answer a PATCH with 204.
-//! `POST` adds one fault object or an array of them, `GET` lists what is still to come, `DELETE` clears them all.
-//! The wire shape (camelCase, a `kind` per fault):
+//! The JSON shape of a scripted fault, for shells that take fault scripts from outside Rust (the emulator's
+//! `/_emulator/faults`). camelCase, a `kind` per fault:
 //!
 //! ```json
 //! {"kind": "status", "status": 429, "retryAfter": 5, "times": 2}
@@ -20,132 +13,14 @@
 
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::response::Response;
-use bytes::Bytes;
-use http::header::{CONTENT_TYPE, HeaderValue};
-use http::{Method, StatusCode};
-use intune_osimages_fake::{BatchItem, Fault, RecordedRequest};
+use http::StatusCode;
 use serde_json::{Value, json};
 
-use super::graph_error::{RequestIds, error_response};
-use super::handler::Shared;
+use crate::faults::{BatchItem, Fault};
 
-/// The path of the fault script.
-pub(crate) const FAULTS_PATH: &str = "/_emulator/faults";
-
-/// The path of the request log.
-pub(crate) const REQUESTS_PATH: &str = "/_emulator/requests";
-
-/// Answers a request under `/_emulator/`.
-pub(crate) fn answer(
-    shared: &Shared,
-    ids: &RequestIds,
-    method: &Method,
-    path: &str,
-    body: &Bytes,
-) -> Response {
-    match path {
-        FAULTS_PATH => faults(shared, ids, method, body),
-        REQUESTS_PATH => requests(shared, ids, method),
-        _ => error_response(
-            ids,
-            StatusCode::NOT_FOUND,
-            "NotFound",
-            format!(
-                "No emulator control at '{path}'; the controls are {FAULTS_PATH} and {REQUESTS_PATH}"
-            ),
-        ),
-    }
-}
-
-fn requests(shared: &Shared, ids: &RequestIds, method: &Method) -> Response {
-    if !shared.recording {
-        return error_response(
-            ids,
-            StatusCode::NOT_FOUND,
-            "NotFound",
-            "This emulator keeps no request log; start it with --record-requests N",
-        );
-    }
-    match *method {
-        Method::GET => {
-            let requests: Vec<Value> = shared
-                .graph
-                .requests()
-                .iter()
-                .map(request_to_wire)
-                .collect();
-            json_response(StatusCode::OK, &json!({ "requests": requests }))
-        }
-        Method::DELETE => {
-            shared.graph.clear_requests();
-            empty(StatusCode::NO_CONTENT)
-        }
-        _ => not_allowed(ids, method, REQUESTS_PATH, "GET, DELETE"),
-    }
-}
-
-/// `{"method","url","headers":{name: value},"body"}`; a repeated header's values are joined with `, `; the body is
-/// text (a JSON body stays readable as JSON text).
-fn request_to_wire(request: &RecordedRequest) -> Value {
-    let mut headers = serde_json::Map::new();
-    for name in request.headers.keys() {
-        let values: Vec<String> = request
-            .headers
-            .get_all(name)
-            .iter()
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-            .collect();
-        headers.insert(name.as_str().to_owned(), Value::String(values.join(", ")));
-    }
-    json!({
-        "method": request.method.as_str(),
-        "url": request.uri.to_string(),
-        "headers": headers,
-        "body": String::from_utf8_lossy(&request.body),
-    })
-}
-
-fn not_allowed(ids: &RequestIds, method: &Method, path: &str, allow: &'static str) -> Response {
-    let mut response = error_response(
-        ids,
-        StatusCode::METHOD_NOT_ALLOWED,
-        "MethodNotAllowed",
-        format!("{method} is not supported on {path}; use {allow}"),
-    );
-    response
-        .headers_mut()
-        .insert(http::header::ALLOW, HeaderValue::from_static(allow));
-    response
-}
-
-fn faults(shared: &Shared, ids: &RequestIds, method: &Method, body: &Bytes) -> Response {
-    let graph = &shared.graph;
-    match *method {
-        Method::GET => json_response(
-            StatusCode::OK,
-            &json!({ "faults": graph.faults().pending().iter().map(to_wire).collect::<Vec<_>>() }),
-        ),
-        Method::DELETE => {
-            graph.faults().clear();
-            empty(StatusCode::NO_CONTENT)
-        }
-        Method::POST => match parse_faults(body) {
-            Ok(faults) => {
-                for fault in faults {
-                    graph.push_fault(fault);
-                }
-                empty(StatusCode::NO_CONTENT)
-            }
-            Err(message) => error_response(ids, StatusCode::BAD_REQUEST, "BadRequest", message),
-        },
-        _ => not_allowed(ids, method, FAULTS_PATH, "GET, POST, DELETE"),
-    }
-}
-
-/// Reads one fault object or an array of them; a mistake is named with its JSON Pointer.
-pub(crate) fn parse_faults(body: &[u8]) -> Result<Vec<Fault>, String> {
+/// Reads a fault script: one fault object or an array of them, in the wire shape above. A mistake is named with its
+/// JSON Pointer (`/1/kind: expected one of ...`).
+pub fn faults_from_json(body: &[u8]) -> Result<Vec<Fault>, String> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         format!(
             "the fault script is not JSON (line {}, column {}): {e}",
@@ -267,8 +142,8 @@ fn pointer(at: &str) -> &str {
     if at.is_empty() { "(body)" } else { at }
 }
 
-/// A fault as `GET` shows it, in the shape `POST` takes.
-fn to_wire(fault: &Fault) -> Value {
+/// A fault in the wire shape [`faults_from_json`] reads.
+pub fn fault_to_json(fault: &Fault) -> Value {
     match fault {
         Fault::Status {
             status,
@@ -300,7 +175,6 @@ fn to_wire(fault: &Fault) -> Value {
                 match item {
                     BatchItem::Position(p) => object.insert("position".into(), json!(p)),
                     BatchItem::Id(id) => object.insert("id".into(), json!(id)),
-                    _ => None,
                 };
                 if let Some(seconds) = retry_after {
                     object.insert("retryAfter".into(), json!(seconds));
@@ -308,24 +182,7 @@ fn to_wire(fault: &Fault) -> Value {
             }
             v
         }
-        // A kind this version of the emulator does not know how to show.
-        _ => json!({ "kind": "other" }),
     }
-}
-
-fn json_response(status: StatusCode, value: &Value) -> Response {
-    let mut response = Response::new(Body::from(value.to_string()));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    response
-}
-
-fn empty(status: StatusCode) -> Response {
-    let mut response = Response::new(Body::empty());
-    *response.status_mut() = status;
-    response
 }
 
 #[cfg(test)]
@@ -344,15 +201,15 @@ mod tests {
             {"kind":"batchItem","position":3,"status":429,"retryAfter":1,"times":2},
             {"kind":"batchItem","id":"u-7","status":503}
         ]"#;
-        let faults = parse_faults(script).unwrap();
+        let faults = faults_from_json(script).unwrap();
         assert_eq!(faults.len(), 7);
         assert_eq!(faults[5], Fault::throttled_item(3, 2, 1));
         assert_eq!(faults[0], Fault::throttled(2, 5));
         assert_eq!(faults[1], Fault::DropConnection { times: 1 });
         assert_eq!(faults[3], Fault::Latency(Duration::from_millis(250)));
-        let shown: Vec<Value> = faults.iter().map(to_wire).collect();
+        let shown: Vec<Value> = faults.iter().map(fault_to_json).collect();
         let again: Vec<Fault> =
-            parse_faults(serde_json::to_string(&shown).unwrap().as_bytes()).unwrap();
+            faults_from_json(serde_json::to_string(&shown).unwrap().as_bytes()).unwrap();
         assert_eq!(again, faults);
     }
 
@@ -376,7 +233,7 @@ mod tests {
             (b"{", "not JSON"),
         ];
         for (body, expected) in cases {
-            let message = parse_faults(body).unwrap_err();
+            let message = faults_from_json(body).unwrap_err();
             assert!(
                 message.contains(expected),
                 "{message:?} should name {expected}"

@@ -1,14 +1,15 @@
-//! `osimages serve`: the local emulator. Real HTTP/1.1 in front of the fake Graph service (the same implementation the
-//! SDK's fake transport uses), so any Graph client (ours, Microsoft's SDKs, curl) can be pointed at
-//! `http://ADDR/beta`.
+//! The local emulator of Microsoft Graph beta's `/deviceManagement/managedDeviceWindowsOSImages`: real HTTP/1.1 in
+//! front of the fake Graph service (the same implementation the SDK's fake transport uses), so any Graph client
+//! (ours, Microsoft's SDKs, curl) can be pointed at `http://ADDR/beta`. `osimages serve` runs it; a Rust test suite
+//! can start it in process without the CLI.
 //!
 //! What it adds around the fake: the `--token` check, a 1 MiB body limit, Graph-shaped errors for everything it
 //! refuses, the `--data` file (loaded at start, written atomically before each write is answered), request logging
 //! at debug level, and a clean shutdown on SIGINT or SIGTERM. See `docs/emulator.md`.
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), intune_osimages_cli::serve::ServeError> {
-//! use intune_osimages_cli::serve::{ServeOptions, bind};
+//! # async fn demo() -> Result<(), intune_osimages_emulator::ServeError> {
+//! use intune_osimages_emulator::{ServeOptions, bind};
 //! let server = bind(ServeOptions::local()).await?;
 //! println!("{}", server.base_url()); // http://127.0.0.1:PORT/beta
 //! let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -19,14 +20,16 @@
 //! # Ok(()) }
 //! ```
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod auth;
 mod body;
 mod catalog_file;
 mod control;
 mod data_file;
 mod error;
-mod graph_error;
 mod handler;
+mod reply;
 mod shutdown;
 
 use std::fmt;
