@@ -232,10 +232,13 @@ impl ClientBuilder {
             Some(p) => Arc::new(BearerAuth::new(base, p)),
             None => base,
         };
-        let retried: Arc<dyn Transport> = Arc::new(with_clock(Retry::new(authed, self.retry)));
+        let retried: Arc<dyn Transport> =
+            Arc::new(with_clock(Retry::new(authed, self.retry.clone())));
         let transport: Arc<dyn Transport> = Arc::new(Telemetry::new(retried, SDK_VERSION));
         Ok(Client::from_pipeline(Pipeline {
             transport,
+            retry: self.retry,
+            clock: clock.unwrap_or_else(|| Arc::new(intune_osimages_transport::TokioClock)),
             origin: parsed.origin(),
             base_url: base_url.trim_end_matches('/').to_owned(),
         }))

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod batch;
 mod builder;
 mod client;
 mod cloud;
@@ -10,6 +11,9 @@ mod ids;
 mod os_images;
 mod pipeline;
 
+pub use batch::{
+    Batch, BatchResults, BatchStep, MAX_STEPS_PER_BATCH, RawStep, Step, StepOutput, StepResponse,
+};
 pub use builder::{ClientBuilder, SDK_VERSION};
 pub use client::Client;
 pub use cloud::Cloud;

@@ -7,7 +7,7 @@ use bytes::Bytes;
 use http::header::{ACCEPT, CONTENT_TYPE, HeaderMap, RETRY_AFTER, WWW_AUTHENTICATE};
 use http::{Method, StatusCode};
 use intune_osimages_model::GraphErrorBody;
-use intune_osimages_transport::{Response, Transport, TransportError};
+use intune_osimages_transport::{Clock, Response, RetryPolicy, Transport, TransportError};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
@@ -22,6 +22,10 @@ pub(crate) struct Pipeline {
     pub(crate) base_url: String,
     /// The base URL's origin, the only one next links may point to.
     pub(crate) origin: url::Origin,
+    /// The retry policy the stack applies, which batching also follows for items answered 429, 503 or 504.
+    pub(crate) retry: RetryPolicy,
+    /// The clock retries wait on.
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl Pipeline {

@@ -1,6 +1,7 @@
 //! Counting.
 
 use http::Method;
+use intune_osimages_transport::Response;
 
 use super::COLLECTION;
 use super::query::Query;
@@ -40,23 +41,43 @@ impl CountRequest {
         let response = pipeline
             .execute_accepting("count", None, Method::GET, &url, None, TEXT_PLAIN)
             .await?;
-        let text = String::from_utf8_lossy(response.body());
-        // Graph answers text/plain, but tolerate a BOM and surrounding white space.
-        text.trim_start_matches('\u{feff}')
-            .trim()
-            .parse::<u64>()
-            .map_err(|_| {
-                Error::Decode(DecodeError {
-                    path: ".".to_owned(),
-                    message: format!(
-                        "expected a non-negative integer, got {:?}",
-                        text.chars().take(80).collect::<String>()
-                    ),
-                    status: response.status().as_u16(),
-                    request_id: header_str(response.headers(), "request-id").map(str::to_owned),
-                })
-            })
+        parse_count(&response)
     }
+
+    /// The request as a batch step.
+    pub(crate) fn into_step_spec(self) -> crate::batch::StepSpec {
+        crate::batch::StepSpec {
+            operation: "count",
+            method: Method::GET,
+            url: Ok(format!(
+                "{COLLECTION}/$count{}",
+                self.query.to_query_string()
+            )),
+            headers: Vec::new(),
+            body: None,
+            id: None,
+        }
+    }
+}
+
+/// Reads `$count`'s `text/plain` answer.
+pub(crate) fn parse_count(response: &Response) -> Result<u64, Error> {
+    let text = String::from_utf8_lossy(response.body());
+    // Graph answers text/plain, but tolerate a BOM and surrounding white space.
+    text.trim_start_matches('\u{feff}')
+        .trim()
+        .parse::<u64>()
+        .map_err(|_| {
+            Error::Decode(DecodeError {
+                path: ".".to_owned(),
+                message: format!(
+                    "expected a non-negative integer, got {:?}",
+                    text.chars().take(80).collect::<String>()
+                ),
+                status: response.status().as_u16(),
+                request_id: header_str(response.headers(), "request-id").map(str::to_owned),
+            })
+        })
 }
 
 super::into_future::send_on_await!(CountRequest, u64);

@@ -4,6 +4,7 @@ use http::Method;
 use intune_osimages_model::OsImage;
 
 use super::query::Query;
+use crate::batch::StepSpec;
 use crate::pipeline::decode;
 use crate::{Client, Error};
 
@@ -47,6 +48,19 @@ impl GetRequest {
             .await?;
         decode(&response)
     }
+
+    /// The request as a batch step.
+    pub(crate) fn into_step_spec(self) -> StepSpec {
+        let query = self.query.to_query_string();
+        StepSpec {
+            operation: "get",
+            method: Method::GET,
+            url: self.path.map(|p| format!("{p}{query}")),
+            headers: Vec::new(),
+            body: None,
+            id: None,
+        }
+    }
 }
 
 super::into_future::send_on_await!(GetRequest, OsImage);
@@ -78,6 +92,18 @@ impl DeleteRequest {
             .execute("delete", Some(&self.id), Method::DELETE, &url, None)
             .await
             .map(|_| ())
+    }
+
+    /// The request as a batch step.
+    pub(crate) fn into_step_spec(self) -> StepSpec {
+        StepSpec {
+            operation: "delete",
+            method: Method::DELETE,
+            url: self.path,
+            headers: Vec::new(),
+            body: None,
+            id: None,
+        }
     }
 }
 

@@ -175,6 +175,19 @@ impl ListRequest {
         merged.next_link = None;
         Ok(merged)
     }
+
+    /// The request for its first page, as a batch step.
+    pub(crate) fn into_step_spec(self) -> crate::batch::StepSpec {
+        let query = self.query.to_query_string();
+        crate::batch::StepSpec {
+            operation: self.operation,
+            method: Method::GET,
+            url: self.path.map(|p| format!("{p}{query}")),
+            headers: Vec::new(),
+            body: None,
+            id: None,
+        }
+    }
 }
 
 pub(super) async fn fetch_page(

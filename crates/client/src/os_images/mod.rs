@@ -12,6 +12,9 @@ pub use get::{DeleteRequest, GetRequest};
 pub use list::ListRequest;
 pub use write::{CreateRequest, UpdateRequest, Updated};
 
+pub(crate) use count::parse_count;
+pub(crate) use write::{prepare, updated_from};
+
 use intune_osimages_model::{OsImage, OsImagePatch};
 
 use crate::Client;

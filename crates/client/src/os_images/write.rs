@@ -6,6 +6,7 @@ use intune_osimages_model::OsImage;
 use intune_osimages_validate::{Operation, Policy, validate};
 
 use super::COLLECTION;
+use crate::batch::{BodySpec, StepSpec};
 use crate::pipeline::decode;
 use crate::{Client, Error};
 
@@ -30,7 +31,7 @@ impl Updated {
 }
 
 /// Validates `body` for `operation` and serializes it, or says why not.
-fn prepare(
+pub(crate) fn prepare(
     body: Result<serde_json::Value, Error>,
     operation: Operation,
     policy: Policy,
@@ -87,6 +88,21 @@ impl CreateRequest {
             .await?;
         decode(&response)
     }
+
+    /// The request as a batch step.
+    pub(crate) fn into_step_spec(self) -> StepSpec {
+        StepSpec {
+            operation: "create",
+            method: Method::POST,
+            url: Ok(COLLECTION.to_owned()),
+            headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+            body: Some(BodySpec {
+                value: self.body,
+                validation: Some((Operation::Create, self.policy)),
+            }),
+            id: None,
+        }
+    }
 }
 
 super::into_future::send_on_await!(CreateRequest, OsImage);
@@ -134,11 +150,33 @@ impl UpdateRequest {
         let response = pipeline
             .execute("update", Some(&self.id), Method::PATCH, &url, Some(bytes))
             .await?;
-        if response.status() == StatusCode::NO_CONTENT || response.body().is_empty() {
-            return Ok(Updated::NoContent);
-        }
-        decode(&response).map(|image| Updated::Image(Box::new(image)))
+        updated_from(&response)
     }
+
+    /// The request as a batch step.
+    pub(crate) fn into_step_spec(self) -> StepSpec {
+        StepSpec {
+            operation: "update",
+            method: Method::PATCH,
+            url: self.path,
+            headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+            body: Some(BodySpec {
+                value: self.body,
+                validation: Some((Operation::Update, self.policy)),
+            }),
+            id: None,
+        }
+    }
+}
+
+/// An update's answer: 204 (or an empty body) is [`Updated::NoContent`], else the image.
+pub(crate) fn updated_from(
+    response: &intune_osimages_transport::Response,
+) -> Result<Updated, Error> {
+    if response.status() == StatusCode::NO_CONTENT || response.body().is_empty() {
+        return Ok(Updated::NoContent);
+    }
+    decode(response).map(|image| Updated::Image(Box::new(image)))
 }
 
 super::into_future::send_on_await!(UpdateRequest, Updated);
