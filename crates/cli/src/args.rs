@@ -146,6 +146,20 @@ pub enum CatalogCommand {
         /// The image id.
         id: String,
     },
+    /// Send a body in Graph's $batch format ({"requests":[{"id","method","url","headers"?,"body"?,"dependsOn"?}]}),
+    /// split into batches of 20; prints each item's id, method, URL and status (--json: the merged responses).
+    /// Exits 4 when any item failed.
+    #[command(
+        after_help = "Examples:\n  osimages batch requests.json\n  osimages --json batch - --allow-read-only < requests.json"
+    )]
+    Batch {
+        /// The batch body: a file, or - for standard input.
+        #[arg(value_name = "FILE|-")]
+        file: String,
+        /// Send read-only properties in create and update bodies as given.
+        #[arg(long)]
+        allow_read_only: bool,
+    },
     /// Count images, optionally filtered.
     Count {
         /// An OData $filter.

@@ -1,5 +1,6 @@
 //! One function per command.
 
+mod batch;
 mod eol;
 mod read;
 mod validate;
@@ -21,6 +22,10 @@ pub async fn run(global: &Global, command: CatalogCommand) -> Result<(), Failure
         CatalogCommand::Get { id, select } => read::get(&images, &id, select, json).await,
         CatalogCommand::GetAll { id } => read::get_all(&images, &id, json).await,
         CatalogCommand::Count { filter } => read::count(&images, filter).await,
+        CatalogCommand::Batch {
+            file,
+            allow_read_only,
+        } => batch::run(&client, &file, allow_read_only, json).await,
         CatalogCommand::Create {
             body,
             allow_read_only,
