@@ -47,7 +47,7 @@ impl From<Error> for Failure {
         let code = match e.kind() {
             ErrorKind::Validation => VALIDATION,
             ErrorKind::Graph | ErrorKind::Decode => GRAPH,
-            ErrorKind::Transport => TRANSPORT,
+            ErrorKind::Transport | ErrorKind::Credential => TRANSPORT,
             _ => USAGE,
         };
         let message = match &e {

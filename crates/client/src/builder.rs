@@ -4,14 +4,25 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use intune_osimages_transport::{
-    BearerAuth, Clock, Retry, RetryPolicy, StaticToken, Telemetry, TokenProvider, Transport,
-};
+use intune_osimages_transport::{Clock, RetryPolicy, StaticToken, TokenProvider, Transport};
 
 use crate::client::Client;
 use crate::credentials::{ClientCredentials, Secret};
-use crate::pipeline::Pipeline;
+use crate::pipeline::{Pipeline, Settings};
 use crate::{Cloud, Error};
+
+/// The default per-attempt timeout: 100 s, as Microsoft's Graph SDKs.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(100);
+
+/// The default operation timeout: 180 s for a whole call, retries and `Retry-After` waits included (a listing: all
+/// of its pages). Room for one slow attempt and a few quick retries, but not for four slow ones.
+pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// The default connect timeout of the built-in HTTP transport: 10 s.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The default limit on the size of one answer's body: 32 MiB, far above any page of this catalog.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 32 * 1024 * 1024;
 
 /// The `SdkVersion` telemetry value sent with every request.
 pub const SDK_VERSION: &str = concat!("intune-osimages-rust/", env!("CARGO_PKG_VERSION"));
@@ -58,7 +69,10 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     clock: Option<Arc<dyn Clock>>,
     timeout: Duration,
-    connect_timeout: Duration,
+    operation_timeout: Duration,
+    /// `None` unless set, so that setting it with a transport of the caller's own is refused.
+    connect_timeout: Option<Duration>,
+    max_response_body: usize,
 }
 
 impl Default for ClientBuilder {
@@ -69,8 +83,10 @@ impl Default for ClientBuilder {
             transport: None,
             retry: RetryPolicy::default(),
             clock: None,
-            timeout: Duration::from_secs(100),
-            connect_timeout: Duration::from_secs(10),
+            timeout: DEFAULT_TIMEOUT,
+            operation_timeout: DEFAULT_OPERATION_TIMEOUT,
+            connect_timeout: None,
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
         }
     }
 }
@@ -141,20 +157,40 @@ impl ClientBuilder {
         self
     }
 
-    /// The time allowed for one whole request and its answer (100 s by default, as Graph's own SDKs). Applies to the
-    /// built-in HTTP transport; a transport passed to [`ClientBuilder::transport`] keeps its own settings.
+    /// The time allowed for one attempt: the request and its whole answer ([`DEFAULT_TIMEOUT`], 100 s, as Graph's
+    /// own SDKs). A pipeline stage, so it applies to every transport: HTTP, the fake, or your own. An attempt that
+    /// times out is retried for reads; see [`ClientBuilder::operation_timeout`] for the bound on the whole call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// The time allowed to establish a connection (10 s by default), for the built-in HTTP transport.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+    /// The time allowed for one whole operation, every retry and every `Retry-After` wait included
+    /// ([`DEFAULT_OPERATION_TIMEOUT`], 180 s). A listing's pages share one such deadline: a stream of pages ends
+    /// with a timeout error once it passes. Retry does not start a wait that would end past it; it hands back the
+    /// last answer (a 429 with its `Retry-After`) instead.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = timeout;
         self
     }
 
-    /// Checks the configuration and builds the client.
+    /// The time allowed to establish a connection ([`DEFAULT_CONNECT_TIMEOUT`], 10 s). Only the built-in HTTP
+    /// transport makes connections: with [`ClientBuilder::transport`] or `fake`, setting it is a configuration
+    /// error (configure your transport itself).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The largest answer body accepted, in bytes ([`DEFAULT_MAX_RESPONSE_BODY`], 32 MiB). A larger answer is a
+    /// [`LimitExceeded`](intune_osimages_transport::TransportErrorKind::LimitExceeded) transport error; the HTTP
+    /// transport stops reading at the limit, so an endless body costs no more memory than that.
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = bytes;
+        self
+    }
+
+    /// Checks the configuration and builds the client; the stages themselves are [`Pipeline`]'s.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self.cloud.base_url();
         let parsed = url::Url::parse(&base_url).map_err(|e| {
@@ -179,15 +215,39 @@ impl ClientBuilder {
                 "base URL {base_url:?} must not carry a query or fragment"
             )));
         }
+        for (name, value) in [
+            ("timeout", self.timeout),
+            ("operation_timeout", self.operation_timeout),
+        ] {
+            if value.is_zero() {
+                return Err(Error::configuration(format!(
+                    "{name} must be longer than zero"
+                )));
+            }
+        }
+        if self.max_response_body == 0 {
+            return Err(Error::configuration(
+                "max_response_body must be at least one byte",
+            ));
+        }
+        if self.transport.is_some() && self.connect_timeout.is_some() {
+            return Err(Error::configuration(
+                "connect_timeout applies to the built-in HTTP transport only; a transport passed to \
+                 ClientBuilder::transport (or the fake) keeps its own connection settings",
+            ));
+        }
+        let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+        let settings = Settings {
+            retry: self.retry,
+            clock: self.clock,
+            attempt_timeout: self.timeout,
+            operation_timeout: self.operation_timeout,
+            max_response_body: self.max_response_body,
+        };
         let explicit_transport = self.transport.is_some();
         let base = match self.transport {
             Some(t) => t,
-            None => default_transport(self.timeout, self.connect_timeout)?,
-        };
-        let clock = self.clock;
-        let with_clock = |retry: Retry<Arc<dyn Transport>>| match &clock {
-            Some(c) => retry.with_clock(c.clone()),
-            None => retry,
+            None => default_transport(self.timeout, connect_timeout)?,
         };
         let provider: Option<Arc<dyn TokenProvider>> = match self.credentials {
             Credentials::None => None,
@@ -210,15 +270,14 @@ impl ClientBuilder {
                 })?;
                 // The token request carries the client secret in its body; the HTTP transport itself follows no
                 // redirect of a token request, whoever built it, so the Graph transport serves for both.
-                let token_transport: Arc<dyn Transport> =
-                    Arc::new(with_clock(Retry::new(base.clone(), self.retry.clone())));
+                let token_base = base.clone();
                 Some(Arc::new(ClientCredentials::new(
                     &authority,
                     &tenant_id,
                     client_id,
                     secret,
                     scope,
-                    token_transport,
+                    Pipeline::token_stages(token_base, &settings),
                 )?))
             }
         };
@@ -228,20 +287,13 @@ impl ClientBuilder {
                 "no credentials: set a token or client credentials (a custom base URL or an explicit transport may go without)",
             ));
         }
-        let authed: Arc<dyn Transport> = match provider {
-            Some(p) => Arc::new(BearerAuth::new(base, p)),
-            None => base,
-        };
-        let retried: Arc<dyn Transport> =
-            Arc::new(with_clock(Retry::new(authed, self.retry.clone())));
-        let transport: Arc<dyn Transport> = Arc::new(Telemetry::new(retried, SDK_VERSION));
-        Ok(Client::from_pipeline(Pipeline {
-            transport,
-            retry: self.retry,
-            clock: clock.unwrap_or_else(|| Arc::new(intune_osimages_transport::TokioClock)),
-            origin: parsed.origin(),
-            base_url: base_url.trim_end_matches('/').to_owned(),
-        }))
+        Ok(Client::from_pipeline(Pipeline::new(
+            base,
+            provider,
+            settings,
+            &base_url,
+            parsed.origin(),
+        )))
     }
 }
 

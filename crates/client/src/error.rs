@@ -4,11 +4,17 @@ use std::fmt;
 use std::time::Duration;
 
 use intune_osimages_model::ErrorDetail;
-use intune_osimages_transport::TransportError;
+use intune_osimages_transport::{Source, TransportError, TransportErrorKind};
 use intune_osimages_validate::Report;
 
+use crate::GraphErrorCode;
+
 /// What went wrong with an operation. The kinds are coarse on purpose: branch on the kind, then on
-/// [`GraphError::code`] for Graph's answers. No token or secret ever appears in it.
+/// [`GraphError::error_code`] for Graph's answers. No token or secret ever appears in it.
+///
+/// It keeps its cause: [`source`](std::error::Error::source) reaches the transport failure and below it the I/O or
+/// TLS error, the JSON error of a decode failure, or the failed token request of a credential failure. Causes are
+/// shared with an `Arc`, so the error stays `Clone`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Error {
@@ -18,6 +24,9 @@ pub enum Error {
     Graph(Box<GraphError>),
     /// No usable answer: the connection failed, timed out or broke. Says whether the request may have been sent.
     Transport(TransportError),
+    /// No access token could be had (the authority refused the credentials, or could not be reached); nothing was
+    /// sent to Graph.
+    Credential(CredentialError),
     /// The answer could not be read as the expected type; names the JSON path.
     Decode(DecodeError),
     /// The client or the call is misconfigured (bad base URL, missing credentials, an unusable id).
@@ -34,6 +43,8 @@ pub enum ErrorKind {
     Graph,
     /// See [`Error::Transport`].
     Transport,
+    /// See [`Error::Credential`].
+    Credential,
     /// See [`Error::Decode`].
     Decode,
     /// See [`Error::Configuration`].
@@ -51,6 +62,7 @@ impl Error {
             Error::Validation(_) => ErrorKind::Validation,
             Error::Graph(_) => ErrorKind::Graph,
             Error::Transport(_) => ErrorKind::Transport,
+            Error::Credential(_) => ErrorKind::Credential,
             Error::Decode(_) => ErrorKind::Decode,
             Error::Configuration(_) => ErrorKind::Configuration,
         }
@@ -82,6 +94,30 @@ impl Error {
         }
     }
 
+    /// The transport failure, when there was no usable answer.
+    pub fn as_transport(&self) -> Option<&TransportError> {
+        match self {
+            Error::Transport(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The decode failure, when the answer could not be read.
+    pub fn as_decode(&self) -> Option<&DecodeError> {
+        match self {
+            Error::Decode(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// The credential failure, when no access token could be had.
+    pub fn as_credential(&self) -> Option<&CredentialError> {
+        match self {
+            Error::Credential(c) => Some(c),
+            _ => None,
+        }
+    }
+
     /// The validation report, when validation stopped the call.
     pub fn as_validation(&self) -> Option<&Report> {
         match self {
@@ -94,7 +130,7 @@ impl Error {
     /// never-sent transport failures.
     pub fn may_have_been_sent(&self) -> bool {
         match self {
-            Error::Validation(_) | Error::Configuration(_) => false,
+            Error::Validation(_) | Error::Configuration(_) | Error::Credential(_) => false,
             Error::Transport(t) => t.may_have_been_sent(),
             Error::Graph(_) | Error::Decode(_) => true,
         }
@@ -117,6 +153,7 @@ impl fmt::Display for Error {
             }
             Error::Graph(g) => g.fmt(f),
             Error::Transport(t) => t.fmt(f),
+            Error::Credential(c) => c.fmt(f),
             Error::Decode(d) => d.fmt(f),
             Error::Configuration(m) => write!(f, "configuration error: {m}"),
         }
@@ -127,14 +164,77 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport(t) => Some(t),
+            Error::Credential(c) => c.source(),
+            Error::Decode(d) => d.source(),
             _ => None,
         }
     }
 }
 
 impl From<TransportError> for Error {
+    /// A [`Credential`](TransportErrorKind::Credential) failure becomes [`Error::Credential`]; any other is
+    /// [`Error::Transport`].
     fn from(e: TransportError) -> Self {
-        Error::Transport(e)
+        if e.kind() == TransportErrorKind::Credential {
+            Error::Credential(CredentialError::from_transport(&e))
+        } else {
+            Error::Transport(e)
+        }
+    }
+}
+
+/// No access token could be had: the authority's error code when it sent one (`invalid_client`, `AADSTS7000215`),
+/// one message, and the cause (the failed token request). Never contains a secret.
+#[derive(Debug, Clone)]
+pub struct CredentialError {
+    code: Option<String>,
+    message: String,
+    source: Option<Source>,
+}
+
+impl CredentialError {
+    fn from_transport(e: &TransportError) -> Self {
+        match e.token_error() {
+            Some(token) => CredentialError {
+                code: token.code().map(str::to_owned),
+                message: token.message().to_owned(),
+                // The token error itself, whose own source is the failed token request.
+                source: e.shared_source().cloned(),
+            },
+            None => CredentialError {
+                code: None,
+                message: e.message().to_owned(),
+                source: e.shared_source().cloned(),
+            },
+        }
+    }
+
+    /// The authority's error code (OAuth2's `error`, such as `invalid_client`), when it sent one.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// What went wrong, free of secrets.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for CredentialError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("could not obtain an access token")?;
+        if let Some(code) = &self.code {
+            write!(f, " ({code})")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for CredentialError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -168,6 +268,12 @@ pub struct GraphError {
 }
 
 impl GraphError {
+    /// [`code`](GraphError::code) as a [`GraphErrorCode`], for matching; `Other("")` when the body was not Graph's
+    /// JSON.
+    pub fn error_code(&self) -> GraphErrorCode {
+        GraphErrorCode::from_code(&self.code)
+    }
+
     /// Whether the body was Graph's JSON error shape.
     pub fn is_graph_body(&self) -> bool {
         !self.code.is_empty()
@@ -200,8 +306,9 @@ impl fmt::Display for GraphError {
     }
 }
 
-/// An answer that could not be read as the expected type.
-#[derive(Debug, Clone, PartialEq)]
+/// An answer that could not be read as the expected type. Its [`source`](std::error::Error::source) is the JSON
+/// parser's error, when there was one.
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DecodeError {
     /// The JSON path of the value at fault, such as `value[3].supportedEditions[0].supportEndDate` (`.` for the root).
@@ -212,6 +319,50 @@ pub struct DecodeError {
     pub status: u16,
     /// The answer's `request-id` header.
     pub request_id: Option<String>,
+    source: Option<Source>,
+}
+
+impl DecodeError {
+    pub(crate) fn new(
+        path: String,
+        message: String,
+        status: u16,
+        request_id: Option<String>,
+    ) -> Self {
+        DecodeError {
+            path,
+            message,
+            status,
+            request_id,
+            source: None,
+        }
+    }
+
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        self.source = Some(std::sync::Arc::new(source));
+        self
+    }
+}
+
+impl PartialEq for DecodeError {
+    /// Equal when path, message, status and request id are; the cause is not compared.
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path
+            && self.message == other.message
+            && self.status == other.status
+            && self.request_id == other.request_id
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
+    }
 }
 
 impl fmt::Display for DecodeError {

@@ -3,10 +3,13 @@
 
 mod batch;
 mod builder;
+mod call;
 mod client;
 mod cloud;
 mod credentials;
+mod decode;
 mod error;
+mod error_code;
 mod ids;
 mod os_images;
 mod pipeline;
@@ -14,11 +17,15 @@ mod pipeline;
 pub use batch::{
     Batch, BatchResults, BatchStep, MAX_STEPS_PER_BATCH, RawStep, Step, StepOutput, StepResponse,
 };
-pub use builder::{ClientBuilder, SDK_VERSION};
+pub use builder::{
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_OPERATION_TIMEOUT,
+    DEFAULT_TIMEOUT, SDK_VERSION,
+};
 pub use client::Client;
 pub use cloud::Cloud;
 pub use credentials::{ClientCredentials, Secret};
-pub use error::{DecodeError, Error, ErrorKind, GraphError};
+pub use error::{CredentialError, DecodeError, Error, ErrorKind, GraphError};
+pub use error_code::GraphErrorCode;
 pub use os_images::query::odata_string;
 pub use os_images::{
     CountRequest, CreateRequest, DeleteRequest, GetRequest, ListRequest, OsImages, UpdateRequest,

@@ -1,27 +1,52 @@
-//! Sending a request through the decorated transport and turning the answer into a value or an [`Error`].
+//! The pipeline: the stages every call goes through, built in one place in their documented order.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use bytes::Bytes;
-use http::header::{ACCEPT, CONTENT_TYPE, HeaderMap, RETRY_AFTER, WWW_AUTHENTICATE};
-use http::{Method, StatusCode};
-use intune_osimages_model::GraphErrorBody;
-use intune_osimages_transport::{Clock, Response, RetryPolicy, Transport, TransportError};
-use serde::de::DeserializeOwned;
+use http::header::{ACCEPT, CONTENT_TYPE};
+use intune_osimages_transport::{
+    AttemptTimeout, BearerAuth, BodyLimit, Clock, OperationDeadline, Request, Response, Retry,
+    RetryPolicy, Telemetry, TokenProvider, Transport, TransportError,
+};
 use tracing::Instrument;
 
 use crate::Error;
-use crate::error::{DecodeError, GraphError};
+use crate::builder::SDK_VERSION;
+use crate::call::{Call, JSON};
+use crate::decode::{graph_error, header_str};
 
-/// The transport stack and where it points.
+/// The settings of the stages, checked by [`ClientBuilder::build`](crate::ClientBuilder::build).
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    pub(crate) retry: RetryPolicy,
+    /// The clock retries wait on; `None` for real time.
+    pub(crate) clock: Option<Arc<dyn Clock>>,
+    pub(crate) attempt_timeout: Duration,
+    pub(crate) operation_timeout: Duration,
+    pub(crate) max_response_body: usize,
+}
+
+/// The stages of every call, outermost first:
+///
+/// 1. **telemetry**: `client-request-id` (one for all attempts of a call), `SdkVersion`, `User-Agent`;
+/// 2. **operation deadline**: the whole call, retries and `Retry-After` waits included, within
+///    [`operation_timeout`](crate::ClientBuilder::operation_timeout); a listing's pages share one deadline;
+/// 3. **retry**: the [`RetryPolicy`], never starting a wait that would pass the deadline;
+/// 4. **per-attempt timeout**: each attempt within [`timeout`](crate::ClientBuilder::timeout);
+/// 5. **auth**: a bearer token for each attempt, when credentials are set;
+/// 6. **transport**: HTTP, the fake, or the caller's own, with answers larger than
+///    [`max_response_body`](crate::ClientBuilder::max_response_body) refused.
+///
+/// Above the stages, [`Pipeline::send`] turns a [`Call`] into a request and the answer into a response or an
+/// [`Error`] (decoding is [`crate::decode`]'s job).
 #[derive(Debug)]
 pub(crate) struct Pipeline {
-    pub(crate) transport: Arc<dyn Transport>,
+    stages: Arc<dyn Transport>,
     /// The base URL without a trailing slash, such as `https://graph.microsoft.com/beta`.
     pub(crate) base_url: String,
     /// The base URL's origin, the only one next links may point to.
-    pub(crate) origin: url::Origin,
+    origin: url::Origin,
+    operation_timeout: Duration,
     /// The retry policy the stack applies, which batching also follows for items answered 429, 503 or 504.
     pub(crate) retry: RetryPolicy,
     /// The clock retries wait on.
@@ -29,42 +54,72 @@ pub(crate) struct Pipeline {
 }
 
 impl Pipeline {
-    /// Sends one request and returns the answer when its status is a success; an error status becomes
-    /// [`Error::Graph`].
-    pub(crate) async fn execute(
-        &self,
-        operation: &'static str,
-        id: Option<&str>,
-        method: Method,
-        url: &str,
-        body: Option<Bytes>,
-    ) -> Result<Response, Error> {
-        self.execute_accepting(operation, id, method, url, body, JSON)
-            .await
+    /// Builds the stages over `transport`, authorizing with `token` when given.
+    pub(crate) fn new(
+        transport: Arc<dyn Transport>,
+        token: Option<Arc<dyn TokenProvider>>,
+        settings: Settings,
+        base_url: &str,
+        origin: url::Origin,
+    ) -> Self {
+        let retry_policy = settings.retry.clone();
+        let clock = settings
+            .clock
+            .clone()
+            .unwrap_or_else(|| Arc::new(intune_osimages_transport::TokioClock));
+        let limited: Arc<dyn Transport> =
+            Arc::new(BodyLimit::new(transport, settings.max_response_body));
+        let authed: Arc<dyn Transport> = match token {
+            Some(provider) => Arc::new(BearerAuth::new(limited, provider)),
+            None => limited,
+        };
+        let timed = AttemptTimeout::new(authed, settings.attempt_timeout);
+        let retried = retry(timed, &settings);
+        let bounded = OperationDeadline::new(retried, settings.operation_timeout);
+        let stages = Arc::new(Telemetry::new(bounded, SDK_VERSION));
+        Pipeline {
+            stages,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            origin,
+            operation_timeout: settings.operation_timeout,
+            retry: retry_policy,
+            clock,
+        }
     }
 
-    /// [`Pipeline::execute`] with another `Accept` header, for answers that are not JSON (`$count` is `text/plain`).
-    pub(crate) async fn execute_accepting(
-        &self,
-        operation: &'static str,
-        id: Option<&str>,
-        method: Method,
-        url: &str,
-        body: Option<Bytes>,
-        accept: &'static str,
-    ) -> Result<Response, Error> {
+    /// The stages a token request goes through: retry, the per-attempt timeout and the body limit over `transport`
+    /// (the operation deadline of the call that needs the token bounds it too).
+    pub(crate) fn token_stages(
+        transport: Arc<dyn Transport>,
+        settings: &Settings,
+    ) -> Arc<dyn Transport> {
+        let limited = BodyLimit::new(transport, settings.max_response_body);
+        Arc::new(retry(
+            AttemptTimeout::new(limited, settings.attempt_timeout),
+            settings,
+        ))
+    }
+
+    /// The bound on one operation (a listing: on all of its pages).
+    pub(crate) fn operation_timeout(&self) -> Duration {
+        self.operation_timeout
+    }
+
+    /// Sends one call and returns the answer when its status is a success; an error status becomes
+    /// [`Error::Graph`], a failure to get an answer [`Error::Transport`] or [`Error::Credential`].
+    pub(crate) async fn send(&self, call: Call<'_>) -> Result<Response, Error> {
         let span = tracing::info_span!(
             "osimages.operation",
-            operation,
-            id,
-            method = %method,
-            url,
+            operation = call.operation,
+            id = call.id,
+            method = %call.method,
+            url = call.url,
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        let request = build_request(method, url, body, accept)?;
+        let request = request(call)?;
         async {
-            let result = self.transport.send(request).await;
+            let result = self.stages.send(request).await;
             let span = tracing::Span::current();
             match result {
                 Ok(response) => {
@@ -82,7 +137,7 @@ impl Pipeline {
                 }
                 Err(e) => {
                     tracing::debug!(error = %e, "transport failure");
-                    Err(Error::Transport(e))
+                    Err(Error::from(e))
                 }
             }
         }
@@ -113,151 +168,27 @@ impl Pipeline {
     }
 }
 
-/// The media type of every JSON body and of the answers the JSON operations accept.
-const JSON: &str = "application/json";
+fn retry<T>(inner: T, settings: &Settings) -> Retry<T> {
+    let retry = Retry::new(inner, settings.retry.clone());
+    match &settings.clock {
+        Some(clock) => retry.with_clock(clock.clone()),
+        None => retry,
+    }
+}
 
-/// What `$count` accepts, as Microsoft's generated SDKs send it: Graph answers `$count` with `text/plain`.
-pub(crate) const TEXT_PLAIN: &str = "text/plain;q=0.9";
-
-fn build_request(
-    method: Method,
-    url: &str,
-    body: Option<Bytes>,
-    accept: &'static str,
-) -> Result<intune_osimages_transport::Request, Error> {
+fn request(call: Call<'_>) -> Result<Request, Error> {
     let mut builder = http::Request::builder()
-        .method(method)
-        .uri(url)
-        .header(ACCEPT, accept);
-    if body.is_some() {
+        .method(call.method)
+        .uri(call.url)
+        .header(ACCEPT, call.accept);
+    if call.body.is_some() {
         builder = builder.header(CONTENT_TYPE, JSON);
     }
+    if let Some(deadline) = call.deadline {
+        builder = builder.extension(deadline);
+    }
+    let url = call.url;
     builder
-        .body(body.unwrap_or_default())
+        .body(call.body.unwrap_or_default())
         .map_err(|e| Error::configuration(format!("cannot build a request for {url:?}: {e}")))
-}
-
-pub(crate) fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-/// Decodes a JSON answer into `T`, naming the JSON path of the first value that does not fit.
-pub(crate) fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, Error> {
-    // Tracking the path costs about as much as decoding itself, so the common case decodes directly and only a
-    // failure is decoded again, with tracking, to name where it went wrong.
-    match serde_json::from_slice(response.body()) {
-        Ok(value) => Ok(value),
-        Err(plain) => Err(locate_decode_error::<T>(response, &plain)),
-    }
-}
-
-fn locate_decode_error<T: DeserializeOwned>(
-    response: &Response,
-    plain: &serde_json::Error,
-) -> Error {
-    let mut de = serde_json::Deserializer::from_slice(response.body());
-    let tracked: Result<T, _> = serde_path_to_error::deserialize(&mut de);
-    match tracked {
-        Err(e) => decode_error(response, e.path().to_string(), e.inner()),
-        // Only trailing characters fail after a successful value.
-        Ok(_) => decode_error(response, ".".to_owned(), plain),
-    }
-}
-
-fn decode_error(response: &Response, path: String, e: &serde_json::Error) -> Error {
-    // A proxy's sign-in page or a gateway's HTML answers 200 too; say so rather than only "expected value".
-    let content_type = header_str(response.headers(), CONTENT_TYPE.as_str()).unwrap_or("");
-    let message = if content_type.is_empty() || content_type.to_ascii_lowercase().contains("json") {
-        e.to_string()
-    } else {
-        format!("the answer is not JSON (Content-Type {content_type}): {e}")
-    };
-    Error::Decode(DecodeError {
-        path,
-        message,
-        status: response.status().as_u16(),
-        request_id: header_str(response.headers(), "request-id").map(str::to_owned),
-    })
-}
-
-/// Turns an error answer into a [`GraphError`], keeping the body as text when it is not Graph's JSON.
-pub(crate) fn graph_error(response: &Response) -> GraphError {
-    let headers = response.headers();
-    let body_text = String::from_utf8_lossy(response.body()).into_owned();
-    let parsed: Option<GraphErrorBody> = serde_json::from_slice(response.body()).ok();
-    let retry_after = headers
-        .get(RETRY_AFTER)
-        .and_then(|v| retry_after(v, SystemTime::now()));
-    let claims = headers
-        .get(WWW_AUTHENTICATE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(claims_challenge);
-    let header_request_id = header_str(headers, "request-id").map(str::to_owned);
-    let header_client_request_id = header_str(headers, "client-request-id").map(str::to_owned);
-    match parsed {
-        Some(GraphErrorBody { error, .. }) => GraphError {
-            status: response.status().as_u16(),
-            request_id: error.request_id().map(str::to_owned).or(header_request_id),
-            client_request_id: error
-                .client_request_id()
-                .map(str::to_owned)
-                .or(header_client_request_id),
-            date: error.inner_error.as_ref().and_then(|i| i.date.clone()),
-            code: if error.code.is_empty() {
-                fallback_code(response.status())
-            } else {
-                error.code
-            },
-            message: error.message,
-            target: error.target,
-            details: error.details,
-            retry_after,
-            claims,
-            body: body_text,
-        },
-        None => GraphError {
-            status: response.status().as_u16(),
-            code: String::new(),
-            message: String::new(),
-            target: None,
-            details: Vec::new(),
-            request_id: header_request_id,
-            client_request_id: header_client_request_id,
-            date: None,
-            retry_after,
-            claims,
-            body: body_text,
-        },
-    }
-}
-
-fn fallback_code(status: StatusCode) -> String {
-    status
-        .canonical_reason()
-        .unwrap_or("UnknownError")
-        .replace(' ', "")
-}
-
-fn retry_after(value: &http::HeaderValue, now: SystemTime) -> Option<Duration> {
-    intune_osimages_transport::parse_retry_after(value, now)
-}
-
-/// The `claims="..."` parameter of a `WWW-Authenticate: Bearer` challenge.
-fn claims_challenge(header: &str) -> Option<String> {
-    let start = header.find("claims=\"")? + "claims=\"".len();
-    let rest = header.get(start..)?;
-    let end = rest.find('"')?;
-    rest.get(..end).map(str::to_owned)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn claims_are_read_from_the_challenge() {
-        let h = r#"Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="insufficient_claims", claims="eyJhY2Nlc3MiOnt9fQ==""#;
-        assert_eq!(claims_challenge(h).as_deref(), Some("eyJhY2Nlc3MiOnt9fQ=="));
-        assert_eq!(claims_challenge("Bearer realm=\"\""), None);
-    }
 }

@@ -8,8 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::{COLLECTION, header, json_response, received, resource};
-use intune_osimages::transport::TransportErrorKind;
-use intune_osimages::{Client, Cloud, Error};
+use intune_osimages::{Client, Cloud, Error, ErrorKind};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -182,11 +181,15 @@ async fn a_failing_authority_is_a_credential_error_without_the_secret() {
     let client = client(&graph, &authority);
     let error = client.os_images().get("Windows 11 22H2").await.unwrap_err();
 
-    let Error::Transport(transport) = &error else {
-        panic!("expected a transport error, got {error:?}");
+    let Error::Credential(credential) = &error else {
+        panic!("expected a credential error, got {error:?}");
     };
-    assert_eq!(transport.kind(), TransportErrorKind::Credential);
+    assert_eq!(error.kind(), ErrorKind::Credential);
     assert!(!error.may_have_been_sent());
+    // The provider's token error is kept as the cause.
+    let cause = std::error::Error::source(credential)
+        .and_then(|s| s.downcast_ref::<intune_osimages::transport::TokenError>());
+    assert!(cause.is_some(), "the token error is the source: {error:?}");
     let shown = format!("{error} {error:?}");
     assert!(
         shown.contains("invalid_client"),
@@ -223,10 +226,10 @@ async fn an_unreachable_authority_is_a_credential_error() {
         .build()
         .unwrap();
     let error = client.os_images().get("Windows 11 22H2").await.unwrap_err();
-    let Error::Transport(transport) = &error else {
-        panic!("expected a transport error, got {error:?}");
+    let Error::Credential(_) = &error else {
+        panic!("expected a credential error, got {error:?}");
     };
-    assert_eq!(transport.kind(), TransportErrorKind::Credential);
+    assert_eq!(error.kind(), ErrorKind::Credential);
     assert!(!format!("{error} {error:?}").contains(SECRET));
     assert!(received(&graph).await.is_empty());
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::{COLLECTION, client, client_with_clock, header, json_response, received, resource};
 use intune_osimages::transport::{ManualClock, RetryPolicy, TransportErrorKind};
-use intune_osimages::{Client, Error, ErrorKind};
+use intune_osimages::{Client, Error, ErrorKind, GraphErrorCode};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -40,6 +40,8 @@ async fn not_found_is_a_graph_error_with_code_and_ids() {
     );
     let graph = error.as_graph().unwrap();
     assert_eq!(graph.code, "NotFound");
+    assert_eq!(graph.error_code(), GraphErrorCode::NotFound);
+    assert!(error.as_transport().is_none() && error.as_decode().is_none());
     assert_eq!(
         graph.message,
         "Resource not found: managedDeviceWindowsOperatingSystemImage 'Windows 12 99H9'"

@@ -8,7 +8,9 @@ use http::header::{
 };
 use http::{HeaderMap, Method, StatusCode};
 use intune_osimages_transport::sensitive::{is_credential_header, is_token_request};
-use intune_osimages_transport::{Request, Response, Transport, TransportError, TransportErrorKind};
+use intune_osimages_transport::{
+    Request, Response, ResponseBodyLimit, Transport, TransportError, TransportErrorKind,
+};
 use url::Url;
 
 use crate::builder::HttpTransportBuilder;
@@ -143,6 +145,29 @@ fn target(request: &Request) -> Result<Url, TransportError> {
     }
 }
 
+/// The whole body, read chunk by chunk so that a body over the request's [`ResponseBodyLimit`] is refused as soon as
+/// it passes the limit (an endless chunked body costs at most the limit in memory).
+async fn read_body(
+    response: &mut reqwest::Response,
+    limit: Option<ResponseBodyLimit>,
+) -> Result<Bytes, TransportError> {
+    let limit = limit.unwrap_or(ResponseBodyLimit(usize::MAX));
+    if let Some(announced) = response.content_length() {
+        let announced = usize::try_from(announced).unwrap_or(usize::MAX);
+        if limit.is_exceeded_by(announced) {
+            return Err(limit.error(announced));
+        }
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(body_error)? {
+        if limit.is_exceeded_by(body.len().saturating_add(chunk.len())) {
+            return Err(limit.error(body.len().saturating_add(chunk.len())));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
 fn redirect_error(message: String) -> TransportError {
     TransportError::new(TransportErrorKind::Redirect, message)
 }
@@ -191,6 +216,7 @@ impl Transport for HttpTransport {
         let url = target(&request)?;
         let token_request = is_token_request(&request);
         let caller = url.origin();
+        let limit_of_body = ResponseBodyLimit::of(&request);
         let (parts, body) = request.into_parts();
         let mut outgoing = Outgoing {
             method: parts.method,
@@ -205,7 +231,7 @@ impl Transport for HttpTransport {
                 .client
                 .execute(outgoing.to_reqwest())
                 .await
-                .map_err(|error| send_error(&error))?;
+                .map_err(send_error)?;
             let status = response.status();
             let location = response.headers().get(LOCATION).cloned();
             if let (true, Some(location)) = (is_redirect(status), location) {
@@ -244,7 +270,7 @@ impl Transport for HttpTransport {
             }
             let version = response.version();
             let headers = std::mem::take(response.headers_mut());
-            let body = response.bytes().await.map_err(|error| body_error(&error))?;
+            let body = read_body(&mut response, limit_of_body).await?;
             tracing::debug!(
                 method = %outgoing.method,
                 origin = %origin(&outgoing.url),

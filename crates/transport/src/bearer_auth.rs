@@ -49,6 +49,7 @@ impl<T: Transport> Transport for BearerAuth<T> {
         let token = self.provider.token().await.map_err(|error| {
             tracing::warn!(error = %error, "no access token; request not sent");
             TransportError::credential(format!("could not obtain an access token: {error}"))
+                .with_source(error)
         })?;
         let mut value =
             HeaderValue::try_from(format!("Bearer {}", token.secret())).map_err(|_| {

@@ -1,6 +1,10 @@
 //! Transport errors.
 
 use std::fmt;
+use std::sync::Arc;
+
+/// The cause of an error, shared so that errors stay `Clone`.
+pub type Source = Arc<dyn std::error::Error + Send + Sync + 'static>;
 
 /// What went wrong below HTTP, coarse enough to decide on a retry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -17,18 +21,28 @@ pub enum TransportErrorKind {
     Io,
     /// Too many redirects, or a redirect the policy refuses after the first request went out.
     Redirect,
-    /// The credential could not be obtained (token endpoint failed). Never sent to the service.
+    /// The credential could not be obtained (token endpoint failed). Never sent to the service. The
+    /// [`TokenError`](crate::TokenError) is the [`source`](std::error::Error::source).
     Credential,
+    /// The answer passed a limit the caller set: a body larger than the
+    /// [`ResponseBodyLimit`](crate::ResponseBodyLimit), or more pages than a listing's cap. The request was sent;
+    /// sending it again would get the same answer, so it is never retried.
+    LimitExceeded,
 }
 
 /// A failure to get a response at all. It says whether the request may have reached the server, so a caller (or
 /// the retry decorator) knows whether resending a non-idempotent request is safe.
+///
+/// It keeps its cause: [`source`](std::error::Error::source) reaches the underlying error (an `std::io::Error`, a
+/// TLS failure, a [`TokenError`](crate::TokenError)), shared with an `Arc` so the error stays `Clone`. The message
+/// describes this layer's failure; the source says why.
 #[derive(Debug, Clone)]
 pub struct TransportError {
     kind: TransportErrorKind,
     may_have_been_sent: bool,
     message: String,
     retry_after: Option<std::time::Duration>,
+    source: Option<Source>,
 }
 
 impl TransportError {
@@ -36,13 +50,17 @@ impl TransportError {
     pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
         let may_have_been_sent = matches!(
             kind,
-            TransportErrorKind::Timeout | TransportErrorKind::Io | TransportErrorKind::Redirect
+            TransportErrorKind::Timeout
+                | TransportErrorKind::Io
+                | TransportErrorKind::Redirect
+                | TransportErrorKind::LimitExceeded
         );
         TransportError {
             kind,
             may_have_been_sent,
             message: message.into(),
             retry_after: None,
+            source: None,
         }
     }
 
@@ -69,6 +87,28 @@ impl TransportError {
     /// A credential that could not be obtained; never sent.
     pub fn credential(message: impl Into<String>) -> Self {
         Self::new(TransportErrorKind::Credential, message)
+    }
+
+    /// Keeps `source` as the cause, reachable through [`source`](std::error::Error::source).
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self
+    }
+
+    /// Keeps an already shared cause.
+    pub fn with_shared_source(mut self, source: Source) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    /// The cause, shared, to keep in another error.
+    pub fn shared_source(&self) -> Option<&Source> {
+        self.source.as_ref()
+    }
+
+    /// The [`TokenError`](crate::TokenError) behind a [`Credential`](TransportErrorKind::Credential) failure.
+    pub fn token_error(&self) -> Option<&crate::TokenError> {
+        self.source.as_deref()?.downcast_ref()
     }
 
     /// Overrides whether the request may have reached the server.
@@ -115,4 +155,10 @@ impl fmt::Display for TransportError {
     }
 }
 
-impl std::error::Error for TransportError {}
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
+    }
+}

@@ -1,9 +1,12 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod attempt_timeout;
 mod bearer_auth;
+mod body_limit;
 mod clock;
 mod clone;
+mod deadline;
 mod error;
 pub mod headers;
 mod retry;
@@ -15,10 +18,13 @@ pub mod test_util;
 mod token;
 mod transport;
 
+pub use attempt_timeout::AttemptTimeout;
 pub use bearer_auth::BearerAuth;
+pub use body_limit::{BodyLimit, ResponseBodyLimit};
 pub use clock::{Clock, ManualClock, Sleep, TokioClock};
 pub use clone::{clone_request, clone_response};
-pub use error::{TransportError, TransportErrorKind};
+pub use deadline::{Deadline, OperationDeadline};
+pub use error::{Source, TransportError, TransportErrorKind};
 pub use retry::Retry;
 pub use retry_after::parse_retry_after;
 pub use retry_policy::{MAX_RETRIES_CAP, RetryPolicy};

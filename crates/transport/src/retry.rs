@@ -10,7 +10,8 @@ use tracing::Instrument;
 use crate::clone::clone_request;
 use crate::headers::RETRY_ATTEMPT;
 use crate::{
-    Clock, Request, Response, RetryPolicy, TokioClock, Transport, TransportError, parse_retry_after,
+    Clock, Deadline, Request, Response, RetryPolicy, TokioClock, Transport, TransportError,
+    parse_retry_after,
 };
 
 /// A transport that resends a request when the answer or failure says it is worth it, following a [`RetryPolicy`].
@@ -23,6 +24,8 @@ use crate::{
 ///   methods, unless the policy opts in (see [`RetryPolicy`]).
 /// - Each resent request carries `Retry-Attempt: n`, the 1-based number of the retry.
 /// - When the retries run out, the last response (`Ok`, whatever its status) or the last error is returned.
+/// - When the request carries a [`Deadline`] (set by [`OperationDeadline`](crate::OperationDeadline)), a wait that
+///   would end past it is not started: the last response or error is returned at once.
 ///
 /// Every decision is a `tracing` event (method, path, attempt, status or error kind, delay, reason); header values
 /// are never logged.
@@ -137,6 +140,7 @@ fn millis(duration: Duration) -> u64 {
 impl<T: Transport> Transport for Retry<T> {
     async fn send(&self, request: Request) -> Result<Response, TransportError> {
         let max_retries = self.policy.retries();
+        let deadline = Deadline::of(&request);
         let mut retry: u32 = 0;
         // Kept for resending until the last permitted attempt, which sends it itself instead of a copy.
         let mut kept = Some(request);
@@ -206,6 +210,16 @@ impl<T: Transport> Transport for Retry<T> {
                     reason,
                     "retrying"
                 ),
+            }
+            if let Some(deadline) = deadline
+                && delay > deadline.remaining()
+            {
+                tracing::warn!(
+                    delay_ms = millis(delay),
+                    remaining_ms = millis(deadline.remaining()),
+                    "the wait would pass the operation deadline; not waiting"
+                );
+                return outcome;
             }
             self.clock.sleep(delay).await;
         }

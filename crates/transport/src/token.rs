@@ -1,7 +1,10 @@
 //! Access tokens and the providers that supply them.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Instant;
+
+use crate::error::Source;
 
 /// A bearer access token. Its `Debug` never shows the secret.
 #[derive(Clone)]
@@ -39,10 +42,13 @@ impl fmt::Debug for AccessToken {
     }
 }
 
-/// Why a token could not be had. The message never contains a secret.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why a token could not be had: a message, the authority's error code when it sent one (`invalid_client`,
+/// `AADSTS7000215`), and the cause (the failed token request, for example). Never contains a secret.
+#[derive(Debug, Clone)]
 pub struct TokenError {
     message: String,
+    code: Option<String>,
+    source: Option<Source>,
 }
 
 impl TokenError {
@@ -50,14 +56,42 @@ impl TokenError {
     pub fn new(message: impl Into<String>) -> Self {
         TokenError {
             message: message.into(),
+            code: None,
+            source: None,
         }
+    }
+
+    /// Sets the authority's error code, such as OAuth2's `error` (`invalid_client`) or an Entra `AADSTS` number.
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Keeps `source` as the cause.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self
     }
 
     /// The description.
     pub fn message(&self) -> &str {
         &self.message
     }
+
+    /// The authority's error code, when it sent one.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
 }
+
+impl PartialEq for TokenError {
+    /// Equal when message and code are; the cause is not compared.
+    fn eq(&self, other: &Self) -> bool {
+        self.message == other.message && self.code == other.code
+    }
+}
+
+impl Eq for TokenError {}
 
 impl fmt::Display for TokenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -65,7 +99,13 @@ impl fmt::Display for TokenError {
     }
 }
 
-impl std::error::Error for TokenError {}
+impl std::error::Error for TokenError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// Supplies bearer tokens; async so a provider can fetch and cache them (OAuth2 client credentials).
 #[async_trait::async_trait]

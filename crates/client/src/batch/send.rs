@@ -14,8 +14,10 @@ use tracing::Instrument;
 
 use super::step::{StepResponse, StepSpec, body_bytes};
 use super::{BatchResults, Entry, plan};
+use crate::call::Call;
+use crate::decode::decode;
 use crate::os_images::prepare as validate_body;
-use crate::pipeline::{Pipeline, decode};
+use crate::pipeline::Pipeline;
 use crate::{Client, Error};
 
 /// Steps ready to send: ids assigned, bodies validated and serialized.
@@ -317,7 +319,7 @@ async fn send_batch(
         let body = envelope(prepared, chunk, retries);
         let url = pipeline.url("/$batch");
         let answer = pipeline
-            .execute("batch", None, Method::POST, &url, Some(body))
+            .send(Call::new("batch", Method::POST, &url).body(body))
             .await
             .and_then(|response| decode::<Envelope>(&response).map(|e| (e, response)));
         match answer {
@@ -338,16 +340,13 @@ async fn send_batch(
                         });
                     match found {
                         Some(k) => item_answer(prepared, step, envelope.responses.swap_remove(k)),
-                        None => Err(Error::Decode(crate::DecodeError {
-                            path: "responses".to_owned(),
-                            message: format!("the batch answer has no response with the id {id:?}"),
-                            status: response.status().as_u16(),
-                            request_id: crate::pipeline::header_str(
-                                response.headers(),
-                                "request-id",
-                            )
-                            .map(str::to_owned),
-                        })),
+                        None => Err(Error::Decode(crate::DecodeError::new(
+                            "responses".to_owned(),
+                            format!("the batch answer has no response with the id {id:?}"),
+                            response.status().as_u16(),
+                            crate::decode::header_str(response.headers(), "request-id")
+                                .map(str::to_owned),
+                        ))),
                     }
                 })
                 .collect(),
@@ -410,12 +409,12 @@ fn envelope(prepared: &Prepared, chunk: &[usize], retries: &[u32]) -> Bytes {
 /// One item of the answer as a response the single-request decoders read.
 fn item_answer(prepared: &Prepared, step: usize, item: WireItem) -> Answer {
     let status = StatusCode::from_u16(item.status).map_err(|_| {
-        Error::Decode(crate::DecodeError {
-            path: "responses[].status".to_owned(),
-            message: format!("{} is not an HTTP status", item.status),
-            status: 200,
-            request_id: None,
-        })
+        Error::Decode(crate::DecodeError::new(
+            "responses[].status".to_owned(),
+            format!("{} is not an HTTP status", item.status),
+            200,
+            None,
+        ))
     })?;
     let mut headers = BTreeMap::new();
     let mut response = Response::new(Bytes::new());

@@ -12,10 +12,10 @@ use intune_osimages_validate::{Operation, Policy};
 use serde_json::Value;
 
 use crate::Error;
+use crate::decode::{decode, graph_error};
 use crate::os_images::{
     CountRequest, CreateRequest, DeleteRequest, GetRequest, ListRequest, UpdateRequest, Updated,
 };
-use crate::pipeline::{decode, graph_error};
 
 /// A handle to one step of a [`Batch`](super::Batch): give it to [`BatchResults::get`](super::BatchResults::get) to
 /// read the step's own typed result, or to [`Batch::depends_on`](super::Batch::depends_on). Cheap to copy.

@@ -5,8 +5,9 @@ use intune_osimages_transport::Response;
 
 use super::COLLECTION;
 use super::query::Query;
+use crate::call::{Call, TEXT_PLAIN};
+use crate::decode::header_str;
 use crate::error::DecodeError;
-use crate::pipeline::{TEXT_PLAIN, header_str};
 use crate::{Client, Error};
 
 /// A count request (`GET .../$count`); `.await` it, or set a [`filter`](CountRequest::filter) first.
@@ -39,7 +40,7 @@ impl CountRequest {
             self.query.to_query_string()
         ));
         let response = pipeline
-            .execute_accepting("count", None, Method::GET, &url, None, TEXT_PLAIN)
+            .send(Call::get("count", &url).accept(TEXT_PLAIN))
             .await?;
         parse_count(&response)
     }
@@ -68,15 +69,15 @@ pub(crate) fn parse_count(response: &Response) -> Result<u64, Error> {
         .trim()
         .parse::<u64>()
         .map_err(|_| {
-            Error::Decode(DecodeError {
-                path: ".".to_owned(),
-                message: format!(
+            Error::Decode(DecodeError::new(
+                ".".to_owned(),
+                format!(
                     "expected a non-negative integer, got {:?}",
                     text.chars().take(80).collect::<String>()
                 ),
-                status: response.status().as_u16(),
-                request_id: header_str(response.headers(), "request-id").map(str::to_owned),
-            })
+                response.status().as_u16(),
+                header_str(response.headers(), "request-id").map(str::to_owned),
+            ))
         })
 }
 

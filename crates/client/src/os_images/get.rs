@@ -5,7 +5,8 @@ use intune_osimages_model::OsImage;
 
 use super::query::Query;
 use crate::batch::StepSpec;
-use crate::pipeline::decode;
+use crate::call::Call;
+use crate::decode::decode;
 use crate::{Client, Error};
 
 /// A get request; `.await` it, or set [`select`](GetRequest::select) first.
@@ -44,7 +45,7 @@ impl GetRequest {
         let pipeline = self.client.pipeline();
         let url = pipeline.url(&format!("{path}{}", self.query.to_query_string()));
         let response = pipeline
-            .execute("get", Some(&self.id), Method::GET, &url, None)
+            .send(Call::get("get", &url).id(Some(&self.id)))
             .await?;
         decode(&response)
     }
@@ -89,7 +90,7 @@ impl DeleteRequest {
         let pipeline = self.client.pipeline();
         let url = pipeline.url(&path);
         pipeline
-            .execute("delete", Some(&self.id), Method::DELETE, &url, None)
+            .send(Call::new("delete", Method::DELETE, &url).id(Some(&self.id)))
             .await
             .map(|_| ())
     }

@@ -4,11 +4,12 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
-use http::Method;
 use intune_osimages_model::{OsImage, Page};
+use intune_osimages_transport::{Deadline, TransportError, TransportErrorKind};
 
 use super::query::Query;
-use crate::pipeline::decode;
+use crate::call::Call;
+use crate::decode::decode;
 use crate::{Client, Error};
 
 /// A list (or `getAll`) request; set OData options, then take one [`page`](ListRequest::page), every page as a
@@ -22,6 +23,16 @@ pub struct ListRequest {
     id: Option<Arc<str>>,
     path: Result<String, Error>,
     query: Query,
+    max_pages: Option<u32>,
+}
+
+/// Where a listing stands between pages.
+struct Paging {
+    next: Option<Result<String, Error>>,
+    seen: HashSet<String>,
+    /// Set when the first page is asked for: all pages share the operation deadline.
+    deadline: Option<Deadline>,
+    pages: u32,
 }
 
 impl ListRequest {
@@ -37,7 +48,17 @@ impl ListRequest {
             id: id.map(Arc::from),
             path,
             query: Query::default(),
+            max_pages: None,
         }
+    }
+
+    /// Follows at most `pages` pages: a server still handing out an `@odata.nextLink` after that many ends the
+    /// stream with a [`LimitExceeded`](TransportErrorKind::LimitExceeded) transport error, so a listing that would
+    /// never end is refused instead of followed. No cap by default (the operation deadline still bounds the
+    /// listing, see [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout)).
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.max_pages = Some(pages);
+        self
     }
 
     /// `$filter`, such as `supportedArchitectures/any(a: a eq 'arM64')`. Quote string literals with
@@ -100,51 +121,94 @@ impl ListRequest {
     /// The first page, with `@odata.nextLink` and `@odata.count` as Graph sent them.
     pub async fn page(self) -> Result<Page<OsImage>, Error> {
         let url = self.first_url()?;
-        fetch_page(&self.client, self.operation, self.id.as_deref(), &url).await
+        fetch_page(&self.client, self.operation, self.id.as_deref(), &url, None).await
     }
 
     /// Every page, following `@odata.nextLink` through the same auth and retry stack. A link to another origin is an
-    /// error (the token is never sent there); a link already followed ends the stream.
+    /// error (the token is never sent there); a link already followed ends the stream. All pages share one
+    /// operation deadline ([`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout), from the
+    /// first request): once it has passed, the next page is a timeout error. [`max_pages`](ListRequest::max_pages)
+    /// caps the number of pages.
     ///
     /// The stream is `Unpin` (boxed once per listing), so `try_next()` works on it directly.
     pub fn pages(
         self,
     ) -> impl Stream<Item = Result<Page<OsImage>, Error>> + Send + Unpin + 'static {
-        let start = Some(self.first_url());
+        let start = Paging {
+            next: Some(self.first_url()),
+            seen: HashSet::new(),
+            deadline: None,
+            pages: 0,
+        };
         let client = self.client;
         let operation = self.operation;
         let id = self.id;
-        Box::pin(stream::try_unfold(
-            (start, HashSet::<String>::new()),
-            move |(next, mut seen)| {
-                let client = client.clone();
-                let id = id.clone();
-                async move {
-                    let url = match next {
-                        None => return Ok(None),
-                        Some(Err(e)) => return Err(e),
-                        Some(Ok(url)) => url,
-                    };
-                    let page = fetch_page(&client, operation, id.as_deref(), &url).await?;
-                    seen.insert(url);
-                    let next = match &page.next_link {
-                        None => None,
-                        Some(link) if seen.contains(link) => {
-                            tracing::warn!(link = %link, "@odata.nextLink repeats a page already read; stopping");
-                            None
-                        }
-                        // A refused link still hands out this page first; the error comes in its place next.
-                        Some(link) => Some(
-                            client
-                                .pipeline()
-                                .check_next_link(link)
-                                .map(|()| link.clone()),
-                        ),
-                    };
-                    Ok(Some((page, (next, seen))))
+        let max_pages = self.max_pages;
+        Box::pin(stream::try_unfold(start, move |mut paging| {
+            let client = client.clone();
+            let id = id.clone();
+            async move {
+                let url = match paging.next.take() {
+                    None => return Ok(None),
+                    Some(Err(e)) => return Err(e),
+                    Some(Ok(url)) => url,
+                };
+                let timeout = client.pipeline().operation_timeout();
+                let deadline = *paging
+                    .deadline
+                    .get_or_insert_with(|| Deadline::after(timeout));
+                let past_deadline = |paging: &Paging| {
+                    Error::Transport(TransportError::timeout(format!(
+                        "the listing did not finish within the operation timeout of {} s; stopped after {} page(s)",
+                        timeout.as_secs_f64(),
+                        paging.pages
+                    )))
+                };
+                if paging.pages > 0 && deadline.remaining().is_zero() {
+                    return Err(past_deadline(&paging));
                 }
-            },
-        ))
+                if let Some(cap) = max_pages
+                    && paging.pages >= cap
+                {
+                    return Err(Error::Transport(TransportError::new(
+                        TransportErrorKind::LimitExceeded,
+                        format!(
+                            "stopped after {cap} page(s) (ListRequest::max_pages): the server still offers an @odata.nextLink"
+                        ),
+                    )));
+                }
+                let page = match fetch_page(&client, operation, id.as_deref(), &url, Some(deadline))
+                    .await
+                {
+                    Ok(page) => page,
+                    // Cut off by the listing's deadline: say so for the listing as a whole.
+                    Err(Error::Transport(e))
+                        if e.kind() == TransportErrorKind::Timeout
+                            && deadline.remaining().is_zero() =>
+                    {
+                        return Err(past_deadline(&paging));
+                    }
+                    Err(e) => return Err(e),
+                };
+                paging.pages += 1;
+                paging.seen.insert(url);
+                paging.next = match &page.next_link {
+                    None => None,
+                    Some(link) if paging.seen.contains(link) => {
+                        tracing::warn!(link = %link, "@odata.nextLink repeats a page already read; stopping");
+                        None
+                    }
+                    // A refused link still hands out this page first; the error comes in its place next.
+                    Some(link) => Some(
+                        client
+                            .pipeline()
+                            .check_next_link(link)
+                            .map(|()| link.clone()),
+                    ),
+                };
+                Ok(Some((page, paging)))
+            }
+        }))
     }
 
     /// Every image across every page, one at a time; memory stays at one page. `Unpin`, like
@@ -181,7 +245,7 @@ impl ListRequest {
         let query = self.query.to_query_string();
         crate::batch::StepSpec {
             operation: self.operation,
-            method: Method::GET,
+            method: http::Method::GET,
             url: self.path.map(|p| format!("{p}{query}")),
             headers: Vec::new(),
             body: None,
@@ -195,11 +259,14 @@ pub(super) async fn fetch_page(
     operation: &'static str,
     id: Option<&str>,
     url: &str,
+    deadline: Option<Deadline>,
 ) -> Result<Page<OsImage>, Error> {
     let pipeline = client.pipeline();
     pipeline.check_next_link(url)?;
-    let response = pipeline
-        .execute(operation, id, Method::GET, url, None)
-        .await?;
+    let mut call = Call::get(operation, url).id(id);
+    if let Some(deadline) = deadline {
+        call = call.deadline(deadline);
+    }
+    let response = pipeline.send(call).await?;
     decode(&response)
 }

@@ -102,7 +102,7 @@ impl OsImages {
     ) -> Result<Option<intune_osimages_model::Page<OsImage>>, crate::Error> {
         match &page.next_link {
             None => Ok(None),
-            Some(link) => list::fetch_page(&self.client, "list", None, link)
+            Some(link) => list::fetch_page(&self.client, "list", None, link, None)
                 .await
                 .map(Some),
         }

@@ -7,7 +7,8 @@ use intune_osimages_validate::{Operation, Policy, validate};
 
 use super::COLLECTION;
 use crate::batch::{BodySpec, StepSpec};
-use crate::pipeline::decode;
+use crate::call::Call;
+use crate::decode::decode;
 use crate::{Client, Error};
 
 /// What an update answered: Graph documents 200 with the updated object; some deployments answer 204 with no body.
@@ -84,7 +85,7 @@ impl CreateRequest {
         let pipeline = self.client.pipeline();
         let url = pipeline.url(COLLECTION);
         let response = pipeline
-            .execute("create", None, Method::POST, &url, Some(bytes))
+            .send(Call::new("create", Method::POST, &url).body(bytes))
             .await?;
         decode(&response)
     }
@@ -148,7 +149,11 @@ impl UpdateRequest {
         let pipeline = self.client.pipeline();
         let url = pipeline.url(&path);
         let response = pipeline
-            .execute("update", Some(&self.id), Method::PATCH, &url, Some(bytes))
+            .send(
+                Call::new("update", Method::PATCH, &url)
+                    .id(Some(&self.id))
+                    .body(bytes),
+            )
             .await?;
         updated_from(&response)
     }

@@ -1,0 +1,106 @@
+//! The operation deadline: one bound on a whole call, its retries and their waits included.
+
+use std::time::{Duration, Instant};
+
+use crate::{Request, Response, Transport, TransportError};
+
+/// The instant by which a whole operation must be over, carried in a request's
+/// [extensions](http::Request::extensions).
+///
+/// [`OperationDeadline`] sets it; [`Retry`](crate::Retry) reads it and does not start a wait that would end past it
+/// (it hands back the last answer instead, so the caller sees the server's `Retry-After`). A caller may set an
+/// earlier one on the request itself (a listing does, so that all of its pages share one deadline); the earlier of
+/// the two applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Deadline(pub Instant);
+
+impl Deadline {
+    /// The deadline `timeout` from now.
+    pub fn after(timeout: Duration) -> Self {
+        let now = now();
+        // A timeout too long to represent is as good as none; the far end of a century stands in for it.
+        Deadline(
+            now.checked_add(timeout)
+                .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600)),
+        )
+    }
+
+    /// The time left, zero once it has passed.
+    pub fn remaining(&self) -> Duration {
+        self.0.saturating_duration_since(now())
+    }
+
+    /// The deadline a request carries, if any.
+    pub fn of(request: &Request) -> Option<Deadline> {
+        request.extensions().get::<Deadline>().copied()
+    }
+}
+
+/// Tokio's now, as a `std` instant: the same as `Instant::now()`, except under Tokio's paused test clock, which the
+/// stages' timers follow.
+fn now() -> Instant {
+    tokio::time::Instant::now().into_std()
+}
+
+/// A transport that bounds a whole operation: everything below it (retries, `Retry-After` waits, every attempt and
+/// token fetch) must be over within `timeout`, or the call fails with a
+/// [`Timeout`](crate::TransportErrorKind::Timeout) error that may have been sent.
+///
+/// Put it outside [`Retry`](crate::Retry), so the retries are inside the bound, and inside
+/// [`Telemetry`](crate::Telemetry). It waits on real (Tokio) time, never on an injected [`Clock`](crate::Clock): a
+/// [`ManualClock`](crate::ManualClock) returns from every sleep at once and would end every call at once.
+#[derive(Debug, Clone)]
+pub struct OperationDeadline<T> {
+    inner: T,
+    timeout: Duration,
+}
+
+impl<T> OperationDeadline<T> {
+    /// Wraps `inner`, allowing each call `timeout` in all.
+    pub fn new(inner: T, timeout: Duration) -> Self {
+        OperationDeadline { inner, timeout }
+    }
+
+    /// The bound on each call.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// The wrapped transport.
+    pub fn inner(&self) -> &T {
+        &self.inner
+    }
+}
+
+#[async_trait::async_trait]
+impl<T: Transport> Transport for OperationDeadline<T> {
+    async fn send(&self, mut request: Request) -> Result<Response, TransportError> {
+        let own = Deadline::after(self.timeout);
+        let (deadline, described) = match Deadline::of(&request) {
+            Some(given) if given < own => (
+                given,
+                format!(
+                    "before the deadline it carried ({} left when it started)",
+                    crate::attempt_timeout::seconds(given.remaining())
+                ),
+            ),
+            _ => (
+                own,
+                format!(
+                    "within its deadline of {}",
+                    crate::attempt_timeout::seconds(self.timeout)
+                ),
+            ),
+        };
+        request.extensions_mut().insert(deadline);
+        match tokio::time::timeout_at(deadline.0.into(), self.inner.send(request)).await {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                tracing::warn!("operation deadline passed");
+                Err(TransportError::timeout(format!(
+                    "the operation did not finish {described} (retries and waits included)"
+                )))
+            }
+        }
+    }
+}
