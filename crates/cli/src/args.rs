@@ -221,9 +221,27 @@ pub struct ServeArgs {
     /// Page collections by N items, with @odata.nextLink.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub page_size: Option<u32>,
-    /// Accept enum values Graph does not know in writes (Graph answers 400).
-    #[arg(long)]
-    pub lenient_enums: bool,
+    /// Accept what Graph refuses in writes: enum values it does not know and properties the type does not declare.
+    #[arg(long, alias = "lenient-enums")]
+    pub lenient: bool,
+    /// Serve https with a certificate for localhost, 127.0.0.1 and ::1 made at start (its PEM path is printed).
+    #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
+    pub tls: bool,
+    /// Serve https with this PEM certificate chain (with --tls-key).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Close a connection that takes longer than SECS from the first byte of a request to the end of its headers.
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_read_timeout: u64,
+    /// Close a keep-alive connection that sends no request for SECS.
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout: u64,
+    /// At most N open connections; past it, new ones are answered 503.
+    #[arg(long, value_name = "N", default_value_t = 2048, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: u64,
     /// Keep the last N requests (credentials redacted) for GET /_emulator/requests.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub record_requests: usize,

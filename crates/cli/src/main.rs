@@ -37,7 +37,14 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::USAGE);
         }
     };
-    init_logging(cli.global.verbose);
+    // The emulator runs unattended, so its warnings (a failed write, an ignored --seed, a connection limit reached)
+    // are shown without -v; a command reports its own failures and logs only errors.
+    let quiet = if matches!(cli.command, Command::Serve(_)) {
+        "warn"
+    } else {
+        "error"
+    };
+    init_logging(cli.global.verbose, quiet);
     let result = match cli.command {
         Command::Serve(ref serve) => {
             // Only a token typed on the command line guards the emulator; GRAPH_TOKEN is a client credential.
@@ -75,15 +82,25 @@ fn run_catalog(global: &Global, command: CatalogCommand) -> Result<(), Failure> 
 }
 
 fn run_serve(args: &ServeArgs, token: Option<String>) -> Result<(), Failure> {
-    let options = intune_osimages_emulator::ServeOptions {
-        addr: args.addr,
-        token,
-        data: args.data.clone(),
-        seed: args.seed.clone(),
-        page_size: args.page_size.map(|n| n as usize),
-        strict_enums: !args.lenient_enums,
-        record_requests: args.record_requests,
+    let mut options = intune_osimages_emulator::ServeOptions::local();
+    options.addr = args.addr;
+    options.token = token;
+    options.data = args.data.clone();
+    options.seed = args.seed.clone();
+    options.page_size = args.page_size.map(|n| n as usize);
+    options.lenient = args.lenient;
+    options.record_requests = args.record_requests;
+    options.tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => intune_osimages_emulator::Tls::Files {
+            cert: cert.clone(),
+            key: key.clone(),
+        },
+        _ if args.tls => intune_osimages_emulator::Tls::Generated,
+        _ => intune_osimages_emulator::Tls::Off,
     };
+    options.header_read_timeout = std::time::Duration::from_secs(args.header_read_timeout);
+    options.idle_timeout = std::time::Duration::from_secs(args.idle_timeout);
+    options.max_connections = usize::try_from(args.max_connections).unwrap_or(usize::MAX);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -93,11 +110,11 @@ fn run_serve(args: &ServeArgs, token: Option<String>) -> Result<(), Failure> {
         .map_err(|e| Failure::usage(e.to_string()))
 }
 
-fn init_logging(verbose: u8) {
+fn init_logging(verbose: u8, quiet: &str) {
     // Without -v only errors are logged: the command itself reports what went wrong, and validation warnings are
     // printed by the commands in their own words.
     let default = match verbose {
-        0 => "error",
+        0 => quiet,
         1 => "info",
         2 => "debug",
         _ => "trace",

@@ -15,6 +15,8 @@ pub enum ServeErrorKind {
     Data,
     /// The address could not be bound (in use, not local, no permission).
     Bind,
+    /// The TLS certificate could not be made, read or used (`--tls`, `--tls-cert`, `--tls-key`).
+    Tls,
     /// The server failed while running.
     Serve,
 }

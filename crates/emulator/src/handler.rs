@@ -1,11 +1,9 @@
 //! The one HTTP handler: check the token, the path and the body size, then hand the request to the fake Graph service
 //! with its absolute URI rebuilt from `Host`, so the links it writes (`@odata.nextLink`) point back at the emulator.
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Body;
-use axum::extract::State;
 use axum::response::Response;
 use bytes::Bytes;
 use http::header::{CONTENT_LENGTH, EXPECT, HeaderValue, WWW_AUTHENTICATE};
@@ -28,6 +26,8 @@ pub(crate) struct Shared {
     pub(crate) token: Option<BearerToken>,
     /// The bound address, for requests without a usable `Host` header (HTTP/1.0).
     pub(crate) fallback_authority: Authority,
+    /// `https` when serving TLS: the scheme of the links the fake writes, unless a proxy says otherwise.
+    pub(crate) scheme: Scheme,
     /// Writes go through the blocking pool when each one is written to disk, so an fsync never stalls a worker.
     pub(crate) writes_block: bool,
     /// Whether the fake keeps its request log (for `GET /_emulator/requests`).
@@ -35,14 +35,14 @@ pub(crate) struct Shared {
 }
 
 /// Answers one request, logging it at debug level (method, path, status, time; never a header value).
-pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Response {
+pub(crate) async fn handle(shared: &Shared, request: Request<Body>) -> Response {
     if !tracing::enabled!(tracing::Level::DEBUG) {
-        return answer(&shared, request).await;
+        return answer(shared, request).await;
     }
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let response = answer(&shared, request).await;
+    let response = answer(shared, request).await;
     tracing::debug!(
         %method,
         path,
@@ -88,7 +88,12 @@ async fn answer(shared: &Shared, request: Request<Body>) -> Response {
         Ok(body) => body,
         Err(refusal) => return refusal,
     };
-    parts.uri = absolute_uri(&parts.uri, &parts.headers, &shared.fallback_authority);
+    parts.uri = absolute_uri(
+        &parts.uri,
+        &parts.headers,
+        &shared.scheme,
+        &shared.fallback_authority,
+    );
     let is_write = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     let forwarded = Request::from_parts(parts, body);
     let result = if is_write && shared.writes_block {
@@ -191,12 +196,37 @@ fn dropped_connection() -> Response {
     response
 }
 
-/// `http://HOST/path?query`: the authority from the request line when absolute, else from `Host`, else the bound
-/// address. A `Host` that is not a plain `host[:port]` is ignored rather than trusted into the links.
-fn absolute_uri(uri: &Uri, headers: &http::HeaderMap, fallback: &Authority) -> Uri {
+/// `scheme://HOST/path?query`, as the client addressed it, so the links the fake writes lead back the same way.
+///
+/// The scheme is `X-Forwarded-Proto` when it is `http` or `https` (a TLS proxy in front), else the emulator's own.
+/// The authority is the request line's when absolute, else `X-Forwarded-Host`, else `Host`, else the bound address;
+/// one that is not a plain `host[:port]` is ignored rather than trusted into the links.
+fn absolute_uri(
+    uri: &Uri,
+    headers: &http::HeaderMap,
+    scheme: &Scheme,
+    fallback: &Authority,
+) -> Uri {
+    let scheme = match headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(',').next().unwrap_or("").trim())
+    {
+        Some(p) if p.eq_ignore_ascii_case("https") => Scheme::HTTPS,
+        Some(p) if p.eq_ignore_ascii_case("http") => Scheme::HTTP,
+        _ => uri.scheme().cloned().unwrap_or_else(|| scheme.clone()),
+    };
+    let forwarded_host = || {
+        headers
+            .get("x-forwarded-host")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| Authority::try_from(v.split(',').next().unwrap_or("").trim()).ok())
+            .filter(|a| !a.as_str().contains('@'))
+    };
     let authority = uri
         .authority()
         .cloned()
+        .or_else(forwarded_host)
         .or_else(|| intune_osimages_fake::shell::host_authority(headers))
         .unwrap_or_else(|| fallback.clone());
     let path_and_query = uri
@@ -204,7 +234,7 @@ fn absolute_uri(uri: &Uri, headers: &http::HeaderMap, fallback: &Authority) -> U
         .cloned()
         .unwrap_or_else(|| PathAndQuery::from_static("/"));
     Uri::builder()
-        .scheme(Scheme::HTTP)
+        .scheme(scheme)
         .authority(authority)
         .path_and_query(path_and_query)
         .build()
@@ -214,7 +244,7 @@ fn absolute_uri(uri: &Uri, headers: &http::HeaderMap, fallback: &Authority) -> U
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
-    use http::uri::Authority;
+    use http::uri::{Authority, Scheme};
     use http::{HeaderMap, HeaderValue, Uri};
 
     use super::absolute_uri;
@@ -224,8 +254,37 @@ mod tests {
         if let Some(h) = host {
             headers.insert("host", HeaderValue::from_static(h));
         }
+        rebuilt_with(uri, headers, Scheme::HTTP)
+    }
+
+    fn rebuilt_with(uri: &str, headers: HeaderMap, scheme: Scheme) -> String {
         let fallback = Authority::from_static("127.0.0.1:9");
-        absolute_uri(&uri.parse::<Uri>().unwrap(), &headers, &fallback).to_string()
+        absolute_uri(&uri.parse::<Uri>().unwrap(), &headers, &scheme, &fallback).to_string()
+    }
+
+    #[test]
+    fn a_proxy_s_forwarded_scheme_and_host_win_and_tls_makes_https() {
+        let mut headers = HeaderMap::new();
+        headers.insert("host", HeaderValue::from_static("127.0.0.1:8080"));
+        assert_eq!(
+            rebuilt_with("/beta/x", headers.clone(), Scheme::HTTPS),
+            "https://127.0.0.1:8080/beta/x"
+        );
+        headers.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+        headers.insert(
+            "x-forwarded-host",
+            HeaderValue::from_static("graph.test, inner"),
+        );
+        assert_eq!(
+            rebuilt_with("/beta/x", headers.clone(), Scheme::HTTP),
+            "https://graph.test/beta/x"
+        );
+        headers.insert("x-forwarded-proto", HeaderValue::from_static("gopher"));
+        headers.insert("x-forwarded-host", HeaderValue::from_static("a@b"));
+        assert_eq!(
+            rebuilt_with("/beta/x", headers, Scheme::HTTP),
+            "http://127.0.0.1:8080/beta/x"
+        );
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //! can start it in process without the CLI.
 //!
 //! What it adds around the fake: the `--token` check, a 1 MiB body limit, Graph-shaped errors for everything it
-//! refuses, the `--data` file (loaded at start, written atomically before each write is answered), request logging
-//! at debug level, and a clean shutdown on SIGINT or SIGTERM. See `docs/emulator.md`.
+//! refuses (broken HTTP included), the `--data` file (loaded at start, written atomically before each write is
+//! answered), https (`--tls`), a header-read timeout, an idle timeout and a connection cap, request logging at debug
+//! level, and a clean shutdown on SIGINT or SIGTERM. See `docs/emulator.md`.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), intune_osimages_emulator::ServeError> {
@@ -22,15 +23,18 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod accept;
 mod auth;
 mod body;
 mod catalog_file;
+mod connection;
 mod control;
 mod data_file;
 mod error;
 mod handler;
 mod reply;
 mod shutdown;
+mod tls;
 
 use std::fmt;
 use std::future::Future;
@@ -46,13 +50,21 @@ use serde_json::Value;
 
 pub use body::MAX_BODY_BYTES;
 pub use error::{ServeError, ServeErrorKind};
+pub use tls::Tls;
 
 use auth::BearerToken;
 use data_file::DataFile;
 use handler::{Shared, VERSION_PREFIX};
 
-/// How long in-flight requests may take to finish after the stop signal before the emulator stops anyway.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// How long a client may take from the first byte of a request to the end of its headers (and for a TLS handshake).
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a keep-alive connection may sit with no request before it is closed.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How many connections may be open at once; past it, a new one is answered 503 and closed. Keep it below the
+/// process's file limit (`ulimit -n`).
+pub const DEFAULT_MAX_CONNECTIONS: usize = 2048;
 
 /// The options of `osimages serve`.
 #[derive(Clone, PartialEq, Eq)]
@@ -67,15 +79,25 @@ pub struct ServeOptions {
     pub seed: Option<PathBuf>,
     /// Page collections by this many items, with `@odata.nextLink` (the fake's default when `None`).
     pub page_size: Option<usize>,
-    /// Refuse writes with enum values Graph does not know (400), as Graph does.
-    pub strict_enums: bool,
+    /// Accept what Graph refuses in writes: enum values it does not know and properties the type does not declare
+    /// (`--lenient`). Off by default: the emulator answers 400 as Graph does.
+    pub lenient: bool,
     /// Keep the last this many requests (credentials redacted) for `GET /_emulator/requests`; 0 keeps none, which
     /// is the default because recording halves the requests served per second.
     pub record_requests: usize,
+    /// Serve https (see [`Tls`]).
+    pub tls: Tls,
+    /// From the first byte of a request to the end of its headers, and for a TLS handshake
+    /// ([`DEFAULT_HEADER_READ_TIMEOUT`]).
+    pub header_read_timeout: Duration,
+    /// How long a connection may wait for its next request ([`DEFAULT_IDLE_TIMEOUT`]).
+    pub idle_timeout: Duration,
+    /// The most connections open at once ([`DEFAULT_MAX_CONNECTIONS`]).
+    pub max_connections: usize,
 }
 
 impl ServeOptions {
-    /// `127.0.0.1:0` (a free port), no token, no files, the sample catalog, strict enums: what tests want.
+    /// `127.0.0.1:0` (a free port), no token, no files, the sample catalog, strict like Graph, http: what tests want.
     pub fn local() -> Self {
         ServeOptions {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -83,8 +105,22 @@ impl ServeOptions {
             data: None,
             seed: None,
             page_size: None,
-            strict_enums: true,
+            lenient: false,
             record_requests: 0,
+            tls: Tls::Off,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+        }
+    }
+
+    fn limits(&self) -> accept::Limits {
+        accept::Limits {
+            timeouts: connection::Timeouts {
+                header_read: self.header_read_timeout,
+                idle: self.idle_timeout,
+            },
+            max_connections: self.max_connections,
         }
     }
 }
@@ -97,8 +133,12 @@ impl fmt::Debug for ServeOptions {
             .field("data", &self.data)
             .field("seed", &self.seed)
             .field("page_size", &self.page_size)
-            .field("strict_enums", &self.strict_enums)
+            .field("lenient", &self.lenient)
             .field("record_requests", &self.record_requests)
+            .field("tls", &self.tls)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("max_connections", &self.max_connections)
             .finish()
     }
 }
@@ -109,6 +149,9 @@ pub struct Server {
     listener: tokio::net::TcpListener,
     local_addr: SocketAddr,
     shared: Arc<Shared>,
+    limits: accept::Limits,
+    tls: Option<tls::Prepared>,
+    certificate_path: Option<PathBuf>,
 }
 
 impl fmt::Debug for Server {
@@ -125,9 +168,20 @@ impl Server {
         self.local_addr
     }
 
-    /// `http://ADDR/beta`: the base URL to give a Graph client.
+    /// `http://ADDR/beta` (`https://` with TLS): the base URL to give a Graph client.
     pub fn base_url(&self) -> String {
-        format!("http://{}{VERSION_PREFIX}", self.local_addr)
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}{VERSION_PREFIX}", self.local_addr)
+    }
+
+    /// The generated certificate (PEM), for a client to trust, when serving with [`Tls::Generated`].
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.tls.as_ref().and_then(|t| t.generated_pem.as_deref())
+    }
+
+    /// Where the generated certificate was written, when serving with [`Tls::Generated`].
+    pub fn certificate_path(&self) -> Option<&std::path::Path> {
+        self.certificate_path.as_deref()
     }
 
     /// The fake Graph service behind the emulator, to script faults or look at its catalog.
@@ -141,27 +195,9 @@ impl Server {
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        let app = axum::Router::new()
-            .fallback(handler::handle)
-            .with_state(self.shared);
-        let (stopping, mut stop_seen) = tokio::sync::watch::channel(false);
-        let graceful = axum::serve(self.listener, app).with_graceful_shutdown(async move {
-            shutdown.await;
-            let _ = stopping.send(true);
-        });
-        let deadline = async move {
-            if stop_seen.wait_for(|stop| *stop).await.is_err() {
-                std::future::pending::<()>().await;
-            }
-            tokio::time::sleep(SHUTDOWN_GRACE).await;
-        };
-        tokio::select! {
-            served = graceful => served.map_err(|e| ServeError::new(ServeErrorKind::Serve, format!("the server failed: {e}"))),
-            () = deadline => {
-                tracing::warn!("osimages serve: requests still running {} s after the stop signal; stopping anyway", SHUTDOWN_GRACE.as_secs());
-                Ok(())
-            }
-        }
+        let acceptor = self.tls.map(|t| t.acceptor);
+        accept::serve(self.listener, self.shared, self.limits, acceptor, shutdown).await;
+        Ok(())
     }
 }
 
@@ -207,7 +243,7 @@ pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
     let mut builder = FakeGraph::builder()
         .catalog(catalog)
         .page_size(options.page_size)
-        .strict_enums(options.strict_enums)
+        .strict_enums(!options.lenient)
         // Off unless asked for: keeping the log halves the GETs served per second.
         .request_log_capacity(options.record_requests);
     if let Some(file) = data.clone() {
@@ -235,7 +271,7 @@ pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
         })?;
     }
     bind_shared(
-        options.addr,
+        &options,
         token,
         graph,
         data.is_some(),
@@ -252,7 +288,9 @@ pub async fn bind_with_graph(
     graph: FakeGraph,
 ) -> Result<Server, ServeError> {
     let token = parse_token(token.as_deref())?;
-    bind_shared(addr, token, graph, false, true).await
+    let mut options = ServeOptions::local();
+    options.addr = addr;
+    bind_shared(&options, token, graph, false, true).await
 }
 
 /// Binds, prints `listening on http://ADDR/beta` as the first line on stdout, serves until SIGINT or SIGTERM, then
@@ -260,7 +298,14 @@ pub async fn bind_with_graph(
 pub async fn run(options: ServeOptions) -> Result<(), ServeError> {
     let signals = shutdown::Signals::install();
     let server = bind(options).await?;
-    let line = format!("listening on {}", server.base_url());
+    let line = match server.certificate_path() {
+        Some(pem) => format!(
+            "listening on {} (certificate: {})",
+            server.base_url(),
+            pem.display()
+        ),
+        None => format!("listening on {}", server.base_url()),
+    };
     let mut stdout = std::io::stdout().lock();
     if let Err(e) = writeln!(stdout, "{line}").and_then(|()| stdout.flush()) {
         tracing::warn!(error = %e, "osimages serve: cannot write the listening line to stdout");
@@ -288,12 +333,14 @@ fn parse_token(token: Option<&str>) -> Result<Option<BearerToken>, ServeError> {
 }
 
 async fn bind_shared(
-    addr: SocketAddr,
+    options: &ServeOptions,
     token: Option<BearerToken>,
     graph: FakeGraph,
     writes_block: bool,
     recording: bool,
 ) -> Result<Server, ServeError> {
+    let addr = options.addr;
+    let prepared = tls::prepare(&options.tls)?;
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
         ServeError::new(
             ServeErrorKind::Bind,
@@ -312,6 +359,15 @@ async fn bind_shared(
             format!("the bound address {local_addr} is not an authority: {e}"),
         )
     })?;
+    let certificate_path = match prepared.as_ref().and_then(|t| t.generated_pem.as_deref()) {
+        Some(pem) => Some(tls::write_pem(pem, local_addr.port())?),
+        None => None,
+    };
+    let scheme = if prepared.is_some() {
+        http::uri::Scheme::HTTPS
+    } else {
+        http::uri::Scheme::HTTP
+    };
     Ok(Server {
         listener,
         local_addr,
@@ -319,8 +375,12 @@ async fn bind_shared(
             graph,
             token,
             fallback_authority,
+            scheme,
             writes_block,
             recording,
         }),
+        limits: options.limits(),
+        tls: prepared,
+        certificate_path,
     })
 }

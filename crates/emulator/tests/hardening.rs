@@ -1,0 +1,189 @@
+//! Hardening for long-lived shared use: the header-read and idle timeouts, the connection cap, hyper's answers to
+//! broken HTTP in Graph's shape, and a client that half-closes after its request.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use intune_osimages_emulator::ServeOptions;
+use support::{Running, SET, parse, request, send};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+fn short_timeouts() -> ServeOptions {
+    let mut options = ServeOptions::local();
+    options.header_read_timeout = Duration::from_millis(400);
+    options.idle_timeout = Duration::from_millis(1500);
+    options
+}
+
+/// Reads until the server closes the connection or `limit` passes; `Err` when it is still open then.
+async fn closed_within(stream: &mut TcpStream, limit: Duration) -> Result<Vec<u8>, ()> {
+    let mut seen = Vec::new();
+    tokio::time::timeout(limit, async {
+        let mut chunk = [0_u8; 1024];
+        loop {
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => seen.extend_from_slice(&chunk[..n]),
+            }
+        }
+    })
+    .await
+    .map_err(|_| ())?;
+    Ok(seen)
+}
+
+#[tokio::test]
+async fn a_slow_header_client_is_dropped_while_a_normal_one_is_answered_promptly() {
+    let emulator = Running::start(short_timeouts()).await;
+    let mut slow = TcpStream::connect(emulator.addr).await.unwrap();
+    let started = Instant::now();
+    let dribble = async {
+        for byte in b"GET /beta/deviceManagement/managedDeviceWindowsOSImages HTTP/1.1\r\n" {
+            if slow.write_all(&[*byte]).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    // Meanwhile a normal client gets its answer at once.
+    let normal = async {
+        let begun = Instant::now();
+        let answer = send(emulator.addr, &request("GET", SET, &[], b"")).await;
+        (answer.status, begun.elapsed())
+    };
+    let ((status, took), ()) = tokio::join!(normal, dribble);
+    assert_eq!(status, 200);
+    assert!(
+        took < Duration::from_secs(2),
+        "the normal client waited {took:?}"
+    );
+    let left = closed_within(&mut slow, Duration::from_secs(5)).await;
+    assert!(left.is_ok(), "the slow client is disconnected");
+    assert!(
+        left.unwrap().is_empty(),
+        "nothing is answered to a request that never finished its headers"
+    );
+    // Dropped by the header-read timeout (0.4 s), not after the whole dribble (6.6 s) or the idle timeout.
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout_not_the_header_one() {
+    let emulator = Running::start(short_timeouts()).await;
+    let mut idle = TcpStream::connect(emulator.addr).await.unwrap();
+    let started = Instant::now();
+    idle.write_all(format!("GET {SET}/$count HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let seen = closed_within(&mut idle, Duration::from_secs(10))
+        .await
+        .unwrap();
+    let waited = started.elapsed();
+    assert!(String::from_utf8_lossy(&seen).starts_with("HTTP/1.1 200"));
+    assert!(
+        waited >= Duration::from_millis(1400),
+        "kept open for the idle timeout, not closed by the header one: {waited:?}"
+    );
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn connections_past_the_cap_get_a_graph_503_and_the_held_ones_still_work() {
+    let mut options = ServeOptions::local();
+    options.max_connections = 3;
+    let emulator = Running::start(options).await;
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        held.push(TcpStream::connect(emulator.addr).await.unwrap());
+    }
+    // Let the accept loop take all three before the fourth arrives.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let refused = send(emulator.addr, &request("GET", SET, &[], b"")).await;
+    assert_eq!(refused.status, 503);
+    assert_eq!(refused.header("retry-after"), Some("1"));
+    refused.assert_graph_error("ServiceUnavailable");
+
+    // A held connection is served; once it closes, a new one is accepted again.
+    let mut first = held.remove(0);
+    first
+        .write_all(&request("GET", &format!("{SET}/$count"), &[], b""))
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    first.read_to_end(&mut answer).await.unwrap();
+    assert_eq!(parse(&answer).unwrap().status, 200);
+    drop(first);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        send(emulator.addr, &request("GET", SET, &[], b""))
+            .await
+            .status,
+        200
+    );
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn broken_http_gets_graph_error_bodies_with_a_request_id() {
+    let emulator = Running::start(ServeOptions::local()).await;
+    let garbage = send(emulator.addr, b"GET / HTTP/1.1\r\nHost x\r\n\r\n").await;
+    assert_eq!(garbage.status, 400);
+    garbage.assert_graph_error("BadRequest");
+
+    let long_header = "a".repeat(512 * 1024);
+    let too_large = send(
+        emulator.addr,
+        format!("GET {SET} HTTP/1.1\r\nHost: x\r\nX-Big: {long_header}\r\n\r\n").as_bytes(),
+    )
+    .await;
+    assert_eq!(too_large.status, 431);
+    too_large.assert_graph_error("RequestHeaderFieldsTooLarge");
+
+    let many: String = (0..200).map(|i| format!("X-H{i}: v\r\n")).collect();
+    let too_many = send(
+        emulator.addr,
+        format!("GET {SET} HTTP/1.1\r\nHost: x\r\n{many}\r\n").as_bytes(),
+    )
+    .await;
+    assert_eq!(too_many.status, 431);
+    too_many.assert_graph_error("RequestHeaderFieldsTooLarge");
+
+    // Still serving.
+    assert_eq!(
+        send(emulator.addr, &request("GET", SET, &[], b""))
+            .await
+            .status,
+        200
+    );
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn a_client_that_half_closes_after_its_request_is_still_answered() {
+    let emulator = Running::start(ServeOptions::local()).await;
+    let mut answered = 0;
+    for _ in 0..40 {
+        let mut stream = TcpStream::connect(emulator.addr).await.unwrap();
+        stream
+            .write_all(&request("GET", &format!("{SET}/$count"), &[], b""))
+            .await
+            .unwrap();
+        stream.shutdown().await.unwrap();
+        let mut answer = Vec::new();
+        let _ =
+            tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer)).await;
+        if parse(&answer).is_some_and(|a| a.status == 200) {
+            answered += 1;
+        }
+    }
+    assert_eq!(answered, 40, "every half-closed request gets its answer");
+    emulator.stop().await;
+}
