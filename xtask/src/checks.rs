@@ -1,9 +1,10 @@
 //! Repository checks as pure functions over parsed metadata and file text. `tidy.rs` runs them on this repository;
 //! the unit tests here feed them bad input. Compiled for tests only: `cargo test` is how they run.
 
-use crate::manifest::{root_internal_deps, workspace_version};
+use toml_edit::Item;
+
+use crate::manifest;
 use crate::metadata::{Package, Workspace};
-use crate::toml_text;
 
 /// The metadata fields a publishable crate must set, with what is missing.
 pub fn missing_publish_metadata(package: &Package) -> Vec<String> {
@@ -68,78 +69,36 @@ pub fn internal_requirements_off_version(
         .collect()
 }
 
-/// Lines of a member's Cargo.toml that declare a workspace crate without `workspace = true`.
+/// Entries of a member's Cargo.toml that declare a workspace crate without `workspace = true`.
 pub fn internal_deps_not_inherited(manifest: &str, internal: &[&str]) -> Vec<String> {
-    let mut problems = Vec::new();
-    let lines = toml_text::lines(manifest);
-    for line in &lines {
-        let Some((_, named)) = dependency_table_kind(line.table) else {
-            continue;
-        };
-        match named {
-            // `[dependencies.NAME]`: the table must hold `workspace = true`.
-            Some(name) if internal.contains(&name) => {
-                if toml_text::header(line.text).is_some() {
-                    let inherits = lines
-                        .iter()
-                        .filter(|other| {
-                            other.table == line.table && toml_text::header(other.text).is_none()
-                        })
-                        .any(|other| sets_true(other.text, "workspace"));
-                    if !inherits {
-                        problems.push(format!(
-                            "line {}: [{}] must set `workspace = true`",
-                            line.index + 1,
-                            line.table
-                        ));
-                    }
-                }
-            }
-            Some(_) => {}
-            None => {
-                let Some(key) = toml_text::key(line.text) else {
-                    continue;
-                };
-                let name = key
-                    .split('.')
-                    .next()
-                    .unwrap_or(key)
-                    .trim()
-                    .trim_matches('"');
-                if internal.contains(&name) && !sets_true(line.text, "workspace") {
-                    problems.push(format!(
-                        "line {}: `{}` must be `{name}.workspace = true` (versions come from the root)",
-                        line.index + 1,
-                        line.text.trim()
-                    ));
-                }
-            }
-        }
-    }
-    problems
+    let doc = match manifest::parse(manifest, "the manifest") {
+        Ok(doc) => doc,
+        Err(err) => return vec![err],
+    };
+    manifest::all_dependencies(&doc)
+        .into_iter()
+        .filter(|(section, name, item)| {
+            !section.starts_with("workspace.")
+                && internal.contains(&name.as_str())
+                && !manifest::inherits(item)
+        })
+        .map(|(section, name, _)| {
+            format!("[{section}] `{name}` must be `{name}.workspace = true` (versions come from the root)")
+        })
+        .collect()
 }
 
 /// Root entries for workspace crates whose version requirement is missing or not the workspace version.
 pub fn root_requirements_off_version(root_manifest: &str) -> Result<Vec<String>, String> {
-    let (_, version) = workspace_version(root_manifest)?;
-    Ok(root_internal_deps(root_manifest)
+    let root = manifest::parse(root_manifest, "Cargo.toml")?;
+    let version = manifest::workspace_version(&root)?;
+    Ok(manifest::root_internal_deps(&root)
         .into_iter()
-        .filter(|dep| {
-            dep.version
-                .as_deref()
-                .map(|v| v.trim_start_matches(['^', '=', '~']))
-                != Some(&version)
-        })
-        .map(|dep| match dep.version {
-            None => format!(
-                "Cargo.toml line {}: `{}` has a path but no version",
-                dep.index + 1,
-                dep.name
-            ),
+        .filter(|(_, req)| req.as_deref().map(|v| v.trim_start_matches(['^', '=', '~'])) != Some(&version))
+        .map(|(name, req)| match req {
+            None => format!("Cargo.toml [workspace.dependencies]: `{name}` has a path but no version"),
             Some(found) => format!(
-                "Cargo.toml line {}: `{}` requires {found}, not the workspace version {version}",
-                dep.index + 1,
-                dep.name
+                "Cargo.toml [workspace.dependencies]: `{name}` requires {found}, not the workspace version {version}"
             ),
         })
         .collect())
@@ -147,35 +106,19 @@ pub fn root_requirements_off_version(root_manifest: &str) -> Result<Vec<String>,
 
 /// The pinned toolchain of rust-toolchain.toml: `channel` must be a release number such as `1.95.0`.
 pub fn pinned_toolchain(rust_toolchain: &str) -> Result<String, String> {
-    let channel = toml_text::lines(rust_toolchain)
-        .into_iter()
-        .filter(|line| line.table == "toolchain")
-        .find_map(|line| toml_text::string_field(line.text, "channel"))
+    let doc = manifest::parse(rust_toolchain, "rust-toolchain.toml")?;
+    let channel = doc
+        .get("toolchain")
+        .and_then(|t| t.get("channel"))
+        .and_then(Item::as_str)
         .ok_or("rust-toolchain.toml: no `channel` in [toolchain]")?;
-    let parts: Vec<&str> = channel.split('.').collect();
-    let numeric = parts.len() == 3
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    if numeric {
+    if semver::Version::parse(channel).is_ok_and(|v| v.pre.is_empty()) {
         Ok(channel.to_owned())
     } else {
         Err(format!(
             "rust-toolchain.toml: channel `{channel}` is not a pinned release like `1.95.0`"
         ))
     }
-}
-
-/// The licence files every package (and the repository root) must hold, as `license = "MIT OR Apache-2.0"` promises.
-pub const LICENCE_FILES: [&str; 2] = ["LICENSE-MIT", "LICENSE-APACHE"];
-
-/// The licence files missing from `dir`, named with `owner`.
-pub fn missing_licence_files(dir: &std::path::Path, owner: &str) -> Vec<String> {
-    LICENCE_FILES
-        .iter()
-        .filter(|file| !dir.join(file).is_file())
-        .map(|file| format!("{owner}: no {file} in {}", dir.display()))
-        .collect()
 }
 
 /// Files under `copy` that are not byte-for-byte the file of the same relative path under `original`.
@@ -225,22 +168,25 @@ pub fn allows_missing_docs(crate_root: &str) -> bool {
 
 /// True when the root manifest warns or denies `missing_docs` for the whole workspace.
 pub fn workspace_requires_docs(root_manifest: &str) -> bool {
-    toml_text::lines(root_manifest).into_iter().any(|line| {
-        line.table == "workspace.lints.rust"
-            && toml_text::key(line.text) == Some("missing_docs")
-            && (line.text.contains("\"warn\"")
-                || line.text.contains("\"deny\"")
-                || line.text.contains("\"forbid\""))
+    manifest::parse(root_manifest, "Cargo.toml").is_ok_and(|doc| {
+        let level = doc
+            .get("workspace")
+            .and_then(|w| w.get("lints"))
+            .and_then(|l| l.get("rust"))
+            .and_then(|r| r.get("missing_docs"));
+        // `missing_docs = "warn"` or `missing_docs = { level = "warn", priority = .. }`.
+        let level = level.and_then(|l| l.as_str().or_else(|| l.get("level")?.as_str()));
+        matches!(level, Some("warn" | "deny" | "forbid"))
     })
 }
 
 /// True when a member's manifest inherits the workspace lints (`[lints]` with `workspace = true`).
 pub fn inherits_workspace_lints(manifest: &str) -> bool {
-    toml_text::lines(manifest).into_iter().any(|line| {
-        (line.table == "lints"
-            && toml_text::key(line.text) == Some("workspace")
-            && sets_true(line.text, "workspace"))
-            || (line.table.is_empty() && toml_text::key(line.text) == Some("lints.workspace"))
+    manifest::parse(manifest, "the manifest").is_ok_and(|doc| {
+        doc.get("lints")
+            .and_then(|l| l.get("workspace"))
+            .and_then(Item::as_bool)
+            == Some(true)
     })
 }
 
@@ -259,52 +205,6 @@ pub fn shows_command(text: &str, command: &str) -> bool {
         line == command
             || line.starts_with(&format!("{command} "))
             || line.starts_with(&format!("exec {command}"))
-    })
-}
-
-/// True when the `key = value` line sets `field = true` (`x.workspace = true` or `x = { workspace = true }`).
-fn sets_true(line: &str, field: &str) -> bool {
-    let code = toml_text::strip_comment(line);
-    let Some((key, value)) = code.split_once('=') else {
-        return false;
-    };
-    let key = key.trim();
-    if key == field || key.ends_with(&format!(".{field}")) {
-        return value.trim() == "true";
-    }
-    let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
-    compact.starts_with('{')
-        && (compact.contains(&format!("{{{field}=true"))
-            || compact.contains(&format!(",{field}=true")))
-}
-
-/// The dependency section a table name stands for, and the dependency it names when written `[dependencies.NAME]`.
-fn dependency_table_kind(table: &str) -> Option<(&str, Option<&str>)> {
-    const KINDS: [&str; 3] = ["dependencies", "dev-dependencies", "build-dependencies"];
-    let unprefixed = if let Some(rest) = table.strip_prefix("target.") {
-        // `target.'cfg(unix)'.dependencies`: skip the quoted or dotted platform part.
-        let rest = rest.trim_start();
-        let after = if let Some(quoted) = rest.strip_prefix('\'') {
-            quoted.split_once('\'')?.1
-        } else if let Some(quoted) = rest.strip_prefix('"') {
-            quoted.split_once('"')?.1
-        } else {
-            rest.split_once('.')
-                .map(|(_, after)| after)
-                .map_or("", |after| after)
-        };
-        after.trim_start_matches('.')
-    } else {
-        table.strip_prefix("workspace.").unwrap_or(table)
-    };
-    KINDS.iter().find_map(|kind| {
-        let rest = unprefixed.strip_prefix(kind)?;
-        if rest.is_empty() {
-            Some((*kind, None))
-        } else {
-            rest.strip_prefix('.')
-                .map(|name| (*kind, Some(name.trim_matches('"'))))
-        }
     })
 }
 
@@ -411,9 +311,21 @@ mod tests {
                    [build-dependencies.intune-osimages-model]\npath = \"../model\"\n";
         let problems = internal_deps_not_inherited(bad, &internal);
         assert_eq!(problems.len(), 3, "{problems:?}");
-        assert!(problems[0].starts_with("line 2:"), "{}", problems[0]);
-        assert!(problems[1].starts_with("line 4:"), "{}", problems[1]);
-        assert!(problems[2].starts_with("line 5:"), "{}", problems[2]);
+        assert!(
+            problems[0].starts_with("[dependencies] `intune-osimages-model`"),
+            "{}",
+            problems[0]
+        );
+        assert!(
+            problems[1].starts_with("[build-dependencies] `intune-osimages-model`"),
+            "{}",
+            problems[1]
+        );
+        assert!(
+            problems[2].starts_with("[target.cfg(unix).dev-dependencies] `intune-osimages`"),
+            "{}",
+            problems[2]
+        );
     }
 
     #[test]
@@ -421,12 +333,6 @@ mod tests {
         let root = "[workspace.package]\nversion = \"0.3.0\"\nrust-version = \"1.88\"\n\n\
                     [workspace.dependencies]\na = { path = \"crates/a\", version = \"0.3.0\" }\n\
                     b = { path = \"crates/b\", version = \"0.2.0\" }\nc = { path = \"crates/c\" }\nserde = \"1\"\n";
-        assert_eq!(workspace_version(root).unwrap(), (1, "0.3.0".to_owned()));
-        let names: Vec<String> = root_internal_deps(root)
-            .into_iter()
-            .map(|d| d.name)
-            .collect();
-        assert_eq!(names, ["a", "b", "c"]);
         let problems = root_requirements_off_version(root).unwrap();
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(
@@ -479,6 +385,9 @@ mod tests {
         assert!(!workspace_requires_docs(
             "[workspace.lints.rust]\nmissing_docs = \"allow\"\n"
         ));
+        assert!(workspace_requires_docs(
+            "[workspace.lints.rust]\nmissing_docs = { level = \"deny\", priority = 1 }\n"
+        ));
     }
 
     #[test]
@@ -501,49 +410,10 @@ mod tests {
     }
 
     #[test]
-    fn workspace_flags_are_recognised_in_both_spellings() {
-        assert!(sets_true("a.workspace = true", "workspace"));
-        assert!(sets_true(
-            "a = { workspace = true, features = [\"x\"] }",
-            "workspace"
-        ));
-        assert!(sets_true(
-            "a = {features = [\"x\"], workspace=true}",
-            "workspace"
-        ));
-        assert!(!sets_true(
-            "a = { path = \"../a\", version = \"0.1\" }",
-            "workspace"
-        ));
-        assert!(!sets_true("a = \"0.1\"", "workspace"));
-    }
-
-    #[test]
-    fn dependency_tables_are_classified() {
-        assert_eq!(
-            dependency_table_kind("dependencies"),
-            Some(("dependencies", None))
-        );
-        assert_eq!(
-            dependency_table_kind("dev-dependencies.x"),
-            Some(("dev-dependencies", Some("x")))
-        );
-        assert_eq!(
-            dependency_table_kind("target.'cfg(unix)'.build-dependencies"),
-            Some(("build-dependencies", None))
-        );
-        assert_eq!(
-            dependency_table_kind("workspace.dependencies"),
-            Some(("dependencies", None))
-        );
-        assert_eq!(dependency_table_kind("package"), None);
-        assert_eq!(dependency_table_kind("features"), None);
-    }
-    #[test]
     fn missing_licence_files_and_drifted_copies_are_named() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("LICENSE-MIT"), "mit").unwrap();
-        let missing = missing_licence_files(dir.path(), "pkg");
+        let missing = crate::packaged::missing_licence_files(dir.path(), "pkg");
         assert_eq!(missing.len(), 1, "{missing:?}");
         assert!(
             missing[0].starts_with("pkg: no LICENSE-APACHE"),

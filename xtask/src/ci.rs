@@ -5,7 +5,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use crate::metadata::Workspace;
 use crate::process::describe;
+use crate::{packaged, release, tools};
 
 /// One command of the ci run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,12 +79,27 @@ pub fn ci_steps() -> Vec<Step> {
             ],
         ),
         Step::new("test", &cargo, &["test", "--workspace", "--locked"]),
+        // As docs.rs builds it: every feature, `--cfg docsrs` for the `doc(cfg)` badges. docs.rs uses a nightly
+        // rustdoc; RUSTC_BOOTSTRAP lets the pinned stable one accept `feature(doc_cfg)` in the same way.
         Step::new(
             "doc",
             &cargo,
-            &["doc", "--workspace", "--no-deps", "--locked"],
+            &[
+                "doc",
+                "--workspace",
+                "--no-deps",
+                "--all-features",
+                "--locked",
+            ],
         )
-        .with_env("RUSTDOCFLAGS", "-D warnings"),
+        .with_env("RUSTDOCFLAGS", "--cfg docsrs -D warnings")
+        .with_env("RUSTC_BOOTSTRAP", "1"),
+        // The advisory database cannot be fetched here; `cargo xtask release publish` checks it (docs/release.md).
+        Step::new(
+            "deny",
+            &cargo,
+            &["deny", "--offline", "check", "licenses", "bans", "sources"],
+        ),
     ];
     steps
         .into_iter()
@@ -124,12 +141,33 @@ pub fn run_steps(
 /// `cargo xtask ci`.
 pub fn run(root: &Path) -> Result<(), String> {
     let started = Instant::now();
+    for tool in tools::ALL {
+        tool.ensure(root)?;
+    }
     let mut stdout = std::io::stdout();
-    let timings = run_steps(&ci_steps(), root, &mut stdout)
+    let mut timings = run_steps(&ci_steps(), root, &mut stdout)
         .map_err(|failed| format!("ci failed at step `{}`: {}", failed.step, failed.reason))?;
+
+    println!("==> packaged: every published crate tested from its unpacked .crate");
+    let step = Instant::now();
+    let workspace = Workspace::load(root)?;
+    packaged::run(&workspace).map_err(|err| format!("ci failed at step `packaged`: {err}"))?;
+    timings.push(("packaged", step.elapsed()));
+
+    let step = Instant::now();
+    match release::last_release(root)? {
+        Some((tag, _)) => {
+            println!("==> semver: the public API against {tag}");
+            release::semver_guard(root, &tag)
+                .map_err(|err| format!("ci failed at step `semver`: {err}"))?;
+        }
+        None => println!("==> semver: no release tag yet, nothing to compare with"),
+    }
+    timings.push(("semver", step.elapsed()));
+
     println!("ci passed in {}:", seconds(started.elapsed()));
     for (name, elapsed) in timings {
-        println!("  {name:<8} {}", seconds(elapsed));
+        println!("  {name:<9} {}", seconds(elapsed));
     }
     Ok(())
 }
@@ -141,13 +179,12 @@ fn seconds(duration: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tempdir::TempDir;
 
     #[test]
     fn the_steps_are_fmt_clippy_test_doc_with_warnings_denied() {
         let steps = ci_steps();
         let names: Vec<&str> = steps.iter().map(|step| step.name).collect();
-        assert_eq!(names, ["fmt", "clippy", "test", "doc"]);
+        assert_eq!(names, ["fmt", "clippy", "test", "doc", "deny"]);
         let clippy = &steps[1];
         assert!(
             clippy
@@ -156,11 +193,17 @@ mod tests {
         );
         assert!(clippy.args.contains(&"--all-targets".to_owned()));
         let doc = &steps[3];
-        assert!(
-            doc.env
-                .contains(&("RUSTDOCFLAGS".to_owned(), "-D warnings".to_owned()))
+        assert!(doc.env.contains(&(
+            "RUSTDOCFLAGS".to_owned(),
+            "--cfg docsrs -D warnings".to_owned()
+        )));
+        assert!(doc.args.contains(&"--all-features".to_owned()));
+        let deny = &steps[4];
+        assert_eq!(
+            deny.args[1..],
+            ["--offline", "check", "licenses", "bans", "sources"]
         );
-        for step in &steps[1..] {
+        for step in &steps[1..4] {
             assert!(
                 step.args.contains(&"--workspace".to_owned()),
                 "{} covers the workspace",
@@ -176,7 +219,7 @@ mod tests {
 
     #[test]
     fn a_failing_step_fails_the_run_and_later_steps_do_not_run() {
-        let dir = TempDir::new("ci-stop");
+        let dir = tempfile::tempdir().unwrap();
         let marker = dir.path().join("ran");
         let marker_arg = marker.to_string_lossy().into_owned();
         let steps = [
@@ -195,7 +238,7 @@ mod tests {
 
     #[test]
     fn all_passing_steps_report_each_duration() {
-        let dir = TempDir::new("ci-pass");
+        let dir = tempfile::tempdir().unwrap();
         let steps = [Step::new("a", "true", &[]), Step::new("b", "true", &[])];
         let timings = run_steps(&steps, dir.path(), &mut Vec::new()).unwrap();
         let names: Vec<&str> = timings.iter().map(|(name, _)| *name).collect();
@@ -204,7 +247,7 @@ mod tests {
 
     #[test]
     fn a_step_that_cannot_start_is_named() {
-        let dir = TempDir::new("ci-missing");
+        let dir = tempfile::tempdir().unwrap();
         let steps = [Step::new("ghost", "xtask-no-such-program", &[])];
         let failed = run_steps(&steps, dir.path(), &mut Vec::new()).unwrap_err();
         assert_eq!(failed.step, "ghost");
@@ -218,7 +261,7 @@ mod tests {
     /// The real `fmt` step, run on a crate whose code is badly formatted, fails the run.
     #[test]
     fn the_fmt_step_fails_on_badly_formatted_code() {
-        let dir = TempDir::new("ci-fmt");
+        let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("src")).unwrap();
         std::fs::write(
             dir.path().join("Cargo.toml"),
@@ -240,5 +283,31 @@ mod tests {
         )
         .unwrap();
         run_steps(&fmt, dir.path(), &mut Vec::new()).unwrap();
+    }
+    /// The real `deny` step, with this repository's deny.toml, fails on a crate under a licence it does not allow.
+    #[test]
+    fn the_deny_step_fails_on_a_banned_licence() {
+        let root = crate::project_root();
+        crate::tools::CARGO_DENY.ensure(&root).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(root.join("deny.toml"), dir.path().join("deny.toml")).unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("src/lib.rs"), "//! x\n").unwrap();
+        let manifest = |license: &str| {
+            format!(
+                "[package]\nname = \"licensed\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
+                 license = \"{license}\"\n\n[workspace]\n"
+            )
+        };
+        let deny: Vec<Step> = ci_steps()
+            .into_iter()
+            .filter(|step| step.name == "deny")
+            .collect();
+        std::fs::write(dir.path().join("Cargo.toml"), manifest("GPL-3.0-only")).unwrap();
+        let failed = run_steps(&deny, dir.path(), &mut Vec::new()).unwrap_err();
+        assert_eq!(failed.step, "deny");
+
+        std::fs::write(dir.path().join("Cargo.toml"), manifest("MIT OR Apache-2.0")).unwrap();
+        run_steps(&deny, dir.path(), &mut Vec::new()).unwrap();
     }
 }

@@ -1,15 +1,8 @@
-//! Repository automation for intune-osimages, in the style of rust-analyzer's xtask: one binary, few dependencies,
-//! run through the `cargo xtask` alias of `.cargo/config.toml`.
+//! Repository automation for intune-osimages, in the style of rust-analyzer's xtask: one binary run through the
+//! `cargo xtask` alias of `.cargo/config.toml`. `cargo xtask --help` and `cargo xtask <command> --help` describe
+//! every command.
 //!
-//! ```text
-//! cargo xtask ci                                   fmt check, clippy -D warnings, tests, rustdoc -D warnings
-//! cargo xtask bench                                release build, every bench, one side-by-side table
-//! cargo xtask release plan                         publish order, versions, commits since the last tag
-//! cargo xtask release bump major|minor|patch       lockstep version bump and CHANGELOG section
-//! cargo xtask release publish [--execute]          checks, then a dry run (or the real publish)
-//! ```
-//!
-//! The repository checks (layer rules, manifest metadata, changelog, toolchain) are ordinary `#[test]`s in
+//! The repository checks (layer rules, manifest metadata, changelog, toolchain, licences) are ordinary `#[test]`s in
 //! `src/tidy.rs`, so `cargo test --workspace` runs them and so does `cargo xtask ci`.
 
 mod bench;
@@ -20,42 +13,45 @@ mod ci;
 mod layers;
 mod manifest;
 mod metadata;
+mod packaged;
 mod process;
 mod release;
 #[cfg(test)]
-mod tempdir;
-#[cfg(test)]
 mod tidy;
-mod toml_text;
+mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-usage: cargo xtask <command>
+use clap::{Parser, Subcommand};
 
-commands:
-  ci                                 rustfmt check, clippy (-D warnings), tests, rustdoc (-D warnings)
-  bench                              release build, all benchmarks, table in target/bench-report.md
-  release plan                       crates in publish order, versions, commits since the last tag
-  release bump major|minor|patch     bump every publishable crate in lockstep, date the changelog
-  release publish [--execute]        refuse a dirty tree, a missing changelog entry or a failing ci;
-                                     then `cargo publish --dry-run` (or publish for real with --execute)
-";
+/// Repository automation for intune-osimages.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The gate: rustfmt, clippy -D warnings, tests, rustdoc as docs.rs builds it, cargo-deny, and every published
+    /// crate packaged, unpacked and tested on its own.
+    Ci,
+    /// A release build, every benchmark, one side-by-side table in target/bench-report.md.
+    Bench,
+    /// Cutting a release: plan, bump, semver, publish, tag (see docs/release.md).
+    #[command(subcommand)]
+    Release(release::Command),
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let cli = Cli::parse();
     let root = project_root();
-    let outcome = match args.as_slice() {
-        ["ci"] => ci::run(&root),
-        ["bench"] => bench::run(&root),
-        ["release", rest @ ..] => release::run(&root, rest),
-        [] | ["help"] | ["--help"] | ["-h"] => {
-            print!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        other => Err(format!("unknown command `{}`\n\n{USAGE}", other.join(" "))),
+    let outcome = match cli.command {
+        Command::Ci => ci::run(&root),
+        Command::Bench => bench::run(&root),
+        Command::Release(command) => release::run(&root, command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -72,4 +68,41 @@ fn project_root() -> PathBuf {
     manifest_dir
         .parent()
         .map_or_else(|| manifest_dir.to_path_buf(), Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// Every command and subcommand answers `--help` (clap exits with success, printing it).
+    #[test]
+    fn every_command_has_help() {
+        Cli::command().debug_assert();
+        let mut paths = vec![vec!["cargo xtask"]];
+        let root = Cli::command();
+        for command in root.get_subcommands() {
+            paths.push(vec!["cargo xtask", command.get_name()]);
+            for sub in command.get_subcommands() {
+                paths.push(vec!["cargo xtask", command.get_name(), sub.get_name()]);
+            }
+        }
+        assert!(
+            paths.iter().any(|p| p.ends_with(&["release", "bump"])),
+            "{paths:?}"
+        );
+        for mut path in paths {
+            path.push("--help");
+            let err = Cli::try_parse_from(&path).unwrap_err();
+            assert_eq!(err.kind(), clap::error::ErrorKind::DisplayHelp, "{path:?}");
+            assert!(err.exit_code() == 0, "{path:?}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_command_is_an_error() {
+        let err = Cli::try_parse_from(["cargo xtask", "release", "cut"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::InvalidSubcommand);
+    }
 }

@@ -1,10 +1,10 @@
-//! The workspace as `cargo metadata --format-version 1 --no-deps` describes it, parsed with serde_json.
+//! The workspace as `cargo metadata --no-deps` describes it (read with the `cargo_metadata` crate), reduced to what
+//! the checks and the release use. The checks keep their own small types so their unit tests can build a workspace
+//! by hand.
 
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
-
-use crate::process;
+use cargo_metadata::{DependencyKind, MetadataCommand};
 
 /// The workspace's members and where things are.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +42,10 @@ pub struct Package {
     pub categories: Vec<String>,
     /// `rust-version`.
     pub rust_version: Option<String>,
+    /// The features it declares.
+    pub features: Vec<String>,
+    /// `[package.metadata.docs.rs] all-features = true`: docs.rs documents every feature.
+    pub docs_rs_all_features: bool,
     /// Every dependency, of every kind.
     pub dependencies: Vec<Dependency>,
     /// Its build targets.
@@ -91,31 +95,62 @@ impl Target {
 }
 
 impl Workspace {
-    /// Runs `cargo metadata` in `root` and parses it.
+    /// Runs `cargo metadata --no-deps` for the workspace at `root`.
     pub fn load(root: &Path) -> Result<Workspace, String> {
-        let json = process::output(process::cargo(root).args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--no-deps",
-        ]))?;
-        Workspace::parse(&json)
-    }
-
-    /// Parses `cargo metadata --format-version 1 --no-deps` output.
-    pub fn parse(json: &str) -> Result<Workspace, String> {
-        let value: Value = serde_json::from_str(json)
-            .map_err(|err| format!("cargo metadata is not JSON: {err}"))?;
-        let packages = value
-            .get("packages")
-            .and_then(Value::as_array)
-            .ok_or("cargo metadata: no `packages` array")?
-            .iter()
-            .map(parse_package)
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut command = MetadataCommand::new();
+        command.current_dir(root).no_deps();
+        if let Some(cargo) = std::env::var_os("CARGO") {
+            command.cargo_path(cargo);
+        }
+        let metadata = command
+            .exec()
+            .map_err(|err| format!("cargo metadata in {}: {err}", root.display()))?;
+        let packages = metadata
+            .workspace_packages()
+            .into_iter()
+            .map(|package| Package {
+                name: package.name.to_string(),
+                version: package.version.to_string(),
+                manifest_path: package.manifest_path.clone().into(),
+                // `publish`: absent means any registry, and `false` becomes an empty list.
+                publishable: package.publish.as_ref().is_none_or(|list| !list.is_empty()),
+                description: package.description.clone(),
+                license: package.license.clone(),
+                repository: package.repository.clone(),
+                readme: package.readme.as_ref().map(ToString::to_string),
+                keywords: package.keywords.clone(),
+                categories: package.categories.clone(),
+                rust_version: package.rust_version.as_ref().map(ToString::to_string),
+                features: package.features.keys().cloned().collect(),
+                docs_rs_all_features: package.metadata["docs"]["rs"]["all-features"] == true,
+                dependencies: package
+                    .dependencies
+                    .iter()
+                    .map(|dep| Dependency {
+                        name: dep.name.clone(),
+                        kind: match dep.kind {
+                            DependencyKind::Development => DepKind::Dev,
+                            DependencyKind::Build => DepKind::Build,
+                            _ => DepKind::Normal,
+                        },
+                        req: dep.req.to_string(),
+                        path: dep.path.clone().map(Into::into),
+                    })
+                    .collect(),
+                targets: package
+                    .targets
+                    .iter()
+                    .map(|target| Target {
+                        name: target.name.clone(),
+                        kinds: target.kind.iter().map(ToString::to_string).collect(),
+                        src_path: target.src_path.clone().into(),
+                    })
+                    .collect(),
+            })
+            .collect();
         Ok(Workspace {
-            root: PathBuf::from(str_field(&value, "workspace_root")?),
-            target_dir: PathBuf::from(str_field(&value, "target_directory")?),
+            root: metadata.workspace_root.into(),
+            target_dir: metadata.target_directory.into(),
             packages,
         })
     }
@@ -130,6 +165,11 @@ impl Workspace {
         self.package(name).is_some()
     }
 
+    /// The members that are published.
+    pub fn publishable(&self) -> impl Iterator<Item = &Package> {
+        self.packages.iter().filter(|package| package.publishable)
+    }
+
     /// The dependencies of `package` on other workspace members.
     pub fn internal_deps<'a>(
         &'a self,
@@ -142,132 +182,31 @@ impl Workspace {
     }
 }
 
-fn parse_package(value: &Value) -> Result<Package, String> {
-    let name = str_field(value, "name")?.to_owned();
-    let context = |field: &str| format!("cargo metadata: package `{name}`: {field}");
-    // `publish`: null means any registry, a list names the allowed ones, and `false` becomes an empty list.
-    let publishable = match value.get("publish") {
-        None | Some(Value::Null) => true,
-        Some(Value::Array(registries)) => !registries.is_empty(),
-        Some(_) => return Err(context("`publish` is neither null nor a list")),
-    };
-    let dependencies = value
-        .get("dependencies")
-        .and_then(Value::as_array)
-        .ok_or_else(|| context("no `dependencies` array"))?
-        .iter()
-        .map(|dep| parse_dependency(dep).map_err(|err| context(&err)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let targets = value
-        .get("targets")
-        .and_then(Value::as_array)
-        .ok_or_else(|| context("no `targets` array"))?
-        .iter()
-        .map(|target| parse_target(target).map_err(|err| context(&err)))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Package {
-        version: str_field(value, "version")?.to_owned(),
-        manifest_path: PathBuf::from(str_field(value, "manifest_path")?),
-        publishable,
-        description: opt_str(value, "description"),
-        license: opt_str(value, "license"),
-        repository: opt_str(value, "repository"),
-        readme: opt_str(value, "readme"),
-        keywords: str_list(value, "keywords"),
-        categories: str_list(value, "categories"),
-        rust_version: opt_str(value, "rust_version"),
-        dependencies,
-        targets,
-        name,
-    })
-}
-
-fn parse_dependency(value: &Value) -> Result<Dependency, String> {
-    let kind = match value.get("kind").and_then(Value::as_str) {
-        None => DepKind::Normal,
-        Some("dev") => DepKind::Dev,
-        Some("build") => DepKind::Build,
-        Some(other) => return Err(format!("unknown dependency kind `{other}`")),
-    };
-    Ok(Dependency {
-        name: str_field(value, "name")?.to_owned(),
-        kind,
-        req: str_field(value, "req")?.to_owned(),
-        path: opt_str(value, "path").map(PathBuf::from),
-    })
-}
-
-fn parse_target(value: &Value) -> Result<Target, String> {
-    Ok(Target {
-        name: str_field(value, "name")?.to_owned(),
-        kinds: str_list(value, "kind"),
-        src_path: PathBuf::from(str_field(value, "src_path")?),
-    })
-}
-
-fn str_field<'a>(value: &'a Value, field: &str) -> Result<&'a str, String> {
-    value
-        .get(field)
-        .and_then(Value::as_str)
-        .ok_or_else(|| format!("cargo metadata: missing string field `{field}`"))
-}
-
-fn opt_str(value: &Value, field: &str) -> Option<String> {
-    value.get(field).and_then(Value::as_str).map(str::to_owned)
-}
-
-fn str_list(value: &Value, field: &str) -> Vec<String> {
-    value
-        .get(field)
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const SAMPLE: &str = r#"{
-      "packages": [
-        {"name": "a", "version": "0.1.0", "manifest_path": "/w/a/Cargo.toml", "publish": null,
-         "description": "A", "license": "MIT", "repository": "https://x", "readme": "README.md",
-         "keywords": ["k"], "categories": ["c"], "rust_version": "1.88",
-         "dependencies": [
-           {"name": "b", "req": "^0.1.0", "kind": null, "path": "/w/b"},
-           {"name": "serde", "req": "^1", "kind": null},
-           {"name": "b", "req": "^0.1.0", "kind": "dev", "path": "/w/b"}
-         ],
-         "targets": [{"name": "a", "kind": ["lib"], "src_path": "/w/a/src/lib.rs"},
-                     {"name": "speed", "kind": ["bench"], "src_path": "/w/a/benches/speed.rs"}]},
-        {"name": "b", "version": "0.1.0", "manifest_path": "/w/b/Cargo.toml", "publish": [],
-         "dependencies": [], "targets": []}
-      ],
-      "workspace_root": "/w", "target_directory": "/w/target"
-    }"#;
-
     #[test]
-    fn parses_members_dependencies_and_targets() {
-        let ws = Workspace::parse(SAMPLE).unwrap();
-        assert_eq!(ws.root, PathBuf::from("/w"));
-        let a = ws.package("a").unwrap();
-        assert!(a.publishable);
-        assert!(!ws.package("b").unwrap().publishable);
-        assert_eq!(a.rust_version.as_deref(), Some("1.88"));
-        let internal: Vec<DepKind> = ws.internal_deps(a).map(|dep| dep.kind).collect();
-        assert_eq!(internal, [DepKind::Normal, DepKind::Dev]);
-        assert!(a.targets[1].is("bench"));
+    fn this_workspace_is_read_with_its_members_dependencies_and_targets() {
+        let ws = Workspace::load(&crate::project_root()).unwrap();
+        assert_eq!(ws.root, crate::project_root());
+        let xtask = ws.package("xtask").unwrap();
+        assert!(!xtask.publishable, "xtask has publish = false");
+        let client = ws.package("intune-osimages").unwrap();
+        assert!(client.publishable);
+        assert!(client.features.iter().any(|f| f == "fake"));
+        assert!(
+            ws.internal_deps(client)
+                .any(|dep| dep.name == "intune-osimages-model" && dep.kind == DepKind::Normal)
+        );
+        assert!(client.targets.iter().any(|t| t.is("lib")));
+        assert!(client.rust_version.is_some());
     }
 
     #[test]
-    fn rejects_output_without_packages() {
-        let err = Workspace::parse(r#"{"workspace_root": "/w"}"#).unwrap_err();
-        assert!(err.contains("packages"), "{err}");
+    fn a_directory_without_a_workspace_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Workspace::load(dir.path()).unwrap_err();
+        assert!(err.contains(&dir.path().display().to_string()), "{err}");
     }
 }

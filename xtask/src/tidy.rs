@@ -60,7 +60,9 @@ fn publishable_crates_carry_the_metadata_crates_io_shows() {
 fn internal_dependencies_come_from_the_workspace_at_the_workspace_version() {
     let ws = workspace();
     let root_manifest = read(&root().join("Cargo.toml"));
-    let (_, version) = manifest::workspace_version(&root_manifest).unwrap();
+    let version =
+        manifest::workspace_version(&manifest::parse(&root_manifest, "Cargo.toml").unwrap())
+            .unwrap();
     let names: Vec<&str> = ws.packages.iter().map(|p| p.name.as_str()).collect();
     let mut problems = checks::root_requirements_off_version(&root_manifest).unwrap();
     for package in &ws.packages {
@@ -185,10 +187,10 @@ fn the_readme_links_every_document_in_docs() {
 
 #[test]
 fn every_publishable_crate_ships_both_licence_files() {
-    let mut problems = checks::missing_licence_files(&root(), "the repository root");
+    let mut problems = crate::packaged::missing_licence_files(&root(), "the repository root");
     for package in workspace().packages.iter().filter(|p| p.publishable) {
         let dir = package.manifest_path.parent().unwrap();
-        problems.extend(checks::missing_licence_files(dir, &package.name));
+        problems.extend(crate::packaged::missing_licence_files(dir, &package.name));
     }
     assert_none(&problems, "licence files missing");
 }
@@ -204,4 +206,28 @@ fn packaged_fixture_copies_match_the_repository_fixtures() {
         }
     }
     assert_none(&problems, "crate fixtures differ from fixtures/");
+}
+
+/// docs.rs shows the fake, the transports and the credentials only when it builds every feature, and marks them
+/// with their feature only when the crate turns `doc_cfg` on under `--cfg docsrs`.
+#[test]
+fn docs_rs_documents_every_feature_of_every_published_crate() {
+    let mut problems = Vec::new();
+    for package in workspace().packages.iter().filter(|p| p.publishable) {
+        if !package.docs_rs_all_features {
+            problems.push(format!(
+                "{}: Cargo.toml lacks `[package.metadata.docs.rs] all-features = true`",
+                package.name
+            ));
+        }
+        for target in package.targets.iter().filter(|t| t.is("lib")) {
+            if !read(&target.src_path).contains("#![cfg_attr(docsrs, feature(doc_cfg))]") {
+                problems.push(format!(
+                    "{}: no `#![cfg_attr(docsrs, feature(doc_cfg))]`",
+                    target.src_path.display()
+                ));
+            }
+        }
+    }
+    assert_none(&problems, "crates docs.rs would document partly");
 }

@@ -19,7 +19,7 @@ mod sample;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use crate::metadata::Workspace;
 use crate::process;
@@ -31,8 +31,6 @@ pub struct BenchContext<'a> {
     pub root: &'a Path,
     /// The workspace as `cargo metadata` describes it.
     pub workspace: &'a Workspace,
-    /// When this run started: results written before it are stale.
-    pub started: SystemTime,
 }
 
 impl BenchContext<'_> {
@@ -53,11 +51,6 @@ pub struct Results {
 }
 
 impl Results {
-    /// Records a figure.
-    pub fn push(&mut self, sample: Sample) {
-        self.samples.push(sample);
-    }
-
     /// Records that part of a measurement failed; the run goes on and the report lists it.
     pub fn fail(&mut self, reason: String) {
         self.failures.push(reason);
@@ -146,13 +139,12 @@ fn environment(root: &Path) -> report::Environment {
         cores,
         rustc,
         commit,
-        date: crate::release::today(),
+        date: chrono::Utc::now().date_naive().to_string(),
     }
 }
 
 /// `cargo xtask bench`.
 pub fn run(root: &Path) -> Result<(), String> {
-    let started = SystemTime::now();
     let workspace = Workspace::load(root)?;
     println!("==> release build");
     process::run(process::cargo(root).args([
@@ -166,7 +158,6 @@ pub fn run(root: &Path) -> Result<(), String> {
     let ctx = BenchContext {
         root,
         workspace: &workspace,
-        started,
     };
     let mut results = Results::default();
     for measurement in measurements() {

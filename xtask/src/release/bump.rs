@@ -1,383 +1,213 @@
-//! `cargo xtask release bump`: the lockstep version bump as text edits of Cargo.toml, Cargo.lock and CHANGELOG.md.
+//! `cargo xtask release bump`: the lockstep version in the root Cargo.toml (edited with `toml_edit`, so comments and
+//! layout stay), Cargo.lock (refreshed by cargo) and the changelog's Unreleased section dated as the release's.
 
 use std::path::Path;
+use std::str::FromStr;
+
+use semver::Version;
+use toml_edit::{DocumentMut, Item, Value};
 
 use super::changelog;
-use super::version::{Level, Version};
-use crate::manifest;
-use crate::toml_text;
+use crate::{manifest, process};
 
-/// The three files a bump rewrites, before or after.
+/// What `bump` is asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReleaseFiles {
-    /// The root Cargo.toml.
-    pub root_manifest: String,
-    /// CHANGELOG.md.
-    pub changelog: String,
-    /// Cargo.lock, when the workspace has one.
-    pub lock: Option<String>,
+pub enum Target {
+    /// The next major version after the last release.
+    Major,
+    /// The next minor version after the last release.
+    Minor,
+    /// The next patch version after the last release.
+    Patch,
+    /// This version.
+    Exact(Version),
 }
 
-/// What a bump did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Bumped {
-    /// The version before.
-    pub old: Version,
-    /// The version after.
-    pub new: Version,
-    /// The rewritten files.
-    pub files: ReleaseFiles,
+impl FromStr for Target {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Target, String> {
+        match text {
+            "major" => Ok(Target::Major),
+            "minor" => Ok(Target::Minor),
+            "patch" => Ok(Target::Patch),
+            other => Version::parse(other).map(Target::Exact).map_err(|err| {
+                format!("`{other}` is neither major, minor, patch nor a version like 0.1.0: {err}")
+            }),
+        }
+    }
 }
 
-/// Bumps the workspace version at `level`, dated `date`:
-/// - `[workspace.package] version`, which every publishable crate inherits;
-/// - the `version` of each `[workspace.dependencies]` entry with a `path` (the internal requirements);
-/// - the `version` of each Cargo.lock package without a `source` that had the old version (the members);
-/// - CHANGELOG.md's `## [Unreleased]` becomes `## [new] - date` under a fresh, empty `## [Unreleased]`.
-///
-/// Refuses, changing nothing, when the Unreleased section is empty or an internal requirement is not the old version.
-pub fn bump_texts(files: &ReleaseFiles, level: Level, date: &str) -> Result<Bumped, String> {
-    let (version_line, old_text) = manifest::workspace_version(&files.root_manifest)?;
-    let old = Version::parse(&old_text)
-        .map_err(|err| format!("Cargo.toml [workspace.package]: {err}"))?;
-    let new = old.bump(level);
-    let new_text = new.to_string();
-
-    let changelog = changelog::release_unreleased(&files.changelog, &new_text, date)?;
-
-    let mut root = set_string_field(&files.root_manifest, version_line, "version", &new_text)?;
-    for dep in manifest::root_internal_deps(&files.root_manifest) {
-        let Some(requirement) = dep.version.as_deref() else {
+/// The version to release: `target` counted from `last` (the last release), never below `current` (what the
+/// manifests carry). Without a release yet, only an exact version can be asked for: it is the first release.
+pub fn next_version(
+    current: &Version,
+    last: Option<&Version>,
+    target: &Target,
+) -> Result<Version, String> {
+    let next = match (target, last) {
+        (Target::Exact(version), _) => version.clone(),
+        (_, None) => {
             return Err(format!(
-                "Cargo.toml line {}: workspace crate `{}` has no version requirement",
-                dep.index + 1,
-                dep.name
-            ));
-        };
-        let operator = requirement.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
-        if requirement[operator.len()..] != old_text {
-            return Err(format!(
-                "Cargo.toml line {}: `{}` requires {requirement}, not the workspace version {old_text}; fix it first",
-                dep.index + 1,
-                dep.name
+                "no release tag yet: name the first version, such as `cargo xtask release bump {current}`"
             ));
         }
-        root = set_string_field(
-            &root,
-            dep.index,
-            "version",
-            &format!("{operator}{new_text}"),
-        )?;
-    }
-
-    let lock = files
-        .lock
-        .as_deref()
-        .map(|lock| bump_lock(lock, &old_text, &new_text))
-        .transpose()?;
-    Ok(Bumped {
-        old,
-        new,
-        files: ReleaseFiles {
-            root_manifest: root,
-            changelog,
-            lock,
-        },
-    })
-}
-
-/// Replaces the string value of `field` on line `index` of `text`.
-fn set_string_field(text: &str, index: usize, field: &str, value: &str) -> Result<String, String> {
-    let line = text
-        .lines()
-        .nth(index)
-        .ok_or_else(|| format!("line {} is missing", index + 1))?;
-    let (start, end) = toml_text::string_field_span(line, field)
-        .ok_or_else(|| format!("line {}: no `{field} = \"...\"`", index + 1))?;
-    let new_line = format!("{}{value}{}", &line[..start], &line[end..]);
-    Ok(toml_text::replace_line(text, index, &new_line))
-}
-
-/// Cargo.lock with every workspace member at `old` moved to `new`. Members are the packages without `source`.
-fn bump_lock(lock: &str, old: &str, new: &str) -> Result<String, String> {
-    struct Entry {
-        version_line: Option<usize>,
-        version_matches: bool,
-        has_source: bool,
-    }
-    let mut to_change = Vec::new();
-    let mut entry: Option<Entry> = None;
-    let lines: Vec<&str> = lock.lines().collect();
-    let mut finish = |entry: Option<Entry>| {
-        if let Some(Entry {
-            version_line: Some(index),
-            version_matches: true,
-            has_source: false,
-        }) = entry
-        {
-            to_change.push(index);
-        }
+        (Target::Major, Some(last)) => Version::new(last.major + 1, 0, 0),
+        (Target::Minor, Some(last)) => Version::new(last.major, last.minor + 1, 0),
+        (Target::Patch, Some(last)) => Version::new(last.major, last.minor, last.patch + 1),
     };
-    for (index, line) in lines.iter().enumerate() {
-        if line.trim() == "[[package]]" || toml_text::header(line).is_some() {
-            finish(entry.take());
-            if line.trim() == "[[package]]" {
-                entry = Some(Entry {
-                    version_line: None,
-                    version_matches: false,
-                    has_source: false,
-                });
-            }
-            continue;
-        }
-        if let Some(current) = entry.as_mut() {
-            match toml_text::key(line) {
-                Some("version") => {
-                    current.version_line = Some(index);
-                    current.version_matches = toml_text::string_field(line, "version") == Some(old);
-                }
-                Some("source") => current.has_source = true,
-                _ => {}
-            }
-        }
+    if let Some(last) = last
+        && next <= *last
+    {
+        return Err(format!("{next} is not after the last release {last}"));
     }
-    finish(entry.take());
-    let mut out = lock.to_owned();
-    for index in to_change {
-        out = set_string_field(&out, index, "version", new)?;
+    if next < *current {
+        return Err(format!(
+            "{next} is below the version the manifests carry, {current}"
+        ));
     }
-    Ok(out)
+    Ok(next)
 }
 
-/// Reads the release files under `root`, bumps them and writes them back; nothing is written when the bump refuses.
-pub fn bump_files(root: &Path, level: Level, date: &str) -> Result<Bumped, String> {
+/// The root manifest with `[workspace.package] version` and every workspace crate's requirement in
+/// `[workspace.dependencies]` moved from `old` to `new`, keeping operators, comments and layout. Refuses a
+/// requirement that is not at `old`.
+pub fn bump_manifest(root: &str, old: &Version, new: &Version) -> Result<String, String> {
+    let mut doc: DocumentMut = manifest::parse(root, "Cargo.toml")?;
+    let version = doc
+        .get_mut("workspace")
+        .and_then(|w| w.get_mut("package"))
+        .and_then(|p| p.get_mut("version"))
+        .ok_or("Cargo.toml: no `version` in [workspace.package]")?;
+    set_keeping_decor(version, &new.to_string());
+    for (name, requirement) in manifest::root_internal_deps(&doc) {
+        let requirement = requirement.ok_or_else(|| {
+            format!("Cargo.toml [workspace.dependencies]: workspace crate `{name}` has no version requirement")
+        })?;
+        let operator = requirement
+            .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+        if requirement[operator.len()..] != old.to_string() {
+            return Err(format!(
+                "Cargo.toml [workspace.dependencies]: `{name}` requires {requirement}, not the workspace version \
+                 {old}; fix it first"
+            ));
+        }
+        let item = doc
+            .get_mut("workspace")
+            .and_then(|w| w.get_mut("dependencies"))
+            .and_then(|d| d.get_mut(&name))
+            .and_then(|entry| entry.get_mut("version"))
+            .ok_or_else(|| {
+                format!("Cargo.toml [workspace.dependencies]: no version for `{name}`")
+            })?;
+        set_keeping_decor(item, &format!("{operator}{new}"));
+    }
+    Ok(doc.to_string())
+}
+
+/// Replaces a string value, keeping the whitespace and comments around it.
+fn set_keeping_decor(item: &mut Item, text: &str) {
+    let decor = item.as_value().map(|value| value.decor().clone());
+    let mut value = Value::from(text);
+    if let Some(decor) = decor {
+        *value.decor_mut() = decor;
+    }
+    *item = Item::Value(value);
+}
+
+/// Bumps the repository at `root` to the version `target` names (dated `date` in the changelog) and returns the
+/// old and new versions. Nothing is written when a check fails. Cargo.lock is refreshed by `cargo update
+/// --workspace`, cargo's own way of moving the members' versions.
+pub fn bump_files(
+    root: &Path,
+    target: Target,
+    last: Option<&Version>,
+    date: &str,
+) -> Result<(Version, Version), String> {
     let read = |name: &str| {
         std::fs::read_to_string(root.join(name)).map_err(|err| format!("cannot read {name}: {err}"))
     };
-    let lock_path = root.join("Cargo.lock");
-    let files = ReleaseFiles {
-        root_manifest: read("Cargo.toml")?,
-        changelog: read("CHANGELOG.md")?,
-        lock: if lock_path.exists() {
-            Some(read("Cargo.lock")?)
-        } else {
-            None
-        },
-    };
-    let bumped = bump_texts(&files, level, date)?;
+    let root_manifest = read("Cargo.toml")?;
+    let current = manifest::workspace_version(&manifest::parse(&root_manifest, "Cargo.toml")?)?;
+    let current = Version::parse(&current)
+        .map_err(|err| format!("Cargo.toml [workspace.package] version: {err}"))?;
+    let new = next_version(&current, last, &target)?;
+    let changelog = changelog::release_unreleased(&read("CHANGELOG.md")?, &new.to_string(), date)?;
+    let manifest = bump_manifest(&root_manifest, &current, &new)?;
+
     let write = |name: &str, text: &str| {
         std::fs::write(root.join(name), text).map_err(|err| format!("cannot write {name}: {err}"))
     };
-    write("Cargo.toml", &bumped.files.root_manifest)?;
-    if let Some(lock) = &bumped.files.lock {
-        write("Cargo.lock", lock)?;
+    write("CHANGELOG.md", &changelog)?;
+    if new != current {
+        write("Cargo.toml", &manifest)?;
+        process::run(process::cargo(root).args(["update", "--workspace", "--offline", "--quiet"]))?;
     }
-    write("CHANGELOG.md", &bumped.files.changelog)?;
-    Ok(bumped)
+    Ok((current, new))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tempdir::TempDir;
 
-    fn project_file(name: &str) -> String {
-        std::fs::read_to_string(crate::project_root().join(name)).unwrap()
-    }
+    const ROOT: &str = "[workspace]\nmembers = [\"crates/a\"]\n\n[workspace.package]\n\
+        version = \"0.1.0\" # lockstep: every crate\nedition = \"2024\"\n\n\
+        [workspace.dependencies]\n# our crates\na = { path = \"crates/a\", version = \"0.1.0\" }\n\
+        [workspace.dependencies.b]\npath = \"crates/b\"\nversion = \"=0.1.0\" # exact\n\nserde = \"1.0\"\n";
 
-    /// A copy of this repository's own release files in a fresh directory.
-    fn copy_of_the_repository() -> TempDir {
-        let dir = TempDir::new("bump");
-        for name in ["Cargo.toml", "Cargo.lock", "CHANGELOG.md"] {
-            std::fs::write(dir.path().join(name), project_file(name)).unwrap();
-        }
-        dir
-    }
-
-    fn lock_versions(lock: &str, name: &str) -> Vec<String> {
-        let mut versions = Vec::new();
-        let lines: Vec<&str> = lock.lines().collect();
-        for (index, line) in lines.iter().enumerate() {
-            if *line == format!("name = \"{name}\"") {
-                versions.push(
-                    toml_text::string_field(lines[index + 1], "version")
-                        .unwrap()
-                        .to_owned(),
-                );
-            }
-        }
-        versions
-    }
-
-    fn add_unreleased_entry(dir: &Path, entry: &str) {
-        let path = dir.join("CHANGELOG.md");
-        let text = std::fs::read_to_string(&path).unwrap();
-        let text = text.replacen(
-            "## [Unreleased]\n",
-            &format!("## [Unreleased]\n\n- {entry}\n"),
-            1,
-        );
-        std::fs::write(path, text).unwrap();
+    fn v(text: &str) -> Version {
+        Version::parse(text).unwrap()
     }
 
     #[test]
-    fn bumping_a_copy_of_the_repository_changes_versions_requirements_lock_and_changelog() {
-        let dir = copy_of_the_repository();
-        let root = dir.path();
-        add_unreleased_entry(root, "a change to release");
-        let before = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-        let (_, old_text) = manifest::workspace_version(&before).unwrap();
-        let old = Version::parse(&old_text).unwrap();
-        let internal = manifest::root_internal_deps(&before);
-        assert!(
-            internal.len() >= 6,
-            "the root lists the workspace crates: {internal:?}"
-        );
-
-        let bumped = bump_files(root, Level::Minor, "2030-05-06").unwrap();
-        assert_eq!(bumped.old, old);
-        assert_eq!(bumped.new, old.bump(Level::Minor));
-        let new = bumped.new.to_string();
-
-        let after = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-        assert_eq!(manifest::workspace_version(&after).unwrap().1, new);
-        for dep in manifest::root_internal_deps(&after) {
-            assert_eq!(dep.version.as_deref(), Some(new.as_str()), "{}", dep.name);
-        }
-        assert_eq!(
-            crate::checks::root_requirements_off_version(&after).unwrap(),
-            Vec::<String>::new()
-        );
-        // Only the version strings changed: same line count, and every other line is byte-for-byte the same.
-        let changed: Vec<(&str, &str)> = before
-            .lines()
-            .zip(after.lines())
-            .filter(|(b, a)| b != a)
-            .collect();
-        assert_eq!(before.lines().count(), after.lines().count());
-        assert_eq!(changed.len(), 1 + internal.len(), "{changed:#?}");
-        for (b, a) in changed {
-            assert_eq!(b.replace(&old_text, &new), a);
-        }
-
-        let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap();
-        for name in [
-            "intune-osimages-model",
-            "intune-osimages",
-            "intune-osimages-cli",
-        ] {
-            assert_eq!(
-                lock_versions(&lock, name),
-                std::slice::from_ref(&new),
-                "{name} in Cargo.lock"
-            );
-        }
-        assert_eq!(
-            lock_versions(&lock, "xtask"),
-            ["0.0.0"],
-            "xtask is not released"
-        );
-        assert_eq!(
-            lock_versions(&lock, "serde_json"),
-            lock_versions(&project_file("Cargo.lock"), "serde_json")
-        );
-
-        let changelog = std::fs::read_to_string(root.join("CHANGELOG.md")).unwrap();
-        let unreleased = changelog.find("## [Unreleased]").unwrap();
-        let released = changelog.find(&format!("## [{new}] - 2030-05-06")).unwrap();
-        let entry = changelog.find("- a change to release").unwrap();
-        assert!(unreleased < released && released < entry, "{changelog}");
-        assert!(changelog::has_release_entry(&changelog, &new));
-        assert_eq!(changelog.matches("## [Unreleased]").count(), 1);
-    }
-
-    #[test]
-    fn bumping_twice_refuses_until_there_is_a_new_entry_then_bumps_cleanly() {
-        let dir = copy_of_the_repository();
-        let root = dir.path();
-        add_unreleased_entry(root, "first");
-        let first = bump_files(root, Level::Patch, "2030-01-01").unwrap();
-        let snapshot: Vec<String> = ["Cargo.toml", "Cargo.lock", "CHANGELOG.md"]
-            .iter()
-            .map(|name| std::fs::read_to_string(root.join(name)).unwrap())
-            .collect();
-
-        // The Unreleased section is empty now: the second bump refuses and writes nothing.
-        let err = bump_files(root, Level::Patch, "2030-01-02").unwrap_err();
-        assert!(err.starts_with("missing changelog entry"), "{err}");
-        for (name, before) in ["Cargo.toml", "Cargo.lock", "CHANGELOG.md"]
-            .iter()
-            .zip(&snapshot)
-        {
-            assert_eq!(
-                &std::fs::read_to_string(root.join(name)).unwrap(),
-                before,
-                "{name} changed"
-            );
-        }
-
-        add_unreleased_entry(root, "second");
-        let second = bump_files(root, Level::Major, "2030-01-03").unwrap();
-        assert_eq!(second.old, first.new);
-        assert_eq!(second.new, first.new.bump(Level::Major));
-        let manifest_text = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-        assert_eq!(
-            crate::checks::root_requirements_off_version(&manifest_text).unwrap(),
-            Vec::<String>::new()
-        );
-        let changelog = std::fs::read_to_string(root.join("CHANGELOG.md")).unwrap();
-        let order: Vec<usize> = [
-            "## [Unreleased]".to_owned(),
-            format!("## [{}] - 2030-01-03", second.new),
-            "- second".to_owned(),
-            format!("## [{}] - 2030-01-01", first.new),
-            "- first".to_owned(),
-        ]
-        .iter()
-        .map(|needle| changelog.find(needle.as_str()).unwrap())
-        .collect();
-        assert!(order.windows(2).all(|w| w[0] < w[1]), "{changelog}");
-    }
-
-    #[test]
-    fn requirement_operators_are_kept_and_a_stray_requirement_is_refused() {
-        let files = ReleaseFiles {
-            root_manifest: "[workspace.package]\nversion = \"1.2.3\"\n\n[workspace.dependencies]\n\
-                            a = { path = \"a\", version = \"=1.2.3\" }\nb = { version = \"1.2.3\", path = \"b\" }\n\
-                            serde = { version = \"1.2.3\" }\n"
-                .to_owned(),
-            changelog: "## [Unreleased]\n- x\n".to_owned(),
-            lock: None,
-        };
-        let bumped = bump_texts(&files, Level::Major, "2030-01-01").unwrap();
-        assert_eq!(
-            bumped.files.root_manifest,
-            "[workspace.package]\nversion = \"2.0.0\"\n\n[workspace.dependencies]\n\
-             a = { path = \"a\", version = \"=2.0.0\" }\nb = { version = \"2.0.0\", path = \"b\" }\n\
-             serde = { version = \"1.2.3\" }\n"
-        );
-
-        let stray = ReleaseFiles {
-            root_manifest: files.root_manifest.replace("=1.2.3", "1.2.0"),
-            ..files
-        };
-        let err = bump_texts(&stray, Level::Major, "2030-01-01").unwrap_err();
-        assert!(err.contains("`a` requires 1.2.0"), "{err}");
-    }
-
-    #[test]
-    fn only_source_less_lock_entries_at_the_old_version_move() {
-        let lock = "version = 4\n\n[[package]]\nname = \"a\"\nversion = \"0.1.0\"\ndependencies = [\n \"b\",\n]\n\n\
-                    [[package]]\nname = \"b\"\nversion = \"0.1.0\"\nsource = \"registry+https://example.invalid\"\n\n\
-                    [[package]]\nname = \"xtask\"\nversion = \"0.0.0\"\n";
-        let bumped = bump_lock(lock, "0.1.0", "0.2.0").unwrap();
+    fn the_manifest_moves_in_both_table_forms_and_keeps_comments_operators_and_layout() {
+        let bumped = bump_manifest(ROOT, &v("0.1.0"), &v("0.2.0")).unwrap();
         assert_eq!(
             bumped,
-            lock.replacen(
-                "version = \"0.1.0\"\ndependencies",
-                "version = \"0.2.0\"\ndependencies",
-                1
+            ROOT.replace(
+                "version = \"0.1.0\" # lockstep",
+                "version = \"0.2.0\" # lockstep"
+            )
+            .replace("version = \"0.1.0\" }", "version = \"0.2.0\" }")
+            .replace(
+                "version = \"=0.1.0\" # exact",
+                "version = \"=0.2.0\" # exact"
             )
         );
+    }
+
+    #[test]
+    fn a_requirement_off_the_workspace_version_is_refused() {
+        let stray = ROOT.replace("version = \"=0.1.0\"", "version = \"0.0.9\"");
+        let err = bump_manifest(&stray, &v("0.1.0"), &v("0.2.0")).unwrap_err();
+        assert!(err.contains("`b` requires 0.0.9"), "{err}");
+    }
+
+    #[test]
+    fn the_first_release_is_named_and_later_ones_count_from_the_last() {
+        let current = v("0.1.0");
+        assert_eq!(
+            next_version(&current, None, &Target::Exact(v("0.1.0"))),
+            Ok(v("0.1.0"))
+        );
+        let err = next_version(&current, None, &Target::Patch).unwrap_err();
+        assert!(err.contains("release bump 0.1.0"), "{err}");
+        let last = v("0.1.0");
+        assert_eq!(
+            next_version(&current, Some(&last), &Target::Patch),
+            Ok(v("0.1.1"))
+        );
+        assert_eq!(
+            next_version(&current, Some(&last), &Target::Minor),
+            Ok(v("0.2.0"))
+        );
+        assert_eq!(
+            next_version(&current, Some(&last), &Target::Major),
+            Ok(v("1.0.0"))
+        );
+        assert!(next_version(&current, Some(&last), &Target::Exact(v("0.1.0"))).is_err());
+        assert!(next_version(&v("0.3.0"), Some(&last), &Target::Minor).is_err());
+        assert!("0.1".parse::<Target>().unwrap_err().contains("`0.1`"));
+        assert_eq!("minor".parse::<Target>(), Ok(Target::Minor));
     }
 }

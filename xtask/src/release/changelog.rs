@@ -56,11 +56,13 @@ pub fn release_unreleased(changelog: &str, version: &str, date: &str) -> Result<
     {
         return Err(format!("CHANGELOG.md already has a `{existing}` section"));
     }
-    Ok(crate::toml_text::replace_line(
-        changelog,
-        index,
-        &format!("{UNRELEASED}\n\n## [{version}] - {date}"),
-    ))
+    let mut lines: Vec<String> = changelog.lines().map(str::to_owned).collect();
+    lines[index] = format!("{UNRELEASED}\n\n## [{version}] - {date}");
+    let mut text = lines.join("\n");
+    if changelog.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
 }
 
 #[cfg(test)]

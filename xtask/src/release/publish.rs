@@ -1,38 +1,97 @@
-//! `cargo xtask release publish [--execute]`: the checks that stop a release, then a dry run or the real thing.
+//! `cargo xtask release publish [--execute]` and `release tag`: the checks that stop a release, then cargo's own
+//! workspace publishing (`cargo publish --workspace`, which orders the crates by dependency), dry run first.
 
 use std::path::Path;
 
-use super::changelog;
-use super::plan::publish_order;
-use crate::ci;
+use super::{changelog, last_release, lockstep_version, require_clean_tree, semver_guard};
 use crate::metadata::Workspace;
-use crate::process;
+use crate::{ci, process, tools};
 
-/// Refuses a tree with uncommitted changes: what is published must be what is committed.
-pub fn require_clean_tree(root: &Path) -> Result<(), String> {
-    let status = process::output(process::git(root).args(["status", "--porcelain"]))?;
-    if status.trim().is_empty() {
-        return Ok(());
-    }
-    let shown: Vec<&str> = status.lines().take(10).collect();
-    Err(format!(
-        "the working tree is dirty; commit or remove these first:\n{}",
-        shown.join("\n")
-    ))
-}
-
-/// Refuses a version without its own, non-empty CHANGELOG.md section.
-pub fn require_changelog_entry(root: &Path, version: &str) -> Result<(), String> {
+/// The release checks that need no build: a clean tree, one lockstep version, its changelog section, and no tag of
+/// that version on another commit. Returns the version.
+pub fn preflight(root: &Path) -> Result<String, String> {
+    require_clean_tree(root)?;
+    let version = lockstep_version(&Workspace::load(root)?)?;
     let text = std::fs::read_to_string(root.join("CHANGELOG.md"))
         .map_err(|err| format!("cannot read CHANGELOG.md: {err}"))?;
-    if changelog::has_release_entry(&text, version) {
-        Ok(())
-    } else {
-        Err(format!(
+    if !changelog::has_release_entry(&text, &version) {
+        return Err(format!(
             "missing changelog entry: CHANGELOG.md has no non-empty `## [{version}]` section \
              (run `cargo xtask release bump ...` after writing the Unreleased entries)"
-        ))
+        ));
     }
+    let tag = format!("v{version}");
+    let tagged = process::output(process::git(root).args(["rev-list", "-n", "1", &tag, "--"])).ok();
+    let head = process::output(process::git(root).args(["rev-parse", "HEAD"]))?;
+    if let Some(tagged) = tagged
+        && tagged.trim() != head.trim()
+    {
+        return Err(format!(
+            "{tag} already tags another commit: {version} is released; bump first"
+        ));
+    }
+    Ok(version)
+}
+
+/// `cargo publish --workspace --dry-run --locked`: packages every publishable crate and builds each against the
+/// others, in dependency order, without uploading.
+pub fn dry_run(root: &Path) -> std::process::Command {
+    let mut command = process::cargo(root);
+    command.args(["publish", "--workspace", "--dry-run", "--locked"]);
+    command
+}
+
+/// `cargo xtask release publish [--execute]`.
+pub fn run(root: &Path, execute: bool) -> Result<(), String> {
+    let version = preflight(root)?;
+    match last_release(root)? {
+        Some((tag, _)) if tag != format!("v{version}") => semver_guard(root, &tag)?,
+        Some(_) => {
+            println!("semver guard: {version} is the tagged release itself; nothing to compare")
+        }
+        None => println!("semver guard: first release, no baseline to compare with"),
+    }
+    // The advisory database is fetched from the network, so only here, not in `cargo xtask ci`.
+    tools::CARGO_DENY.ensure(root)?;
+    process::run(process::cargo(root).args(["deny", "check", "advisories"]))?;
+    ci::run(root).map_err(|err| format!("release stopped: {err}"))?;
+    process::run(&mut dry_run(root))?;
+    if !execute {
+        println!(
+            "dry run passed for {version}; `cargo xtask release publish --execute` publishes for real"
+        );
+        return Ok(());
+    }
+    // An interrupted release is resumed by running the command again: what crates.io has already is left out.
+    let workspace = Workspace::load(root)?;
+    let mut publish = process::cargo(root);
+    publish.args(["publish", "--workspace", "--locked"]);
+    for package in workspace.publishable() {
+        if is_published(&package.name, &version)? {
+            println!(
+                "{} {version} is already on crates.io; skipped",
+                package.name
+            );
+            publish.args(["--exclude", &package.name]);
+        }
+    }
+    process::run(&mut publish)?;
+    println!("published {version}; now `cargo xtask release tag` and push the tag");
+    Ok(())
+}
+
+/// `cargo xtask release tag`: an annotated `vX.Y.Z` tag on the release commit.
+pub fn tag(root: &Path) -> Result<(), String> {
+    let version = preflight(root)?;
+    process::run(process::git(root).args([
+        "tag",
+        "-a",
+        &format!("v{version}"),
+        "-m",
+        &format!("release {version}"),
+    ]))?;
+    println!("tagged v{version}; push it: git push origin v{version}");
+    Ok(())
 }
 
 /// Reads `cargo info NAME@VERSION`'s result: `Ok(true)` published, `Ok(false)` not, `Err` when the registry could
@@ -74,51 +133,6 @@ fn is_published(name: &str, version: &str) -> Result<bool, String> {
     )
 }
 
-/// `cargo xtask release publish [--execute]`.
-pub fn run(root: &Path, execute: bool) -> Result<(), String> {
-    require_clean_tree(root)?;
-    let workspace = Workspace::load(root)?;
-    let order = publish_order(&workspace)?;
-    let version = order
-        .first()
-        .map(|p| p.version.clone())
-        .ok_or("no publishable crate in the workspace")?;
-    if let Some(odd) = order.iter().find(|p| p.version != version) {
-        return Err(format!(
-            "{} is at {}, not the lockstep version {version}",
-            odd.name, odd.version
-        ));
-    }
-    require_changelog_entry(root, &version)?;
-    println!("release {version}: clean tree and changelog entry found; running ci");
-    ci::run(root).map_err(|err| format!("release stopped: {err}"))?;
-
-    if !execute {
-        let mut command = process::cargo(root);
-        command.args(["publish", "--dry-run", "--locked"]);
-        for package in &order {
-            command.args(["-p", &package.name]);
-        }
-        process::run(&mut command)?;
-        println!(
-            "dry run passed for {version}; `cargo xtask release publish --execute` publishes for real"
-        );
-        return Ok(());
-    }
-    for package in order {
-        if is_published(&package.name, &version)? {
-            println!(
-                "{} {version} is already on crates.io; skipped",
-                package.name
-            );
-            continue;
-        }
-        process::run(process::cargo(root).args(["publish", "--locked", "-p", &package.name]))?;
-    }
-    println!("published {version}; tag it: git tag v{version} && git push --tags");
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,32 +150,5 @@ mod tests {
         );
         // Another crate's or version's absence is not an answer about this one.
         assert!(classify_info(false, "error: could not find `a@0.2.0`", "a", "0.1.0").is_err());
-    }
-
-    #[test]
-    fn a_dirty_tree_stops_the_release_with_the_files_named() {
-        let dir = crate::tempdir::TempDir::new("dirty");
-        let git = |args: &[&str]| process::output(process::git(dir.path()).args(args)).unwrap();
-        git(&["init", "--quiet"]);
-        assert_eq!(require_clean_tree(dir.path()), Ok(()));
-        std::fs::write(dir.path().join("stray.txt"), "x").unwrap();
-        let err = require_clean_tree(dir.path()).unwrap_err();
-        assert!(err.contains("dirty") && err.contains("stray.txt"), "{err}");
-    }
-
-    #[test]
-    fn a_version_without_a_changelog_section_stops_the_release() {
-        let dir = crate::tempdir::TempDir::new("changelog");
-        std::fs::write(
-            dir.path().join("CHANGELOG.md"),
-            "# Changelog\n\n## [Unreleased]\n\n## [0.1.0] - 2030-01-01\n- x\n",
-        )
-        .unwrap();
-        assert_eq!(require_changelog_entry(dir.path(), "0.1.0"), Ok(()));
-        let err = require_changelog_entry(dir.path(), "0.2.0").unwrap_err();
-        assert!(
-            err.starts_with("missing changelog entry") && err.contains("## [0.2.0]"),
-            "{err}"
-        );
     }
 }
