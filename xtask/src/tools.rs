@@ -31,9 +31,6 @@ pub const CARGO_SEMVER_CHECKS: Tool = Tool {
     version: "0.51.0",
 };
 
-/// Every tool the gate installs.
-pub const ALL: [Tool; 2] = [CARGO_DENY, CARGO_SEMVER_CHECKS];
-
 impl Tool {
     /// True when `cargo SUBCOMMAND --version` prints the pinned version.
     pub fn is_installed(&self, root: &Path) -> bool {
