@@ -185,3 +185,38 @@ async fn batch_writes_survive_a_restart_with_data() {
     assert!(second.graph.image("Windows 10 22H2").is_none());
     second.stop().await;
 }
+
+#[tokio::test]
+async fn the_sdk_splits_past_twenty_and_resends_a_throttled_item_over_http() {
+    use intune_osimages::transport::ManualClock;
+    use intune_osimages_fake::Fault;
+    let emulator = Running::start(ServeOptions::local()).await;
+    emulator.graph.push_fault(Fault::throttled_item(3, 1, 1));
+    let clock = ManualClock::new();
+    let client = intune_osimages::Client::builder()
+        .base_url(emulator.base_url.clone())
+        .clock(std::sync::Arc::new(clock.clone()))
+        .build()
+        .unwrap();
+    let images = client.os_images();
+    let mut batch = client.batch().allow_read_only();
+    let patch = intune_osimages::OsImagePatch::new()
+        .property("supportedArchitectures", json!(["x64", "arM64"]));
+    let mut updates = Vec::new();
+    for _ in 0..22 {
+        updates.push(batch.update("Windows 11 24H2", &patch));
+    }
+    let created = batch.add(images.create_json(image("Made in a batch")));
+    let read_back = batch.get("Made in a batch");
+    batch.depends_on(&read_back, &created);
+    let results = batch.send().await.unwrap();
+    // 24 steps: two $batch requests (20 + 4), then one more for the throttled third item.
+    assert_eq!(results.requests_sent(), 3);
+    assert_eq!(clock.slept(), [std::time::Duration::from_secs(1)]);
+    assert!(results.all_succeeded());
+    for step in &updates {
+        assert!(results.get(step).is_ok());
+    }
+    assert_eq!(results.get(&read_back).unwrap().id_str(), "Made in a batch");
+    emulator.stop().await;
+}

@@ -35,15 +35,17 @@ pub async fn run(args: &[String]) -> Result<(), String> {
         Some("soak") => soak(rest).await,
         Some("stream-memory") => stream_memory(rest).await,
         Some("stream-client") => stream_client(rest).await,
+        Some("batch-vs-single") => batch_vs_single(rest).await,
         Some("all") | None => {
             emulator_gets(&[]).await?;
             facade_vs_raw(&[]).await?;
+            batch_vs_single(&[]).await?;
             cli_startup(&[])?;
             soak(&[]).await?;
             stream_memory(&[]).await
         }
         Some(other) => Err(format!(
-            "unknown scenario {other:?}: expected emulator-gets, facade-vs-raw, cli-startup, soak, stream-memory or all"
+            "unknown scenario {other:?}: expected emulator-gets, facade-vs-raw, batch-vs-single, cli-startup, soak, stream-memory or all"
         )),
     }
 }
@@ -88,6 +90,86 @@ async fn emulator_gets(args: &[String]) -> Result<(), String> {
         "req/s",
         serde_json::json!({ "connections": connections, "ok": result.ok, "failed": result.failed,
                             "seconds": result.elapsed.as_secs_f64() }),
+    );
+    Ok(())
+}
+
+/// 200 updates through `client.batch()` (10 `$batch` requests of 20) against 200 single updates, one request after
+/// the other over one connection, with the emulator's latency fault at 10 ms per answer: same bodies, same
+/// emulator, one run. Reports how many times faster the batches are end to end.
+async fn batch_vs_single(args: &[String]) -> Result<(), String> {
+    let updates: usize = flag(args, "--updates", 200)?;
+    let latency_ms: u64 = flag(args, "--latency-ms", 10)?;
+    let dir = std::env::temp_dir().join(format!("osimages-batch-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let seed = dir.join("seed.json");
+    write_seed(&seed, updates)?;
+    let emulator = Emulator::start(
+        &osimages_binary()?,
+        &["--seed".to_owned(), seed.display().to_string()],
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let emulator = emulator?;
+    let origin = emulator.base_url.trim_end_matches("/beta").to_owned();
+    let fault = http_client(1)?
+        .post(format!("{origin}/_emulator/faults"))
+        .header("content-type", "application/json")
+        .body(format!(
+            "{{\"kind\":\"latency\",\"milliseconds\":{latency_ms}}}"
+        ))
+        .send()
+        .await
+        .map_err(|e| format!("cannot script the latency fault: {e}"))?;
+    if fault.status() != 204 {
+        return Err(format!(
+            "the emulator refused the latency fault: {}",
+            fault.status()
+        ));
+    }
+    // One connection: requests go one after the other, so the pool never opens a second.
+    let client = Client::builder()
+        .base_url(emulator.base_url.clone())
+        .build()
+        .map_err(|e| e.to_string())?;
+    let images = client.os_images();
+    let patch =
+        OsImagePatch::new().supported_architectures([Architecture::X64, Architecture::Arm64]);
+    let ids: Vec<String> = (0..updates).map(|i| format!("Load image {i:06}")).collect();
+
+    let started = Instant::now();
+    for id in &ids {
+        let updated = images
+            .update(id, &patch)
+            .allow_read_only()
+            .await
+            .map_err(|e| format!("single update of {id}: {e}"))?;
+        updated
+            .into_image()
+            .ok_or_else(|| format!("single update of {id}: no image in the answer"))?;
+    }
+    let single = started.elapsed();
+
+    let started = Instant::now();
+    let mut batch = client.batch().allow_read_only();
+    let steps: Vec<_> = ids.iter().map(|id| batch.update(id, &patch)).collect();
+    let results = batch.send().await.map_err(|e| format!("batch: {e}"))?;
+    let batched = started.elapsed();
+    for (id, step) in ids.iter().zip(&steps) {
+        results
+            .get(step)
+            .map_err(|e| format!("batched update of {id}: {e}"))?
+            .into_image()
+            .ok_or_else(|| format!("batched update of {id}: no image in the answer"))?;
+    }
+    report(
+        "batch_vs_single_updates_ratio",
+        single.as_secs_f64() / batched.as_secs_f64().max(1e-9),
+        "ratio",
+        serde_json::json!({
+            "updates": updates, "latency_ms": latency_ms,
+            "single_ms": single.as_secs_f64() * 1e3, "batched_ms": batched.as_secs_f64() * 1e3,
+            "batch_requests": results.requests_sent(),
+        }),
     );
     Ok(())
 }

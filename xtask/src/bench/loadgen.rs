@@ -1,5 +1,5 @@
 //! The loopback load generators of `crates/loadgen` (`intune-osimages-loadgen all`): emulator GETs per second,
-//! facade vs raw reqwest updates, `osimages list` start to exit, the soak run and streaming memory. The program
+//! facade vs raw reqwest updates, 200 updates through `$batch` vs single ones, `osimages list` start to exit, the soak run and streaming memory. The program
 //! starts its own `osimages serve` on 127.0.0.1:0 and bounds every scenario in count and time.
 
 use std::time::Duration;

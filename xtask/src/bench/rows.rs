@@ -142,6 +142,13 @@ pub const ROWS: &[Row] = &[
         target: Target::AtLeast(0.95),
     },
     Row {
+        // Both sides in one run against one emulator whose latency fault delays every answer by 10 ms.
+        name: "200 updates through $batch vs 200 single updates over one connection, emulator latency 10 ms",
+        metric: Metric::Value("batch_vs_single_updates_ratio"),
+        unit: DisplayUnit::Ratio,
+        target: Target::AtLeast(10.0),
+    },
+    Row {
         name: "emulator GETs per second, 32 connections",
         metric: Metric::Rate("emulator_gets_per_second"),
         unit: DisplayUnit::PerSecond,
