@@ -39,6 +39,10 @@ pub use intune_osimages_model::{
 };
 /// Transport building blocks, for custom transports, retry policies and test clocks.
 pub use intune_osimages_transport as transport;
+pub use intune_osimages_transport::{
+    AccessToken, Clock, ManualClock, RetryPolicy, StaticToken, TokenError, TokenProvider,
+    Transport, TransportError, TransportErrorKind,
+};
 /// The validation rules and report types.
 pub use intune_osimages_validate as validate;
 

@@ -8,8 +8,10 @@ use crate::{Architecture, Edition, Extra, IMAGE_ODATA_TYPE, OsUpdate};
 ///
 /// ```
 /// use intune_osimages_model::Patch;
-/// let p: Patch<i32> = Patch::from(Some(3));
-/// assert_eq!(p, Patch::Value(3));
+/// assert_eq!(Patch::from(Some(3)), Patch::value(3));
+/// // `None` leaves the property out; `null` is asked for by name.
+/// assert!(Patch::<i32>::from(None).is_absent());
+/// assert_eq!(Patch::<i32>::null(), Patch::Null);
 /// assert!(Patch::<i32>::default().is_absent());
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -24,6 +26,16 @@ pub enum Patch<T> {
 }
 
 impl<T> Patch<T> {
+    /// Sends `value`.
+    pub fn value(value: T) -> Self {
+        Patch::Value(value)
+    }
+
+    /// Sends `null` on purpose (clears the property on the server, where Graph allows it).
+    pub fn null() -> Self {
+        Patch::Null
+    }
+
     /// Whether the property is left out of the body.
     pub fn is_absent(&self) -> bool {
         matches!(self, Patch::Absent)
@@ -39,11 +51,12 @@ impl<T> Patch<T> {
 }
 
 impl<T> From<Option<T>> for Patch<T> {
-    /// `None` becomes an explicit `null`; use [`Patch::Absent`] to leave a property out.
+    /// `Some` sends the value; `None` leaves the property out (absent), as an unset `Option` field would. Use
+    /// [`Patch::null`] to send `null` on purpose.
     fn from(v: Option<T>) -> Self {
         match v {
             Some(v) => Patch::Value(v),
-            None => Patch::Null,
+            None => Patch::Absent,
         }
     }
 }
@@ -60,7 +73,8 @@ impl<T: Serialize> Serialize for Patch<T> {
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Option::<T>::deserialize(deserializer).map(Patch::from)
+        // Reached only for a key that is present: `null` there is a `null` sent on purpose, never absent.
+        Option::<T>::deserialize(deserializer).map(|v| v.map_or(Patch::Null, Patch::Value))
     }
 }
 

@@ -54,7 +54,7 @@ fn null_is_sent_on_purpose() {
         r#"{"availableUpdates":null}"#
     );
     let mut patch = OsImagePatch::new();
-    patch.supported_editions = Patch::from(None);
+    patch.supported_editions = Patch::null();
     patch.supported_architectures = Patch::Value(vec![]);
     assert_eq!(
         serde_json::to_value(&patch).unwrap(),
@@ -95,4 +95,15 @@ fn arm64_has_graphs_wire_spelling() {
         ["unknown", "x86", "x64", "arm", "arM64"]
     );
     assert_eq!(EditionType::WIRE_NAMES.len(), 11);
+}
+
+#[test]
+fn none_leaves_a_property_out() {
+    let mut patch = OsImagePatch::new();
+    patch.supported_editions = Patch::from(None);
+    patch.supported_architectures = Patch::from(Some(vec![Architecture::X64]));
+    assert_eq!(
+        serde_json::to_value(&patch).unwrap(),
+        json!({"supportedArchitectures": ["x64"]})
+    );
 }

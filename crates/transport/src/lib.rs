@@ -31,3 +31,12 @@ pub use retry_policy::{MAX_RETRIES_CAP, RetryPolicy};
 pub use telemetry::Telemetry;
 pub use token::{AccessToken, StaticToken, TokenError, TokenProvider};
 pub use transport::{Request, Response, Transport};
+
+/// The attribute the [`Transport`] and [`TokenProvider`] impls need, re-exported so an implementation needs no
+/// direct `async-trait` dependency (see "Implementing a transport" above).
+pub use async_trait::async_trait;
+/// The body type of [`Request`] and [`Response`], re-exported in the version this crate uses.
+pub use bytes::Bytes;
+/// The `http` crate whose request and response types the [`Transport`] trait speaks, re-exported in the version
+/// this crate uses.
+pub use http;
