@@ -17,7 +17,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(
     after_help = "Credentials: --token or GRAPH_TOKEN; or AZURE_TENANT_ID, AZURE_CLIENT_ID and \
 AZURE_CLIENT_SECRET for client credentials.\nExit status: 0 success, 2 usage, 3 validation errors, \
-4 Graph answered with an error, 5 transport failure."
+4 Graph answered with an error, 5 transport failure, 6 the output could not be written."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -53,6 +53,12 @@ pub struct Global {
     /// More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// No notes, retry announcements or progress on stderr and no confirmations on stdout: only data and errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Leave out the header row of tables.
+    #[arg(long, global = true)]
+    pub no_headers: bool,
 }
 
 /// The national clouds.
@@ -136,10 +142,13 @@ pub enum CatalogCommand {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Delete an image.
+    /// Delete an image. On a terminal it asks first; otherwise it needs --yes.
     Delete {
         /// The image id.
         id: String,
+        /// Delete without asking (needed when standard input is not a terminal, as in scripts).
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
     /// Call getAllManagedDeviceWindowsOSImages() on an image.
     GetAll {

@@ -4,6 +4,7 @@ use intune_osimages::{Client, Cloud};
 
 use crate::args::{CloudName, Global};
 use crate::exit::Failure;
+use crate::ui::Ui;
 
 fn cloud(name: CloudName) -> Cloud {
     match name {
@@ -39,19 +40,35 @@ fn env_client_credentials() -> Result<Option<(String, String, String)>, Failure>
     }
 }
 
-fn sample(reason: &str) -> Result<Client, Failure> {
-    eprintln!(
+/// The client a command runs on, and whether it is the built-in sample tenant (whose writes are not kept).
+pub struct Target {
+    pub client: Client,
+    pub sample: bool,
+}
+
+fn sample(reason: &str, ui: &Ui) -> Result<Target, Failure> {
+    ui.note(&format!(
         "note: {reason}: using the built-in sample tenant (offline sample data, changes are not kept)"
-    );
-    Client::sample().map_err(Failure::from)
+    ));
+    Ok(Target {
+        client: Client::sample().map_err(Failure::from)?,
+        sample: true,
+    })
 }
 
 /// The client the flags ask for.
-pub fn client(global: &Global) -> Result<Client, Failure> {
+pub fn client(global: &Global, ui: &Ui) -> Result<Target, Failure> {
     if global.fake {
-        return sample("--fake");
+        return sample("--fake", ui);
     }
-    let token = global.token.clone().filter(|t| !t.is_empty());
+    // An empty token is a mistake (a `$(...)` that failed in a script), never a request for the sample tenant.
+    if global.token.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        return Err(Failure::usage(
+            "the token is empty (--token \"\" or GRAPH_TOKEN set to nothing, perhaps a command substitution that \
+             failed): give a token, or unset GRAPH_TOKEN to use the sample tenant",
+        ));
+    }
+    let token = global.token.clone();
     let client_credentials = if token.is_none() {
         env_client_credentials()?
     } else {
@@ -65,7 +82,7 @@ pub fn client(global: &Global) -> Result<Client, Failure> {
         .filter(|a| !a.is_empty());
     let cloud = match (&global.base_url, authority_override) {
         (None, _) if token.is_none() && client_credentials.is_none() => {
-            return sample("no credentials and no --base-url");
+            return sample("no credentials and no --base-url", ui);
         }
         (None, None) => chosen,
         (base_url, authority) => Cloud::Custom {
@@ -80,5 +97,8 @@ pub fn client(global: &Global) -> Result<Client, Failure> {
     } else if let Some((tenant, client_id, secret)) = client_credentials {
         builder = builder.client_credentials(tenant, client_id, secret);
     }
-    builder.build().map_err(Failure::from)
+    Ok(Target {
+        client: builder.build().map_err(Failure::from)?,
+        sample: false,
+    })
 }

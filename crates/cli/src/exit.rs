@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 use intune_osimages::{Error, ErrorKind};
 
+use crate::terminal::escape;
+
 /// 0: success.
 pub const OK: u8 = 0;
 /// 2: usage (bad flags, unreadable files, bad configuration).
@@ -14,6 +16,9 @@ pub const VALIDATION: u8 = 3;
 pub const GRAPH: u8 = 4;
 /// 5: no usable answer (connection, timeout).
 pub const TRANSPORT: u8 = 5;
+/// 6: the output could not be written (a full disk, a broken device). A closed pipe is not an error: the reader
+/// has what it wanted (`osimages list | head`), so the command ends quietly with 0.
+pub const OUTPUT: u8 = 6;
 
 /// A failure of a command: what to print on stderr and the exit status.
 #[derive(Debug)]
@@ -37,6 +42,20 @@ impl Failure {
         }
     }
 
+    /// Writing standard output failed.
+    pub fn output(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Failure {
+                code: OK,
+                message: String::new(),
+            };
+        }
+        Failure {
+            code: OUTPUT,
+            message: format!("cannot write the output: {e}"),
+        }
+    }
+
     pub fn exit_code(&self) -> ExitCode {
         ExitCode::from(self.code)
     }
@@ -54,18 +73,19 @@ impl From<Error> for Failure {
             Error::Graph(g) => {
                 let mut m = format!("Graph answered {}", g.status);
                 if g.is_graph_body() {
-                    m.push_str(&format!(" {}: {}", g.code, g.message));
+                    m.push_str(&format!(" {}: {}", escape(&g.code), escape(&g.message)));
                 } else {
                     let excerpt: String = g.body.chars().take(300).collect();
                     m.push_str(&format!(
-                        " with a body that is not Graph's error JSON: {excerpt}"
+                        " with a body that is not Graph's error JSON: {}",
+                        escape(&excerpt)
                     ));
                 }
                 if let Some(id) = &g.request_id {
-                    m.push_str(&format!("\nrequest-id: {id}"));
+                    m.push_str(&format!("\nrequest-id: {}", escape(id)));
                 }
                 if let Some(id) = &g.client_request_id {
-                    m.push_str(&format!("\nclient-request-id: {id}"));
+                    m.push_str(&format!("\nclient-request-id: {}", escape(id)));
                 }
                 if let Some(d) = g.retry_after {
                     m.push_str(&format!("\nretry-after: {} s", d.as_secs()));

@@ -3,10 +3,13 @@
 mod args;
 mod body;
 mod commands;
+mod confirm;
 mod context;
 mod exit;
 mod render;
 mod table;
+mod terminal;
+mod ui;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         "error"
     };
     init_logging(cli.global.verbose, quiet);
+    let ui = ui::Ui::new(&cli.global);
     let result = match cli.command {
         Command::Serve(ref serve) => {
             // Only a token typed on the command line guards the emulator; GRAPH_TOKEN is a client credential.
@@ -58,27 +62,27 @@ fn main() -> ExitCode {
             for_,
             allow_read_only,
             ref file,
-        } => commands::validate(for_, allow_read_only, file, cli.global.json),
-        Command::Catalog(command) => run_catalog(&cli.global, command),
+        } => commands::validate(&ui, for_, allow_read_only, file, cli.global.json),
+        Command::Catalog(command) => run_catalog(&cli.global, &ui, command),
     };
     match result {
         Ok(()) => ExitCode::from(exit::OK),
         Err(failure) => {
             if !failure.message.is_empty() {
-                eprintln!("error: {}", failure.message);
+                ui::warn(&format!("error: {}", failure.message));
             }
             failure.exit_code()
         }
     }
 }
 
-fn run_catalog(global: &Global, command: CatalogCommand) -> Result<(), Failure> {
+fn run_catalog(global: &Global, ui: &ui::Ui, command: CatalogCommand) -> Result<(), Failure> {
     // One thread is plenty for a command and keeps start-up short.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::usage(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(commands::run(global, command))
+    runtime.block_on(commands::run(global, ui, command))
 }
 
 fn run_serve(args: &ServeArgs, token: Option<String>) -> Result<(), Failure> {
@@ -124,6 +128,6 @@ fn init_logging(verbose: u8, quiet: &str) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
+        .with_ansi(terminal::color_allowed(std::io::stderr().is_terminal()))
         .try_init();
 }

@@ -1,40 +1,30 @@
 //! How images look in tables and as JSON.
 
-use std::collections::BTreeMap;
-
+use chrono::NaiveDate;
 use intune_osimages::{OsImage, Page};
 
-use crate::table::Table;
+use crate::table::{Layout, Table};
+use crate::terminal::escape;
 
-/// Prints a value as pretty JSON on stdout.
-pub fn print_json(value: &impl serde::Serialize) {
-    match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
-        // Our own model types always serialize; this keeps the CLI from panicking if that ever changed.
-        Err(e) => eprintln!("error: cannot print JSON: {e}"),
+/// The list's end-of-support cell: the nearest end date still ahead and how many of the image's dated editions end
+/// then (`2027-10-12 (4 of 10)`), or `all ended (2025-10-14)` with the last date once every edition has ended. The
+/// whole table of editions is in `get`.
+pub fn support_summary(image: &OsImage, today: NaiveDate) -> String {
+    let dates: Vec<NaiveDate> = image
+        .editions()
+        .iter()
+        .filter_map(|e| e.support_end_date)
+        .collect();
+    let Some(&last) = dates.iter().max() else {
+        return String::new();
+    };
+    match dates.iter().filter(|&&d| d >= today).min() {
+        Some(&next) => {
+            let ending = dates.iter().filter(|&&d| d == next).count();
+            format!("{next} ({ending} of {})", dates.len())
+        }
+        None => format!("all ended ({last})"),
     }
-}
-
-/// Editions grouped by end date: `2026-10-13: professional, professionalN; 2027-10-12: enterprise`.
-pub fn editions_by_date(image: &OsImage) -> String {
-    let mut by_date: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for e in image.editions() {
-        let date = e
-            .support_end_date
-            .map(|d| d.to_string())
-            .unwrap_or_else(|| "no date".to_owned());
-        let name = e
-            .edition_type
-            .as_ref()
-            .map(|t| t.as_str().to_owned())
-            .unwrap_or_else(|| "?".to_owned());
-        by_date.entry(date).or_default().push(name);
-    }
-    by_date
-        .into_iter()
-        .map(|(date, names)| format!("{date}: {}", names.join(", ")))
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 fn architectures(image: &OsImage) -> String {
@@ -53,23 +43,31 @@ fn latest_build(image: &OsImage) -> String {
         .unwrap_or_default()
 }
 
+/// The list table's header.
+pub const IMAGE_COLUMNS: [&str; 4] = ["ID", "ARCHITECTURES", "LATEST BUILD", "SUPPORT ENDS"];
+
+/// One image as a list row.
+pub fn image_row(image: &OsImage, today: NaiveDate) -> Vec<String> {
+    vec![
+        image.id_str().to_owned(),
+        architectures(image),
+        latest_build(image),
+        support_summary(image, today),
+    ]
+}
+
 /// The list table: one row per image.
-pub fn images_table(images: &[OsImage]) -> String {
-    let mut table = Table::new(["ID", "ARCHITECTURES", "LATEST BUILD", "END OF SUPPORT"]);
+pub fn images_table(images: &[OsImage], today: NaiveDate, layout: Layout) -> String {
+    let mut table = Table::new(IMAGE_COLUMNS);
     for image in images {
-        table.row(vec![
-            image.id_str().to_owned(),
-            architectures(image),
-            latest_build(image),
-            editions_by_date(image),
-        ]);
+        table.row(image_row(image, today));
     }
-    table.render()
+    table.render(layout)
 }
 
 /// A page as a table, with a footer for the count and the next link.
-pub fn page_table(page: &Page<OsImage>) -> String {
-    let mut out = images_table(&page.value);
+pub fn page_table(page: &Page<OsImage>, today: NaiveDate, layout: Layout) -> String {
+    let mut out = images_table(&page.value, today, layout);
     if let Some(count) = page.count {
         out.push_str(&format!("\n{count} image(s) match in all\n"));
     }
@@ -89,9 +87,12 @@ pub fn days_left(days: i64) -> String {
 }
 
 /// One image in detail.
-pub fn image_detail(image: &OsImage, today: chrono::NaiveDate) -> String {
-    let mut out = format!("ID             {}\n", image.id_str());
-    out.push_str(&format!("ARCHITECTURES  {}\n\n", architectures(image)));
+pub fn image_detail(image: &OsImage, today: NaiveDate, layout: Layout) -> String {
+    let mut out = format!("ID             {}\n", escape(image.id_str()));
+    out.push_str(&format!(
+        "ARCHITECTURES  {}\n\n",
+        escape(&architectures(image))
+    ));
     let mut editions = Table::new(["EDITION", "END OF SUPPORT", "DAYS LEFT"]);
     for e in image.editions() {
         editions.row(vec![
@@ -107,7 +108,7 @@ pub fn image_detail(image: &OsImage, today: chrono::NaiveDate) -> String {
                 .unwrap_or_default(),
         ]);
     }
-    out.push_str(&editions.render());
+    out.push_str(&editions.render(layout));
     let mut updates = Table::new(["BUILD", "RELEASED"]);
     for u in image.updates() {
         updates.row(vec![
@@ -119,6 +120,6 @@ pub fn image_detail(image: &OsImage, today: chrono::NaiveDate) -> String {
         ]);
     }
     out.push('\n');
-    out.push_str(&updates.render());
+    out.push_str(&updates.render(layout));
     out
 }

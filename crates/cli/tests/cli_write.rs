@@ -176,13 +176,13 @@ fn create_and_delete_against_the_emulator() {
         .stdout(contains("arM64"));
     osimages()
         .args(base)
-        .args(["delete", "Windows 12 26H1"])
+        .args(["delete", "Windows 12 26H1", "--yes"])
         .assert()
         .success()
         .stdout(contains("deleted Windows 12 26H1"));
     osimages()
         .args(base)
-        .args(["delete", "Windows 12 26H1"])
+        .args(["delete", "Windows 12 26H1", "--yes"])
         .assert()
         .code(4)
         .stderr(contains("404").and(contains("request-id")));

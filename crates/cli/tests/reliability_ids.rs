@@ -1,5 +1,6 @@
 //! Hostile ids through every operation, via the SDK facade over real HTTP to an `osimages serve` process: spaces,
-//! quotes, `/`, `%`, `..` inside an id, `?`, `#`, `+` and non-ASCII. Each id reaches exactly its own image and never
+//! quotes, `/`, `%`, `..` inside an id, `?`, `#`, `+` and non-ASCII (control characters and dot segments are refused for
+//! create by validation: the last test). Each id reaches exactly its own image and never
 //! another path: `a/b` is not `a`, `../x` is not `x`, `q?x=1` is not `q`. The catalog holds exactly the ids created.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -31,7 +32,6 @@ const IDS: &[&str] = &[
     "a+b",
     "é/ü",
     "日本語 イメージ",
-    "tab\there",
     "$count",
     "getAllManagedDeviceWindowsOSImages()",
     " leading and trailing ",
@@ -192,5 +192,18 @@ async fn dot_segment_ids_are_refused_before_anything_is_sent() {
         );
     }
     // `..` would have climbed to the collection, and a delete there must not have happened.
+    assert_eq!(images.count().await.unwrap(), 1);
+
+    // A create with an id no later request could address (a dot segment, a control character such as a tab, which
+    // once went through and then could only be reached percent-encoded) is refused by validation, unsent.
+    for id in [".", "..", "tab\there", "esc\u{1b}[2J"] {
+        let error = images
+            .create_json(body(id))
+            .allow_read_only()
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::Validation(_)), "{id:?}: {error:?}");
+        assert!(!error.may_have_been_sent());
+    }
     assert_eq!(images.count().await.unwrap(), 1);
 }

@@ -99,8 +99,8 @@ fn no_token_in_any_log_output_error_or_data_file_of_the_cli_and_the_emulator() {
             false,
         ),
         (vec!["list", "--filter", "id eq"], false),
-        (vec!["delete", "Windows 11 24H2"], true),
-        (vec!["delete", "Windows 11 24H2"], false),
+        (vec!["delete", "Windows 11 24H2", "--yes"], true),
+        (vec!["delete", "Windows 11 24H2", "--yes"], false),
     ];
     let mut traced = false;
     for (n, (args, succeeds)) in runs.iter().enumerate() {

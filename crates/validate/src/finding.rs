@@ -50,11 +50,13 @@ pub enum Rule {
     UnknownProperty,
     /// `odata-type`: an `@odata.type` annotation that names another type.
     OdataType,
+    /// `addressable`: an id that no request could address afterwards (`.`, `..`, control characters).
+    Addressable,
 }
 
 impl Rule {
     /// Every rule, in documentation order.
-    pub const ALL: [Rule; 9] = [
+    pub const ALL: [Rule; 10] = [
         Rule::ReadOnly,
         Rule::EnumValue,
         Rule::DateFormat,
@@ -64,6 +66,7 @@ impl Rule {
         Rule::Null,
         Rule::UnknownProperty,
         Rule::OdataType,
+        Rule::Addressable,
     ];
 
     /// The stable rule id, such as `"read-only"`.
@@ -78,6 +81,7 @@ impl Rule {
             Rule::Null => "null",
             Rule::UnknownProperty => "unknown-property",
             Rule::OdataType => "odata-type",
+            Rule::Addressable => "addressable",
         }
     }
 

@@ -107,6 +107,36 @@ fn check_id(ctx: &mut Ctx, at: &Pointer<'_>, value: &Value) {
             "id is empty; a create needs the image's key, such as \"Windows 11 24H2\"".to_owned(),
         );
     }
+    if ctx.operation == Operation::Create {
+        check_addressable(ctx, at, id);
+    }
+}
+
+/// An id is one path segment of every later request (`.../managedDeviceWindowsOSImages/{id}`). `.` and `..` are
+/// dot segments that URL normalisation removes, so no request can name them; control characters cannot be typed in
+/// a terminal or a script reliably and are refused by many servers. Graph may accept such a create, after which
+/// the image cannot be read, changed or deleted by id.
+fn check_addressable(ctx: &mut Ctx, at: &Pointer<'_>, id: &str) {
+    if id == "." || id == ".." {
+        ctx.error_with(
+            at,
+            Rule::Addressable,
+            format!(
+                "id {id:?} is a URL dot segment: no request could address the image afterwards"
+            ),
+            "choose an id with other characters, such as \"Windows 11 24H2\"".to_owned(),
+        );
+    } else if let Some(c) = id.chars().find(|c| c.is_control()) {
+        ctx.error_with(
+            at,
+            Rule::Addressable,
+            format!(
+                "id contains the control character U+{:04X}: the image could not be addressed reliably afterwards",
+                u32::from(c)
+            ),
+            "remove control characters (tabs, line breaks, escapes) from the id".to_owned(),
+        );
+    }
 }
 
 /// Reports a read-only collection in a create or update body, unless the policy allows them.

@@ -189,8 +189,10 @@ fn valid_image() -> impl Strategy<Value = OsImage> {
     let edition = (edition_type, date()).prop_map(|(t, d)| Edition::new(t, d));
     let update =
         ("[0-9.]{1,16}", 1985i32..=2026, 1i32..=12).prop_map(|(b, y, m)| OsUpdate::new(b, y, m));
+    // A valid id is addressable: no control character and no dot segment (the `addressable` rule).
+    let id = "[^\\p{Cc}]{1,30}".prop_filter("a dot segment", |id| id != "." && id != "..");
     (
-        ".{1,30}",
+        id,
         prop::collection::vec(edition, 0..4),
         prop::collection::vec(prop::sample::select(Architecture::KNOWN), 0..5),
         prop::collection::vec(update, 0..4),

@@ -18,7 +18,8 @@ fn rule_ids_are_stable() {
             "required",
             "null",
             "unknown-property",
-            "odata-type"
+            "odata-type",
+            "addressable"
         ]
     );
     for rule in Rule::ALL {

@@ -9,8 +9,8 @@ use serde_json::{Map, Value, json};
 
 use crate::body::read_body;
 use crate::exit::{self, Failure};
-use crate::render::print_json;
 use crate::table::Table;
+use crate::ui::Ui;
 
 /// One request of the file, checked.
 struct Request {
@@ -21,6 +21,7 @@ struct Request {
 
 pub async fn run(
     client: &Client,
+    ui: &Ui,
     source: &str,
     allow_read_only: bool,
     json: bool,
@@ -49,7 +50,7 @@ pub async fn run(
     let failed = results.responses().filter(|r| !r.succeeded()).count();
     if json {
         let merged: Vec<Value> = results.responses().map(to_wire).collect();
-        print_json(&json!({ "responses": merged }));
+        ui.json(&json!({ "responses": merged }))?;
     } else {
         let mut table = Table::new(["ID", "METHOD", "URL", "STATUS"]);
         for r in results.responses() {
@@ -61,7 +62,7 @@ pub async fn run(
                     .map_or_else(|| "no answer".to_owned(), |s| s.to_string()),
             ]);
         }
-        print!("{}", table.render());
+        ui.print(&table.render(ui.layout))?;
     }
     if failed > 0 {
         let unanswered: Vec<String> = (0..added.len())

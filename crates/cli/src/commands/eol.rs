@@ -7,8 +7,9 @@ use serde::Serialize;
 
 use super::today;
 use crate::exit::Failure;
-use crate::render::{days_left, print_json};
+use crate::render::days_left;
 use crate::table::Table;
+use crate::ui::Ui;
 
 /// One edition leaving support, as `--json` prints it.
 #[derive(Debug, Serialize)]
@@ -24,6 +25,7 @@ struct Ending {
 
 pub async fn run(
     images: &OsImages,
+    ui: &Ui,
     within: u32,
     on: Option<NaiveDate>,
     json: bool,
@@ -53,12 +55,12 @@ pub async fn run(
         (a.support_end_date, &a.id, &a.kind).cmp(&(b.support_end_date, &b.id, &b.kind))
     });
     if json {
-        print_json(&endings);
-        return Ok(());
+        return ui.json(&endings);
     }
     if endings.is_empty() {
-        println!("no edition's support ends within {within} days of {on}");
-        return Ok(());
+        return ui.line(&format!(
+            "no edition's support ends within {within} days of {on}"
+        ));
     }
     let mut table = Table::new(["ID", "EDITION", "END OF SUPPORT", "DAYS LEFT"]);
     for e in &endings {
@@ -69,6 +71,5 @@ pub async fn run(
             days_left(e.days_left),
         ]);
     }
-    print!("{}", table.render());
-    Ok(())
+    ui.print(&table.render(ui.layout))
 }

@@ -5,9 +5,10 @@ use intune_osimages::OsImages;
 use super::today;
 use crate::args::ListArgs;
 use crate::exit::Failure;
-use crate::render::{image_detail, page_table, print_json};
+use crate::render::{image_detail, page_table};
+use crate::ui::Ui;
 
-pub async fn list(images: &OsImages, args: ListArgs, json: bool) -> Result<(), Failure> {
+pub async fn list(images: &OsImages, ui: &Ui, args: ListArgs, json: bool) -> Result<(), Failure> {
     let mut request = images.list();
     if let Some(f) = args.filter {
         request = request.filter(f);
@@ -31,15 +32,15 @@ pub async fn list(images: &OsImages, args: ListArgs, json: bool) -> Result<(), F
         request.page().await?
     };
     if json {
-        print_json(&page);
+        ui.json(&page)
     } else {
-        print!("{}", page_table(&page));
+        ui.print(&page_table(&page, today(), ui.layout))
     }
-    Ok(())
 }
 
 pub async fn get(
     images: &OsImages,
+    ui: &Ui,
     id: &str,
     select: Vec<String>,
     json: bool,
@@ -50,28 +51,25 @@ pub async fn get(
     }
     let image = request.await?;
     if json {
-        print_json(&image);
+        ui.json(&image)
     } else {
-        print!("{}", image_detail(&image, today()));
+        ui.print(&image_detail(&image, today(), ui.layout))
     }
-    Ok(())
 }
 
-pub async fn get_all(images: &OsImages, id: &str, json: bool) -> Result<(), Failure> {
+pub async fn get_all(images: &OsImages, ui: &Ui, id: &str, json: bool) -> Result<(), Failure> {
     let page = images.get_all(id).all_as_page().await?;
     if json {
-        print_json(&page);
+        ui.json(&page)
     } else {
-        print!("{}", page_table(&page));
+        ui.print(&page_table(&page, today(), ui.layout))
     }
-    Ok(())
 }
 
-pub async fn count(images: &OsImages, filter: Option<String>) -> Result<(), Failure> {
+pub async fn count(images: &OsImages, ui: &Ui, filter: Option<String>) -> Result<(), Failure> {
     let mut request = images.count();
     if let Some(f) = filter {
         request = request.filter(f);
     }
-    println!("{}", request.await?);
-    Ok(())
+    ui.line(&request.await?.to_string())
 }

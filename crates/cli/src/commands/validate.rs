@@ -5,9 +5,11 @@ use intune_osimages::validate::{Operation, Policy, validate};
 use crate::args::ValidateFor;
 use crate::body::read_body;
 use crate::exit::Failure;
-use crate::render::print_json;
+use crate::terminal::escape;
+use crate::ui::Ui;
 
 pub fn run(
+    ui: &Ui,
     for_: ValidateFor,
     allow_read_only: bool,
     file: &str,
@@ -20,20 +22,26 @@ pub fn run(
     };
     let policy = Policy { allow_read_only };
     let report = validate(&body, operation, policy);
+    let file = escape(file);
     if json {
-        print_json(&report);
+        ui.json(&report)?;
     } else if report.is_empty() {
-        println!("{file}: no findings");
+        ui.line(&format!("{file}: no findings"))?;
     } else {
+        let mut text = String::new();
         for finding in report.findings() {
-            println!("{finding}");
+            text.push_str(&escape(&finding.to_string()));
+            text.push('\n');
             if let Some(s) = &finding.suggestion {
-                println!("  suggestion: {s}");
+                text.push_str(&format!("  suggestion: {}\n", escape(s)));
             }
         }
         let errors = report.errors().count();
         let warnings = report.warnings().count();
-        println!("{file}: {errors} error(s), {warnings} warning(s)");
+        text.push_str(&format!(
+            "{file}: {errors} error(s), {warnings} warning(s)\n"
+        ));
+        ui.print(&text)?;
     }
     if report.has_errors() {
         Err(Failure::validation(String::new()))

@@ -1,34 +1,52 @@
 //! `create`, `update`, `delete`.
 
-use std::io::Write;
-
 use intune_osimages::validate::{Operation, Policy, validate};
 use intune_osimages::{OsImages, Updated};
 use serde_json::Value;
 
 use crate::body::read_body;
+use crate::confirm::confirm;
 use crate::exit::Failure;
-use crate::render::{image_detail, print_json};
+use crate::render::image_detail;
+use crate::terminal::escape;
+use crate::ui::{Ui, warn};
 
 use super::today;
 
-fn print_dry_run(bytes: &[u8]) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(bytes)
-        .and_then(|()| out.write_all(b"\n"))
-        .map_err(|e| Failure::usage(format!("cannot write to standard output: {e}")))
+fn print_dry_run(ui: &Ui, bytes: &[u8]) -> Result<(), Failure> {
+    // The exact bytes, as they would be sent; not text for the terminal to interpret, so written unescaped.
+    ui.print(&String::from_utf8_lossy(bytes))?;
+    ui.print("\n")
 }
 
 /// Prints the body's validation warnings on stderr: they do not stop the command (errors do, and are printed with
 /// the failure).
 fn print_warnings(body: &Value, operation: Operation, allow_read_only: bool) {
     for warning in validate(body, operation, Policy { allow_read_only }).warnings() {
-        eprintln!("{warning}");
+        warn(&warning.to_string());
+    }
+}
+
+/// After a write on the sample tenant: says that nothing was kept, on stdout where the result is (on stderr with
+/// `--json`, so standard output stays one JSON document). Said even with `-q`: it is what makes a mistaken run on
+/// the sample tenant visible.
+pub fn not_kept(ui: &Ui, sample: bool, json: bool) -> Result<(), Failure> {
+    if !sample {
+        return Ok(());
+    }
+    let text =
+        "note: this ran on the built-in sample tenant: nothing was kept, no tenant was changed";
+    if json {
+        warn(text);
+        Ok(())
+    } else {
+        ui.line(text)
     }
 }
 
 pub async fn create(
     images: &OsImages,
+    ui: &Ui,
     body: &str,
     allow_read_only: bool,
     dry_run: bool,
@@ -41,20 +59,22 @@ pub async fn create(
         request = request.allow_read_only();
     }
     if dry_run {
-        return print_dry_run(&request.dry_run()?);
+        return print_dry_run(ui, &request.dry_run()?);
     }
     let image = request.await?;
     if json {
-        print_json(&image);
+        ui.json(&image)
     } else {
-        println!("created {}\n", image.id_str());
-        print!("{}", image_detail(&image, today()));
+        if !ui.quiet {
+            ui.line(&format!("created {}\n", escape(image.id_str())))?;
+        }
+        ui.print(&image_detail(&image, today(), ui.layout))
     }
-    Ok(())
 }
 
 pub async fn update(
     images: &OsImages,
+    ui: &Ui,
     id: &str,
     body: &str,
     allow_read_only: bool,
@@ -68,31 +88,39 @@ pub async fn update(
         request = request.allow_read_only();
     }
     if dry_run {
-        return print_dry_run(&request.dry_run()?);
+        return print_dry_run(ui, &request.dry_run()?);
     }
     match request.await? {
         Updated::Image(image) => {
             if json {
-                print_json(&image);
+                ui.json(&image)
             } else {
-                println!("updated {id}\n");
-                print!("{}", image_detail(&image, today()));
+                if !ui.quiet {
+                    ui.line(&format!("updated {}\n", escape(id)))?;
+                }
+                ui.print(&image_detail(&image, today(), ui.layout))
             }
         }
-        Updated::NoContent => {
-            // Graph answered 204: applied, with no object to show.
-            if !json {
-                println!("updated {id} (Graph answered 204 No Content: no object returned)");
-            }
-        }
+        // Graph answered 204: applied, with no object to show.
+        Updated::NoContent if !json && !ui.quiet => ui.line(&format!(
+            "updated {} (Graph answered 204 No Content: no object returned)",
+            escape(id)
+        )),
+        Updated::NoContent => Ok(()),
     }
-    Ok(())
 }
 
-pub async fn delete(images: &OsImages, id: &str, json: bool) -> Result<(), Failure> {
+pub async fn delete(
+    images: &OsImages,
+    ui: &Ui,
+    id: &str,
+    yes: bool,
+    json: bool,
+) -> Result<(), Failure> {
+    confirm(ui, &format!("delete the image {:?}", escape(id)), yes)?;
     images.delete(id).await?;
-    if !json {
-        println!("deleted {id}");
+    if !json && !ui.quiet {
+        ui.line(&format!("deleted {}", escape(id)))?;
     }
     Ok(())
 }

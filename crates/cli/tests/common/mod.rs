@@ -1,6 +1,8 @@
 //! Helpers for driving the `osimages` binary as a process.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod pty;
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
