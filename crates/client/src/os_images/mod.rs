@@ -19,6 +19,7 @@ use intune_osimages_model::{OsImage, OsImagePatch};
 
 use crate::Client;
 use crate::ids::encode_id;
+use write::Body;
 
 /// The collection's path under the base URL.
 pub(crate) const COLLECTION: &str = "/deviceManagement/managedDeviceWindowsOSImages";
@@ -58,23 +59,44 @@ impl OsImages {
 
     /// Creates an image (`POST`, 201). The body is validated first; nothing is sent when validation finds an error.
     pub fn create(&self, image: &OsImage) -> CreateRequest {
-        CreateRequest::new(self.client.clone(), to_value(image))
+        CreateRequest::new(self.client.clone(), Body::value(to_value(image)))
     }
 
     /// Creates an image from a raw JSON body, validated the same way and sent exactly as given.
     pub fn create_json(&self, body: serde_json::Value) -> CreateRequest {
-        CreateRequest::new(self.client.clone(), Ok(body))
+        CreateRequest::new(self.client.clone(), Body::value(Ok(body)))
+    }
+
+    /// Creates an image from the bytes of a JSON document (a file as the user wrote it): they are parsed and
+    /// validated, then sent byte for byte, so key order, number spelling and whitespace reach Graph unchanged.
+    /// Bytes that are not JSON are an [`Error::Configuration`](crate::Error::Configuration), sending nothing.
+    pub fn create_bytes(&self, body: impl Into<bytes::Bytes>) -> CreateRequest {
+        CreateRequest::new(self.client.clone(), Body::bytes(body.into()))
     }
 
     /// Updates an image (`PATCH .../{id}`), sending only what the patch sets. Validated first: Graph documents every
     /// property as read-only, so writing one is an error unless [`UpdateRequest::allow_read_only`] is set.
     pub fn update(&self, id: impl AsRef<str>, patch: &OsImagePatch) -> UpdateRequest {
-        UpdateRequest::new(self.client.clone(), id.as_ref(), to_value(patch))
+        UpdateRequest::new(
+            self.client.clone(),
+            id.as_ref(),
+            Body::value(to_value(patch)),
+        )
     }
 
     /// Updates an image with a raw JSON body, validated the same way and sent exactly as given.
     pub fn update_json(&self, id: impl AsRef<str>, body: serde_json::Value) -> UpdateRequest {
-        UpdateRequest::new(self.client.clone(), id.as_ref(), Ok(body))
+        UpdateRequest::new(self.client.clone(), id.as_ref(), Body::value(Ok(body)))
+    }
+
+    /// Updates an image with the bytes of a JSON document, parsed and validated, then sent byte for byte (see
+    /// [`OsImages::create_bytes`]).
+    pub fn update_bytes(
+        &self,
+        id: impl AsRef<str>,
+        body: impl Into<bytes::Bytes>,
+    ) -> UpdateRequest {
+        UpdateRequest::new(self.client.clone(), id.as_ref(), Body::bytes(body.into()))
     }
 
     /// Deletes an image (`DELETE .../{id}`, 204).

@@ -31,19 +31,61 @@ impl Updated {
     }
 }
 
+/// A body to send: the value validation judges, and, when the caller gave bytes, those bytes (sent as they are, so
+/// key order, number spelling and whitespace reach Graph unchanged).
+#[derive(Debug, Clone)]
+pub(super) struct Body {
+    pub(super) value: serde_json::Value,
+    pub(super) given: Option<Bytes>,
+}
+
+impl Body {
+    /// A body serialized from `value` when it is sent.
+    pub(super) fn value(value: Result<serde_json::Value, Error>) -> Result<Body, Error> {
+        value.map(|value| Body { value, given: None })
+    }
+
+    /// A body of exactly these bytes, parsed for validation only.
+    pub(super) fn bytes(bytes: Bytes) -> Result<Body, Error> {
+        let value = serde_json::from_slice(&bytes).map_err(|e| {
+            Error::configuration(format!(
+                "the body is not JSON (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            ))
+        })?;
+        Ok(Body {
+            value,
+            given: Some(bytes),
+        })
+    }
+}
+
 /// Validates `body` for `operation` and serializes it, or says why not.
 pub(crate) fn prepare(
     body: Result<serde_json::Value, Error>,
     operation: Operation,
     policy: Policy,
 ) -> Result<Bytes, Error> {
-    let body = body?;
+    prepare_body(Body::value(body), operation, policy)
+}
+
+/// Validates `body` for `operation` and returns the bytes to send: the caller's own bytes when it gave them.
+fn prepare_body(
+    body: Result<Body, Error>,
+    operation: Operation,
+    policy: Policy,
+) -> Result<Bytes, Error> {
+    let Body { value: body, given } = body?;
     let report = validate(&body, operation, policy);
     if report.has_errors() {
         return Err(Error::Validation(report));
     }
     for warning in report.warnings() {
         tracing::warn!(%warning, "validation warning; the body is sent as given");
+    }
+    if let Some(given) = given {
+        return Ok(given);
     }
     serde_json::to_vec(&body)
         .map(Bytes::from)
@@ -55,12 +97,12 @@ pub(crate) fn prepare(
 #[must_use]
 pub struct CreateRequest {
     client: Client,
-    body: Result<serde_json::Value, Error>,
+    body: Result<Body, Error>,
     policy: Policy,
 }
 
 impl CreateRequest {
-    pub(super) fn new(client: Client, body: Result<serde_json::Value, Error>) -> Self {
+    pub(super) fn new(client: Client, body: Result<Body, Error>) -> Self {
         CreateRequest {
             client,
             body,
@@ -76,7 +118,7 @@ impl CreateRequest {
 
     /// Validates the body and returns exactly the bytes that would be sent, sending nothing.
     pub fn dry_run(&self) -> Result<Bytes, Error> {
-        prepare(self.body.clone(), Operation::Create, self.policy)
+        prepare_body(self.body.clone(), Operation::Create, self.policy)
     }
 
     /// Validates and sends the request; Graph answers 201 with the created image.
@@ -98,7 +140,9 @@ impl CreateRequest {
             url: Ok(COLLECTION.to_owned()),
             headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
             body: Some(BodySpec {
-                value: self.body,
+                // Inside `$batch` a body travels as a JSON value within the batch document, so given bytes are
+                // carried as the value they parse to.
+                value: self.body.map(|b| b.value),
                 validation: Some((Operation::Create, self.policy)),
             }),
             id: None,
@@ -115,12 +159,12 @@ pub struct UpdateRequest {
     client: Client,
     id: String,
     path: Result<String, Error>,
-    body: Result<serde_json::Value, Error>,
+    body: Result<Body, Error>,
     policy: Policy,
 }
 
 impl UpdateRequest {
-    pub(super) fn new(client: Client, id: &str, body: Result<serde_json::Value, Error>) -> Self {
+    pub(super) fn new(client: Client, id: &str, body: Result<Body, Error>) -> Self {
         UpdateRequest {
             client,
             id: id.to_owned(),
@@ -139,7 +183,7 @@ impl UpdateRequest {
     /// Validates the body and returns exactly the bytes that would be sent, sending nothing.
     pub fn dry_run(&self) -> Result<Bytes, Error> {
         self.path.clone()?;
-        prepare(self.body.clone(), Operation::Update, self.policy)
+        prepare_body(self.body.clone(), Operation::Update, self.policy)
     }
 
     /// Validates and sends the request.
@@ -166,7 +210,9 @@ impl UpdateRequest {
             url: self.path,
             headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
             body: Some(BodySpec {
-                value: self.body,
+                // Inside `$batch` a body travels as a JSON value within the batch document, so given bytes are
+                // carried as the value they parse to.
+                value: self.body.map(|b| b.value),
                 validation: Some((Operation::Update, self.policy)),
             }),
             id: None,
