@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::FakeGraph;
 use crate::store::OnChange;
+use crate::stored::StoredImage;
 
 /// How many requests the log keeps by default (the oldest are dropped first).
 pub const DEFAULT_REQUEST_LOG_CAPACITY: usize = 10_000;
@@ -160,9 +161,10 @@ impl FakeGraphBuilder {
 
     /// Builds the service, refusing a catalog with an entry that is not an object, lacks a string `id`, or repeats
     /// an id.
-    pub fn try_build(self) -> Result<FakeGraph, CatalogError> {
+    pub fn try_build(mut self) -> Result<FakeGraph, CatalogError> {
         let mut images = BTreeMap::new();
-        for (index, entry) in self.entries.iter().enumerate() {
+        // Each entry is turned into its stored text and dropped, so a large catalog is not held twice.
+        for (index, entry) in std::mem::take(&mut self.entries).into_iter().enumerate() {
             let Value::Object(object) = entry else {
                 return Err(CatalogError::NotAnObject { index });
             };
@@ -172,8 +174,12 @@ impl FakeGraphBuilder {
             else {
                 return Err(CatalogError::BadId { index });
             };
-            if images.insert(id.clone(), entry.clone()).is_some() {
-                return Err(CatalogError::DuplicateId { id: id.clone() });
+            let id = id.clone();
+            if images
+                .insert(id.clone(), StoredImage::from_object(&object))
+                .is_some()
+            {
+                return Err(CatalogError::DuplicateId { id });
             }
         }
         Ok(FakeGraph::from_parts(self, images))
@@ -181,16 +187,19 @@ impl FakeGraphBuilder {
 
     /// Builds the service. Entries [`FakeGraphBuilder::try_build`] would refuse are skipped with a warning (for a
     /// repeated id the last entry wins); use `try_build` to get an error instead.
-    pub fn build(self) -> FakeGraph {
+    pub fn build(mut self) -> FakeGraph {
         let mut images = BTreeMap::new();
-        for (index, entry) in self.entries.iter().enumerate() {
-            match entry
-                .get("id")
-                .and_then(Value::as_str)
-                .filter(|s| !s.is_empty())
-            {
-                Some(id) if entry.is_object() => {
-                    images.insert(id.to_owned(), entry.clone());
+        for (index, entry) in std::mem::take(&mut self.entries).into_iter().enumerate() {
+            let id = match &entry {
+                Value::Object(object) => object
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .filter(|s| !s.is_empty()),
+                _ => None,
+            };
+            match (id, &entry) {
+                (Some(id), Value::Object(object)) => {
+                    images.insert(id.to_owned(), StoredImage::from_object(object));
                 }
                 _ => tracing::warn!(
                     index,

@@ -15,6 +15,7 @@ use crate::faults::{Fault, Faults, Planned};
 use crate::log::{RecordedRequest, RequestLog};
 use crate::reply::{self, GraphError, Ids};
 use crate::store::Store;
+use crate::stored::StoredImage;
 
 /// An in-memory Microsoft Graph service for `/deviceManagement/managedDeviceWindowsOSImages`: it answers an
 /// `http::Request<Bytes>` with an `http::Response<Bytes>` the way Graph does, so the same logic serves the in-process
@@ -68,7 +69,10 @@ impl FakeGraph {
         FakeGraphBuilder::default()
     }
 
-    pub(crate) fn from_parts(builder: FakeGraphBuilder, images: BTreeMap<String, Value>) -> Self {
+    pub(crate) fn from_parts(
+        builder: FakeGraphBuilder,
+        images: BTreeMap<String, StoredImage>,
+    ) -> Self {
         FakeGraph {
             inner: Arc::new(Inner {
                 store: Store::new(images, builder.on_change),
@@ -147,12 +151,17 @@ impl FakeGraph {
 
     /// The catalog as stored, in id order.
     pub fn snapshot(&self) -> Vec<Value> {
-        self.inner.store.read().values().cloned().collect()
+        self.inner
+            .store
+            .read()
+            .values()
+            .map(StoredImage::value)
+            .collect()
     }
 
     /// One stored image, exactly as stored.
     pub fn image(&self, id: &str) -> Option<Value> {
-        self.inner.store.read().get(id).cloned()
+        self.inner.store.read().get(id).map(StoredImage::value)
     }
 
     /// How many images the catalog holds.

@@ -17,6 +17,7 @@ mod sample;
 mod shape;
 pub mod shell;
 mod store;
+mod stored;
 mod transport;
 
 pub use batch::MAX_BATCH_REQUESTS;

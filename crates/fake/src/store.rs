@@ -8,6 +8,7 @@ use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
 use serde_json::Value;
 
 use crate::reply::GraphError;
+use crate::stored::StoredImage;
 
 /// The hook a builder's `on_change` installs.
 pub(crate) type OnChange = Arc<dyn Fn(&[Value]) -> Result<(), String> + Send + Sync>;
@@ -17,19 +18,19 @@ pub(crate) type OnChange = Arc<dyn Fn(&[Value]) -> Result<(), String> + Send + S
 pub(crate) enum Undo {
     /// The write added this id.
     Remove(String),
-    /// The write changed or removed this id, which held this value.
-    Restore(String, Value),
+    /// The write changed or removed this id, which held this image.
+    Restore(String, StoredImage),
 }
 
 /// Images keyed by id, in id order (Rust string order: by Unicode code point).
 pub(crate) struct Store {
-    images: RwLock<BTreeMap<String, Value>>,
+    images: RwLock<BTreeMap<String, StoredImage>>,
     on_change: Option<OnChange>,
 }
 
 impl Store {
     /// A store holding `images`.
-    pub(crate) fn new(images: BTreeMap<String, Value>, on_change: Option<OnChange>) -> Self {
+    pub(crate) fn new(images: BTreeMap<String, StoredImage>, on_change: Option<OnChange>) -> Self {
         Store {
             images: RwLock::new(images),
             on_change,
@@ -37,7 +38,7 @@ impl Store {
     }
 
     /// Read access. A panic elsewhere while the lock was held does not make the catalog unreadable.
-    pub(crate) fn read(&self) -> RwLockReadGuard<'_, BTreeMap<String, Value>> {
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, BTreeMap<String, StoredImage>> {
         self.images.read().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -45,14 +46,14 @@ impl Store {
     /// panics) the change is undone and the answer is a 500 saying persistence failed.
     pub(crate) fn write<T>(
         &self,
-        change: impl FnOnce(&mut BTreeMap<String, Value>) -> Result<(T, Undo), GraphError>,
+        change: impl FnOnce(&mut BTreeMap<String, StoredImage>) -> Result<(T, Undo), GraphError>,
     ) -> Result<T, GraphError> {
         let mut images = self.images.write().unwrap_or_else(PoisonError::into_inner);
         let (out, undo) = change(&mut images)?;
         let Some(hook) = &self.on_change else {
             return Ok(out);
         };
-        let snapshot: Vec<Value> = images.values().cloned().collect();
+        let snapshot: Vec<Value> = images.values().map(StoredImage::value).collect();
         let failure = match catch_unwind(AssertUnwindSafe(|| hook(&snapshot))) {
             Ok(Ok(())) => return Ok(out),
             Ok(Err(message)) => message,

@@ -7,13 +7,12 @@
 
 use std::borrow::Cow;
 
-use serde_json::Value;
-
 use crate::graph::Inner;
 use crate::query::{Opt, Query};
 use crate::reply::{GraphError, Reply};
 use crate::route::Route;
-use crate::shape::{self, CollectionPage};
+use crate::shape;
+use crate::stored::{StoredImage, page_body};
 
 const COLLECTION_OPTIONS: [Opt; 8] = [
     Opt::Filter,
@@ -57,7 +56,7 @@ pub(super) fn count(graph: &Inner, query: &Query) -> Result<Reply, GraphError> {
     query.allow_only(&[Opt::Filter, Opt::Format], "$count")?;
     let images = graph.store.read();
     let n = match &query.filter {
-        Some(f) => images.values().filter(|v| f.matches(v)).count(),
+        Some(f) => images.values().filter(|v| f.matches(&v.value())).count(),
         None => images.len(),
     };
     Ok(Reply::Text(http::StatusCode::OK, n.to_string()))
@@ -65,8 +64,9 @@ pub(super) fn count(graph: &Inner, query: &Query) -> Result<Reply, GraphError> {
 
 fn page(graph: &Inner, route: &Route, query: &Query, context: &str) -> Result<Reply, GraphError> {
     let images = graph.store.read();
-    let mut matched: Vec<&Value> = match &query.filter {
-        Some(f) => images.values().filter(|v| f.matches(v)).collect(),
+    // `$filter` reads the structure, so it parses each stored text; a plain list only copies the texts.
+    let mut matched: Vec<&StoredImage> = match &query.filter {
+        Some(f) => images.values().filter(|v| f.matches(&v.value())).collect(),
         None => images.values().collect(),
     };
     let count = query.count.then_some(matched.len());
@@ -88,18 +88,14 @@ fn page(graph: &Inner, route: &Route, query: &Query, context: &str) -> Result<Re
         }
         None => (window.get(start..).unwrap_or_default(), None),
     };
-    let value: Vec<Cow<'_, Value>> = items
+    let value: Vec<Cow<'_, [u8]>> = items
         .iter()
         .map(|v| shape::project(v, query.select.as_deref()))
         .collect();
     let next_link = next.map(|offset| next_link(route, query, offset));
-    let body = CollectionPage {
-        context,
-        count,
-        next_link: next_link.as_deref(),
-        value: &value,
-    };
-    Ok(Reply::Json(http::StatusCode::OK, shape::to_json(&body)?))
+    let texts: Vec<&[u8]> = value.iter().map(|v| v.as_ref()).collect();
+    let body = page_body(context, count, next_link.as_deref(), &texts);
+    Ok(Reply::Json(http::StatusCode::OK, body))
 }
 
 /// The absolute link to the page starting at `offset`: same path, the original options, and `$skiptoken`.

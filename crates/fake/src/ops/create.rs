@@ -11,6 +11,7 @@ use crate::query::{Opt, Query};
 use crate::reply::{GraphError, Reply};
 use crate::route::Route;
 use crate::store::Undo;
+use crate::stored::StoredImage;
 
 /// Answers 201 with the stored image, 409 when the id exists, 400 for a body Graph would refuse.
 ///
@@ -39,7 +40,7 @@ pub(super) fn create(
         }
     };
     object.retain(|k, _| k == "@odata.type" || !is_control_annotation(k));
-    let stored = Value::Object(object);
+    let stored = StoredImage::from_object(&object);
     let answer = stored.clone();
     graph.store.write(|images| {
         if images.contains_key(&id) {
@@ -50,5 +51,10 @@ pub(super) fn create(
         images.insert(id.clone(), stored);
         Ok(((), Undo::Remove(id.clone())))
     })?;
-    entity_reply(route, None, &answer, http::StatusCode::CREATED)
+    Ok(entity_reply(
+        route,
+        None,
+        answer.json(),
+        http::StatusCode::CREATED,
+    ))
 }

@@ -1,14 +1,14 @@
 //! `GET .../managedDeviceWindowsOSImages/{id}`.
 
-use serde_json::Value;
-
 use crate::graph::Inner;
 use crate::query::{Opt, Query};
 use crate::reply::{GraphError, Reply};
 use crate::route::Route;
-use crate::shape::{self, Entity};
+use crate::shape;
+use crate::stored::entity_body;
 
 /// Answers 200 with the image (its `$select`ed properties, if asked) and `@odata.context` `...#.../$entity`, or 404.
+/// Without `$select` the answer is the stored text behind the context: nothing is serialized again.
 pub(super) fn get(
     graph: &Inner,
     route: &Route,
@@ -19,30 +19,24 @@ pub(super) fn get(
     let images = graph.store.read();
     let image = images.get(key).ok_or_else(|| GraphError::no_image(key))?;
     let projected = shape::project(image, query.select.as_deref());
-    entity_reply(
+    Ok(entity_reply(
         route,
         query.select.as_deref(),
         &projected,
         http::StatusCode::OK,
-    )
+    ))
 }
 
-/// An image answer with its `@odata.context`.
+/// An image answer (the JSON text of its object) with its `@odata.context`.
 pub(super) fn entity_reply(
     route: &Route,
     select: Option<&[String]>,
-    image: &Value,
+    image: &[u8],
     status: http::StatusCode,
-) -> Result<Reply, GraphError> {
+) -> Reply {
     let context = format!(
         "{}/$entity",
         shape::set_context(&route.service_root, select)
     );
-    let empty = serde_json::Map::new();
-    let object = image.as_object().unwrap_or(&empty);
-    let body = Entity {
-        context: &context,
-        object,
-    };
-    Ok(Reply::Json(status, shape::to_json(&body)?))
+    Reply::Json(status, entity_body(&context, image))
 }

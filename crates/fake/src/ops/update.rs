@@ -11,6 +11,7 @@ use crate::query::{Opt, Query};
 use crate::reply::{GraphError, Reply};
 use crate::route::Route;
 use crate::store::Undo;
+use crate::stored::StoredImage;
 
 /// The properties Graph marks non-nullable.
 const NON_NULLABLE: [&str; 4] = [
@@ -47,19 +48,25 @@ pub(super) fn update(
             "'id' is the image's key and cannot be changed: the URL names '{key}', the body has {id}"
         )));
     }
+    // One parse of the stored text and one serialization of the merged object; the previous text is kept (a
+    // reference count, not a copy) in case the persistence hook refuses the change.
     let updated = graph.store.write(|images| {
         let current = images
             .get_mut(key)
             .ok_or_else(|| GraphError::no_image(key))?;
-        let previous = current.clone();
-        if let Value::Object(object) = current {
-            for (k, v) in &patch {
-                if !is_control_annotation(k) {
-                    object.insert(k.clone(), v.clone());
-                }
+        let mut object = current.object();
+        for (k, v) in patch {
+            if !is_control_annotation(&k) {
+                object.insert(k, v);
             }
         }
+        let previous = std::mem::replace(current, StoredImage::from_object(&object));
         Ok((current.clone(), Undo::Restore(key.to_owned(), previous)))
     })?;
-    entity_reply(route, None, &updated, http::StatusCode::OK)
+    Ok(entity_reply(
+        route,
+        None,
+        updated.json(),
+        http::StatusCode::OK,
+    ))
 }
