@@ -190,7 +190,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the configuration and builds the client; the stages themselves are [`Pipeline`]'s.
+    /// Checks the configuration and builds the client. Every request then runs through the same stages, in this
+    /// order: telemetry, the operation deadline, retry, the per-attempt timeout, auth, the body limit, the transport.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self.cloud.base_url();
         let parsed = url::Url::parse(&base_url).map_err(|e| {

@@ -162,7 +162,7 @@ impl Batch {
     }
 
     /// Validates every step, then sends them in as few `$batch` requests as the limit of 20 and the dependency
-    /// groups allow, retrying throttled items (see the [module docs](self)).
+    /// groups allow, retrying throttled items (see [`Client::batch`](crate::Client::batch)).
     ///
     /// `Err` means nothing was sent: a body failed validation (every finding, at `/requests/{position}/body...`),
     /// a step is unusable (a bad id or URL, a repeated id, a dependency group over 20). Once anything is sent the
