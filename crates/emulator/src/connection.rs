@@ -250,27 +250,7 @@ fn graph_error_answer(status: StatusCode) -> Vec<u8> {
     };
     let response =
         intune_osimages_fake::shell::error_response(&HeaderMap::new(), status, code, message);
-    let mut out = format!(
-        "HTTP/1.1 {} {}\r\n",
-        status.as_u16(),
-        status.canonical_reason().unwrap_or("Error")
-    )
-    .into_bytes();
-    for (name, value) in response.headers() {
-        out.extend_from_slice(name.as_str().as_bytes());
-        out.extend_from_slice(b": ");
-        out.extend_from_slice(value.as_bytes());
-        out.extend_from_slice(b"\r\n");
-    }
-    out.extend_from_slice(
-        format!(
-            "content-length: {}\r\nconnection: close\r\n\r\n",
-            response.body().len()
-        )
-        .as_bytes(),
-    );
-    out.extend_from_slice(response.body());
-    out
+    closing_answer(status, &[], &response)
 }
 
 /// The answer to a connection past the cap: 503 with Graph's error body and `Retry-After`, then close.
@@ -281,7 +261,29 @@ pub(crate) fn over_capacity_answer(cap: usize) -> Vec<u8> {
         "ServiceUnavailable",
         format!("The emulator already has {cap} open connections, its limit; retry shortly"),
     );
-    let mut out = b"HTTP/1.1 503 Service Unavailable\r\nretry-after: 1\r\n".to_vec();
+    closing_answer(
+        StatusCode::SERVICE_UNAVAILABLE,
+        &[("retry-after", "1")],
+        &response,
+    )
+}
+
+/// Writes `response` as a whole HTTP/1.1 answer that closes the connection, with `extra` headers first: these
+/// answers go out before (or instead of) hyper's own connection handling, so they are serialized here.
+fn closing_answer(
+    status: StatusCode,
+    extra: &[(&str, &str)],
+    response: &http::Response<bytes::Bytes>,
+) -> Vec<u8> {
+    let mut out = format!(
+        "HTTP/1.1 {} {}\r\n",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("Error")
+    )
+    .into_bytes();
+    for (name, value) in extra {
+        out.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+    }
     for (name, value) in response.headers() {
         out.extend_from_slice(name.as_str().as_bytes());
         out.extend_from_slice(b": ");
