@@ -52,11 +52,15 @@ pub enum Rule {
     OdataType,
     /// `addressable`: an id that no request could address afterwards (`.`, `..`, control characters).
     Addressable,
+    /// `duplicate-key`: a key given twice in one JSON object (readers keep one of them; Graph answers 400).
+    DuplicateKey,
+    /// `inexact-integer`: an integer beyond ±(2^53 - 1), which readers storing numbers as doubles change.
+    InexactInteger,
 }
 
 impl Rule {
     /// Every rule, in documentation order.
-    pub const ALL: [Rule; 10] = [
+    pub const ALL: [Rule; 12] = [
         Rule::ReadOnly,
         Rule::EnumValue,
         Rule::DateFormat,
@@ -67,6 +71,8 @@ impl Rule {
         Rule::UnknownProperty,
         Rule::OdataType,
         Rule::Addressable,
+        Rule::DuplicateKey,
+        Rule::InexactInteger,
     ];
 
     /// The stable rule id, such as `"read-only"`.
@@ -82,6 +88,8 @@ impl Rule {
             Rule::UnknownProperty => "unknown-property",
             Rule::OdataType => "odata-type",
             Rule::Addressable => "addressable",
+            Rule::DuplicateKey => "duplicate-key",
+            Rule::InexactInteger => "inexact-integer",
         }
     }
 

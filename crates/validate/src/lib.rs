@@ -5,6 +5,7 @@ mod context;
 mod edition_rules;
 mod finding;
 mod image_rules;
+mod json_text;
 mod object_rules;
 mod pointer;
 mod policy;
@@ -18,6 +19,7 @@ use serde_json::Value;
 
 pub use context::describe_json;
 pub use finding::{Finding, Rule, Severity};
+pub use json_text::{MAX_EXACT_INTEGER, check_json_text};
 pub use policy::{Operation, Policy};
 pub use report::Report;
 

@@ -37,13 +37,7 @@ impl<'a> Pointer<'a> {
             Pointer::Key(parent, name) => {
                 parent.write_into(out);
                 out.push('/');
-                for c in name.chars() {
-                    match c {
-                        '~' => out.push_str("~0"),
-                        '/' => out.push_str("~1"),
-                        c => out.push(c),
-                    }
-                }
+                out.push_str(&escape_segment(name));
             }
             Pointer::Index(parent, index) => {
                 parent.write_into(out);
@@ -52,6 +46,14 @@ impl<'a> Pointer<'a> {
             }
         }
     }
+}
+
+/// One reference token of a pointer: `~` written `~0` and `/` written `~1` (RFC 6901 section 3).
+pub(crate) fn escape_segment(name: &str) -> std::borrow::Cow<'_, str> {
+    if !name.contains(['~', '/']) {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    std::borrow::Cow::Owned(name.replace('~', "~0").replace('/', "~1"))
 }
 
 #[cfg(test)]

@@ -19,7 +19,9 @@ fn rule_ids_are_stable() {
             "null",
             "unknown-property",
             "odata-type",
-            "addressable"
+            "addressable",
+            "duplicate-key",
+            "inexact-integer"
         ]
     );
     for rule in Rule::ALL {
