@@ -6,18 +6,37 @@
 //! The emulator and the in-process transport therefore read a query the same way. Parameters that are not system
 //! query options are ignored, as custom options are.
 
+use intune_osimages_model::OsImage;
 use percent_encoding::percent_decode_str;
 
 use crate::filter::Filter;
 use crate::reply::GraphError;
 
-/// The properties `$select` may name.
-pub(crate) const SELECTABLE: [&str; 4] = [
-    "id",
-    "supportedEditions",
-    "supportedArchitectures",
-    "availableUpdates",
-];
+/// Whether `$select` may name this property (the model's schema says).
+fn selectable(name: &str) -> bool {
+    OsImage::SCHEMA.property(name).is_some_and(|p| p.selectable)
+}
+
+/// Whether `$orderby` may name this property (the model's schema says).
+fn sortable(name: &str) -> bool {
+    OsImage::SCHEMA.property(name).is_some_and(|p| p.sortable)
+}
+
+/// The names of the properties `$select` (or `$orderby`) may name, for messages.
+fn names(allowed: fn(&str) -> bool, quote: bool) -> String {
+    OsImage::SCHEMA
+        .wire_names()
+        .filter(|n| allowed(n))
+        .map(|n| {
+            if quote {
+                format!("'{n}'")
+            } else {
+                n.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// A system query option this service knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -239,11 +258,11 @@ fn parse_select(value: &str) -> Result<Option<Vec<String>>, GraphError> {
                 "$select has an empty item; write a comma-separated list of properties",
             ));
         }
-        if !SELECTABLE.contains(&item) {
+        if !selectable(item) {
             return Err(GraphError::bad_request(format!(
                 "Could not find a property named '{item}' on type \
                  'microsoft.graph.managedDeviceWindowsOperatingSystemImage' in $select (properties: {})",
-                SELECTABLE.join(", ")
+                names(selectable, false)
             )));
         }
         if !out.iter().any(|s| s == item) {
@@ -253,7 +272,8 @@ fn parse_select(value: &str) -> Result<Option<Vec<String>>, GraphError> {
     Ok(Some(out))
 }
 
-/// Reads `$orderby`; only `id` can be ordered (the collections cannot). Returns whether the order is descending.
+/// Reads `$orderby`; only `id` can be ordered (the collections cannot; the schema says which). Returns whether the
+/// order is descending.
 fn parse_orderby(value: &str) -> Result<bool, GraphError> {
     let mut descending = None;
     for item in value.split(',') {
@@ -273,13 +293,14 @@ fn parse_orderby(value: &str) -> Result<bool, GraphError> {
                 )));
             }
         };
-        if prop != "id" {
-            let why = if SELECTABLE.contains(&prop) {
-                format!("'{prop}' is a collection and cannot be ordered by; only 'id' can")
+        if !sortable(prop) {
+            let only = names(sortable, true);
+            let why = if OsImage::SCHEMA.declares(prop) {
+                format!("'{prop}' is a collection and cannot be ordered by; only {only} can")
             } else {
                 format!(
                     "Could not find a property named '{prop}' on type \
-                     'microsoft.graph.managedDeviceWindowsOperatingSystemImage'; only 'id' can be ordered by"
+                     'microsoft.graph.managedDeviceWindowsOperatingSystemImage'; only {only} can be ordered by"
                 )
             };
             return Err(GraphError::bad_request(format!("Invalid $orderby: {why}")));

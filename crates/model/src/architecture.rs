@@ -10,7 +10,7 @@ wire_enum! {
     /// assert_eq!(Architecture::Arm64.as_str(), "arM64"); // Graph's wire spelling, not "ARM64"
     /// assert_eq!(Architecture::from_wire("riscV64"), Architecture::Other("riscV64".into()));
     /// ```
-    pub enum Architecture {
+    pub enum Architecture: "managedDeviceArchitecture" {
         /// `unknown` (0).
         Unknown = "unknown",
         /// `x86` (1).

@@ -5,22 +5,21 @@ use chrono::NaiveDate;
 use crate::object::graph_object;
 use crate::{EDITION_ODATA_TYPE, EditionType, Extra};
 
-/// A Windows edition an image supports and the date its support ends: Graph's complex type
-/// `managedDeviceWindowsOperatingSystemEdition` (`@odata.type` `microsoft.graph.managedDeviceWindowsOperatingSystemEdition`).
-///
-/// Every property is optional here because `$select` and partial bodies leave them out; Graph marks them
-/// non-nullable, which validation checks.
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct Edition {
-    /// `@odata.type`, when the body carried one.
-    pub odata_type: Option<String>,
-    /// `editionType`.
-    pub edition_type: Option<EditionType>,
-    /// `supportEndDate` (`Edm.Date`, Pacific Time per the docs).
-    pub support_end_date: Option<NaiveDate>,
-    /// Properties this version does not know, written back unchanged.
-    pub extra: Extra,
+graph_object! {
+    /// A Windows edition an image supports and the date its support ends: Graph's complex type
+    /// `managedDeviceWindowsOperatingSystemEdition` (`@odata.type` `microsoft.graph.managedDeviceWindowsOperatingSystemEdition`).
+    ///
+    /// Every property is optional here because `$select` and partial bodies leave them out; Graph marks them
+    /// non-nullable, which validation checks.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct Edition: "managedDeviceWindowsOperatingSystemEdition", EDITION_ODATA_TYPE;
+    {
+        /// `editionType`.
+        edition_type: EditionType = "editionType" [non_nullable, filterable],
+        /// `supportEndDate` (`Edm.Date`, Pacific Time per the docs).
+        support_end_date: NaiveDate = "supportEndDate" [non_nullable, filterable],
+    }
 }
 
 impl Edition {
@@ -47,9 +46,3 @@ impl Edition {
         self
     }
 }
-
-graph_object!(Edition, "a managedDeviceWindowsOperatingSystemEdition object", {
-    odata_type: "@odata.type",
-    edition_type: "editionType",
-    support_end_date: "supportEndDate",
-});

@@ -10,7 +10,7 @@ wire_enum! {
     /// assert_eq!(EditionType::ProEducationN.as_str(), "proEducationN");
     /// assert!(!EditionType::from_wire("Enterprise").is_known()); // wire values are case-sensitive
     /// ```
-    pub enum EditionType {
+    pub enum EditionType: "managedDeviceWindowsOperatingSystemEditionType" {
         /// `professional` (0).
         Professional = "professional",
         /// `professionalN` (1).

@@ -3,40 +3,42 @@
 use chrono::NaiveDate;
 
 use crate::object::graph_object;
-use crate::{Architecture, Edition, EditionType, Extra, IMAGE_ODATA_TYPE, OsUpdate};
+use crate::{Architecture, Edition, EditionType, IMAGE_ODATA_TYPE, OsUpdate};
 
-/// A Windows product version in Intune's OS image catalog: Graph's entity
-/// `managedDeviceWindowsOperatingSystemImage` (`@odata.type` `#microsoft.graph.managedDeviceWindowsOperatingSystemImage`),
-/// served at `/deviceManagement/managedDeviceWindowsOSImages`.
-///
-/// Properties are optional because `$select` and partial bodies leave them out. Properties this version does not
-/// know (including `@odata.context` and `@odata.etag`) are kept in [`OsImage::extra`] and written back.
-///
-/// ```
-/// use intune_osimages_model::{Architecture, EditionType, OsImage};
-/// let image = OsImage::new("Windows 11 24H2")
-///     .edition(EditionType::Enterprise, "2027-10-12".parse().unwrap())
-///     .architecture(Architecture::X64)
-///     .update("10.0.26100.7171", 2026, 11);
-/// assert_eq!(image.editions().len(), 1);
-/// let json = serde_json::to_value(&image).unwrap();
-/// assert_eq!(json["supportedArchitectures"][0], "x64");
-/// ```
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct OsImage {
-    /// `@odata.type`, when the body carried one.
-    pub odata_type: Option<String>,
-    /// `id`: the product version, such as `Windows 11 24H2` (ids may contain spaces).
-    pub id: Option<String>,
-    /// `supportedEditions`.
-    pub supported_editions: Option<Vec<Edition>>,
-    /// `supportedArchitectures`.
-    pub supported_architectures: Option<Vec<Architecture>>,
-    /// `availableUpdates`: the last three Patch Tuesdays' builds.
-    pub available_updates: Option<Vec<OsUpdate>>,
-    /// Properties this version does not know, written back unchanged.
-    pub extra: Extra,
+graph_object! {
+    /// A Windows product version in Intune's OS image catalog: Graph's entity
+    /// `managedDeviceWindowsOperatingSystemImage` (`@odata.type` `#microsoft.graph.managedDeviceWindowsOperatingSystemImage`),
+    /// served at `/deviceManagement/managedDeviceWindowsOSImages`.
+    ///
+    /// Properties are optional because `$select` and partial bodies leave them out. Properties this version does not
+    /// know (including `@odata.context` and `@odata.etag`) are kept in [`OsImage::extra`] and written back.
+    ///
+    /// ```
+    /// use intune_osimages_model::{Architecture, EditionType, OsImage};
+    /// let image = OsImage::new("Windows 11 24H2")
+    ///     .edition(EditionType::Enterprise, "2027-10-12".parse().unwrap())
+    ///     .architecture(Architecture::X64)
+    ///     .update("10.0.26100.7171", 2026, 11);
+    /// assert_eq!(image.editions().len(), 1);
+    /// let json = serde_json::to_value(&image).unwrap();
+    /// assert_eq!(json["supportedArchitectures"][0], "x64");
+    /// ```
+    #[derive(Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct OsImage: "managedDeviceWindowsOperatingSystemImage", IMAGE_ODATA_TYPE;
+    {
+        /// `id`: the product version, such as `Windows 11 24H2` (ids may contain spaces).
+        id: String = "id" [key, non_nullable, required_on_create, filterable, sortable, selectable],
+        /// `supportedEditions`.
+        supported_editions: Vec<Edition> = "supportedEditions"
+            [read_only, non_nullable, required_on_create, filterable, selectable],
+        /// `supportedArchitectures`.
+        supported_architectures: Vec<Architecture> = "supportedArchitectures"
+            [read_only, non_nullable, required_on_create, filterable, selectable],
+        /// `availableUpdates`: the last three Patch Tuesdays' builds.
+        available_updates: Vec<OsUpdate> = "availableUpdates"
+            [read_only, non_nullable, required_on_create, filterable, selectable],
+    }
 }
 
 impl OsImage {
@@ -103,11 +105,3 @@ impl OsImage {
         self.updates().iter().max_by_key(|u| u.released())
     }
 }
-
-graph_object!(OsImage, "a managedDeviceWindowsOperatingSystemImage object", {
-    odata_type: "@odata.type",
-    id: "id",
-    supported_editions: "supportedEditions",
-    supported_architectures: "supportedArchitectures",
-    available_updates: "availableUpdates",
-});

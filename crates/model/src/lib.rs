@@ -14,6 +14,7 @@ mod object;
 mod odata;
 mod page;
 mod patch;
+pub mod schema;
 mod update;
 mod wire_enum;
 

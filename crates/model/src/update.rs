@@ -3,21 +3,20 @@
 use crate::object::graph_object;
 use crate::{Extra, UPDATE_ODATA_TYPE};
 
-/// A quality or security update available for an image: Graph's complex type
-/// `managedDeviceWindowsOperatingSystemUpdate` (`@odata.type` `microsoft.graph.managedDeviceWindowsOperatingSystemUpdate`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct OsUpdate {
-    /// `@odata.type`, when the body carried one.
-    pub odata_type: Option<String>,
-    /// `buildVersion`, such as `10.0.26100.7171`.
-    pub build_version: Option<String>,
-    /// `releaseMonth` (Int32, 1 to 12).
-    pub release_month: Option<i32>,
-    /// `releaseYear` (Int32).
-    pub release_year: Option<i32>,
-    /// Properties this version does not know, written back unchanged.
-    pub extra: Extra,
+graph_object! {
+    /// A quality or security update available for an image: Graph's complex type
+    /// `managedDeviceWindowsOperatingSystemUpdate` (`@odata.type` `microsoft.graph.managedDeviceWindowsOperatingSystemUpdate`).
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    #[non_exhaustive]
+    pub struct OsUpdate: "managedDeviceWindowsOperatingSystemUpdate", UPDATE_ODATA_TYPE;
+    {
+        /// `buildVersion`, such as `10.0.26100.7171`.
+        build_version: String = "buildVersion" [non_nullable, filterable],
+        /// `releaseMonth` (Int32, 1 to 12).
+        release_month: i32 = "releaseMonth" [non_nullable, filterable],
+        /// `releaseYear` (Int32).
+        release_year: i32 = "releaseYear" [non_nullable, filterable],
+    }
 }
 
 impl OsUpdate {
@@ -49,10 +48,3 @@ impl OsUpdate {
         Some((self.release_year?, self.release_month?))
     }
 }
-
-graph_object!(OsUpdate, "a managedDeviceWindowsOperatingSystemUpdate object", {
-    odata_type: "@odata.type",
-    build_version: "buildVersion",
-    release_month: "releaseMonth",
-    release_year: "releaseYear",
-});

@@ -4,7 +4,7 @@
 macro_rules! wire_enum {
     (
         $(#[$meta:meta])*
-        pub enum $name:ident {
+        pub enum $name:ident: $graph_name:literal {
             $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )+
         }
     ) => {
@@ -22,6 +22,12 @@ macro_rules! wire_enum {
 
             /// The exact wire spelling of every known member, in Graph's declaration order.
             pub const WIRE_NAMES: &'static [&'static str] = &[ $( $wire, )+ ];
+
+            #[doc = concat!("The schema of `", $graph_name, "`: its name and members.")]
+            pub const SCHEMA: $crate::schema::EnumSchema = $crate::schema::EnumSchema {
+                graph_name: $graph_name,
+                members: Self::WIRE_NAMES,
+            };
 
             /// The value as Graph spells it on the wire.
             pub fn as_str(&self) -> &str {

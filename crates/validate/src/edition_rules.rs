@@ -1,19 +1,17 @@
 //! `managedDeviceWindowsOperatingSystemEdition` elements of `supportedEditions`.
 
-use intune_osimages_model::{EDITION_ODATA_TYPE, EditionType};
+use intune_osimages_model::schema::ObjectSchema;
+use intune_osimages_model::{Edition, EditionType};
 use serde_json::Value;
 
 use crate::context::Ctx;
-use crate::object_rules::{ObjectType, is_annotation, odata_type, required, unknown_property};
+use crate::object_rules::{is_annotation, odata_type, required, unknown_property};
 use crate::pointer::Pointer;
+use crate::schema_rules::check_declared;
 use crate::value_rules::{date, enum_member, string};
 use crate::{Rule, Severity};
 
-const EDITION: ObjectType = ObjectType {
-    name: "managedDeviceWindowsOperatingSystemEdition",
-    odata_type: EDITION_ODATA_TYPE,
-    properties: &["editionType", "supportEndDate"],
-};
+const EDITION: &ObjectSchema = &Edition::SCHEMA;
 
 /// Checks one element of `supportedEditions`.
 pub(crate) fn check_edition(ctx: &mut Ctx, at: &Pointer<'_>, value: &Value) {
@@ -38,7 +36,7 @@ pub(crate) fn check_edition(ctx: &mut Ctx, at: &Pointer<'_>, value: &Value) {
     for (key, value) in object {
         let here = at.key(key);
         match key.as_str() {
-            "@odata.type" => odata_type(ctx, &here, value, &EDITION),
+            "@odata.type" => odata_type(ctx, &here, value, EDITION),
             "editionType" => {
                 if let Some(s) = string(ctx, &here, "editionType", value, "send an edition type") {
                     edition_type(ctx, &here, s);
@@ -50,7 +48,10 @@ pub(crate) fn check_edition(ctx: &mut Ctx, at: &Pointer<'_>, value: &Value) {
                 }
             }
             k if is_annotation(k) => {}
-            k => unknown_property(ctx, &here, k, &EDITION),
+            k => match EDITION.property(k) {
+                Some(property) => check_declared(ctx, &here, property, value),
+                None => unknown_property(ctx, &here, k, EDITION),
+            },
         }
     }
     // A collection of complex values is replaced whole, so each element must be complete.
@@ -58,7 +59,11 @@ pub(crate) fn check_edition(ctx: &mut Ctx, at: &Pointer<'_>, value: &Value) {
         ctx,
         at,
         object,
-        EDITION.properties,
+        EDITION
+            .properties
+            .iter()
+            .filter(|p| p.non_nullable)
+            .map(|p| p.wire_name),
         "Graph marks every property of an edition non-nullable",
     );
 }

@@ -1,35 +1,20 @@
 //! The body itself: a `managedDeviceWindowsOperatingSystemImage`.
 
-use intune_osimages_model::{Architecture, IMAGE_ODATA_TYPE};
+use intune_osimages_model::schema::ObjectSchema;
+use intune_osimages_model::{Architecture, OsImage};
 use serde_json::Value;
 
 use crate::Operation;
 use crate::Rule;
 use crate::context::Ctx;
 use crate::edition_rules::check_edition;
-use crate::object_rules::{ObjectType, is_annotation, odata_type, required, unknown_property};
+use crate::object_rules::{is_annotation, odata_type, required, unknown_property};
 use crate::pointer::Pointer;
+use crate::schema_rules::check_declared;
 use crate::update_rules::check_update;
 use crate::value_rules::{array, enum_member, string};
 
-const IMAGE: ObjectType = ObjectType {
-    name: "managedDeviceWindowsOperatingSystemImage",
-    odata_type: IMAGE_ODATA_TYPE,
-    properties: &[
-        "id",
-        "supportedEditions",
-        "supportedArchitectures",
-        "availableUpdates",
-    ],
-};
-
-/// What Graph's documentation lists as required when an image is created.
-const REQUIRED_ON_CREATE: &[&str] = &[
-    "id",
-    "supportedEditions",
-    "supportedArchitectures",
-    "availableUpdates",
-];
+const IMAGE: &ObjectSchema = &OsImage::SCHEMA;
 
 /// Checks a whole body.
 pub(crate) fn check_image(ctx: &mut Ctx, body: &Value) {
@@ -44,11 +29,13 @@ pub(crate) fn check_image(ctx: &mut Ctx, body: &Value) {
     };
     for (key, value) in object {
         let at = root.key(key);
+        if IMAGE.property(key).is_some_and(|p| p.read_only) {
+            read_only(ctx, &at, key);
+        }
         match key.as_str() {
-            "@odata.type" => odata_type(ctx, &at, value, &IMAGE),
+            "@odata.type" => odata_type(ctx, &at, value, IMAGE),
             "id" => check_id(ctx, &at, value),
             "supportedEditions" => {
-                read_only(ctx, &at, "supportedEditions");
                 if let Some(items) = array(ctx, &at, "supportedEditions", value) {
                     for (i, item) in items.iter().enumerate() {
                         check_edition(ctx, &at.index(i), item);
@@ -56,7 +43,6 @@ pub(crate) fn check_image(ctx: &mut Ctx, body: &Value) {
                 }
             }
             "supportedArchitectures" => {
-                read_only(ctx, &at, "supportedArchitectures");
                 if let Some(items) = array(ctx, &at, "supportedArchitectures", value) {
                     for (i, item) in items.iter().enumerate() {
                         check_architecture(ctx, &at.index(i), item);
@@ -64,7 +50,6 @@ pub(crate) fn check_image(ctx: &mut Ctx, body: &Value) {
                 }
             }
             "availableUpdates" => {
-                read_only(ctx, &at, "availableUpdates");
                 if let Some(items) = array(ctx, &at, "availableUpdates", value) {
                     for (i, item) in items.iter().enumerate() {
                         check_update(ctx, &at.index(i), item);
@@ -72,7 +57,10 @@ pub(crate) fn check_image(ctx: &mut Ctx, body: &Value) {
                 }
             }
             k if is_annotation(k) => {}
-            k => unknown_property(ctx, &at, k, &IMAGE),
+            k => match IMAGE.property(k) {
+                Some(property) => check_declared(ctx, &at, property, value),
+                None => unknown_property(ctx, &at, k, IMAGE),
+            },
         }
     }
     if ctx.operation == Operation::Create {
@@ -80,7 +68,11 @@ pub(crate) fn check_image(ctx: &mut Ctx, body: &Value) {
             ctx,
             &root,
             object,
-            REQUIRED_ON_CREATE,
+            IMAGE
+                .properties
+                .iter()
+                .filter(|p| p.required_on_create)
+                .map(|p| p.wire_name),
             "Graph lists it as required when an image is created",
         );
     }
@@ -139,7 +131,7 @@ fn check_addressable(ctx: &mut Ctx, at: &Pointer<'_>, id: &str) {
     }
 }
 
-/// Reports a read-only collection in a create or update body, unless the policy allows them.
+/// Reports a read-only property in a create or update body, unless the policy allows them.
 fn read_only(ctx: &mut Ctx, at: &Pointer<'_>, name: &str) {
     if ctx.policy.allow_read_only {
         return;

@@ -10,6 +10,7 @@ mod object_rules;
 mod pointer;
 mod policy;
 mod report;
+mod schema_rules;
 mod suggest;
 mod update_rules;
 mod value_rules;

@@ -1,22 +1,13 @@
 //! Rules about an object's properties as a whole: annotations, `@odata.type`, unknown and missing properties.
 
 use intune_osimages_model::odata_type_matches;
+use intune_osimages_model::schema::ObjectSchema;
 use serde_json::{Map, Value};
 
 use crate::context::Ctx;
 use crate::pointer::Pointer;
 use crate::suggest::closest;
 use crate::{Rule, Severity};
-
-/// The Graph type of one object in the body, and what it may contain.
-pub(crate) struct ObjectType {
-    /// The type's name, such as `managedDeviceWindowsOperatingSystemEdition`.
-    pub(crate) name: &'static str,
-    /// Its `@odata.type` in the form to suggest.
-    pub(crate) odata_type: &'static str,
-    /// Its properties.
-    pub(crate) properties: &'static [&'static str],
-}
 
 /// Whether a key is an OData annotation (`@odata.context`, `@microsoft.graph.x`, `supportedEditions@odata.type`)
 /// rather than a property: OData JSON marks every annotation with `@`.
@@ -25,7 +16,7 @@ pub(crate) fn is_annotation(key: &str) -> bool {
 }
 
 /// Checks an `@odata.type` value against the type of the object carrying it.
-pub(crate) fn odata_type(ctx: &mut Ctx, at: &Pointer<'_>, value: &Value, ty: &ObjectType) {
+pub(crate) fn odata_type(ctx: &mut Ctx, at: &Pointer<'_>, value: &Value, ty: &ObjectSchema) {
     let named = match value {
         Value::String(named) => named,
         Value::Null => {
@@ -40,7 +31,7 @@ pub(crate) fn odata_type(ctx: &mut Ctx, at: &Pointer<'_>, value: &Value, ty: &Ob
             Rule::OdataType,
             format!(
                 "@odata.type names {named:?}, but this object is a {}",
-                ty.name
+                ty.graph_name
             ),
             format!("use {:?}", ty.odata_type),
         );
@@ -48,12 +39,13 @@ pub(crate) fn odata_type(ctx: &mut Ctx, at: &Pointer<'_>, value: &Value, ty: &Ob
 }
 
 /// Reports a property the type does not have, suggesting the known one it most likely means.
-pub(crate) fn unknown_property(ctx: &mut Ctx, at: &Pointer<'_>, key: &str, ty: &ObjectType) {
+pub(crate) fn unknown_property(ctx: &mut Ctx, at: &Pointer<'_>, key: &str, ty: &ObjectSchema) {
     let message = format!(
         "{key:?} is not a property of {} (it would be sent as is)",
-        ty.name
+        ty.graph_name
     );
-    let suggestion = closest(key, ty.properties).map(|p| format!("did you mean {p:?}?"));
+    let names: Vec<&str> = ty.wire_names().collect();
+    let suggestion = closest(key, &names).map(|p| format!("did you mean {p:?}?"));
     ctx.push(
         at,
         Rule::UnknownProperty,
@@ -64,14 +56,14 @@ pub(crate) fn unknown_property(ctx: &mut Ctx, at: &Pointer<'_>, key: &str, ty: &
 }
 
 /// Reports each of `required` that `object` lacks, at the pointer where it belongs.
-pub(crate) fn required(
+pub(crate) fn required<'a>(
     ctx: &mut Ctx,
     at: &Pointer<'_>,
     object: &Map<String, Value>,
-    required: &[&str],
+    required: impl IntoIterator<Item = &'a str>,
     why: &str,
 ) {
-    for &name in required {
+    for name in required {
         if !object.contains_key(name) {
             ctx.error(
                 &at.key(name),

@@ -1,7 +1,9 @@
 //! The types `$filter` knows for this resource: what each property is, so the checker can reject a comparison
-//! Graph would reject.
+//! Graph would reject. Which properties exist, their types and whether `$filter` may name them come from the
+//! model's schema tables; this module only maps the model's types onto the ones the checker evaluates.
 
-use intune_osimages_model::{Architecture, EditionType};
+use intune_osimages_model::schema::{ObjectSchema, PropertyType};
+use intune_osimages_model::{Architecture, Edition, EditionType, OsImage, OsUpdate};
 
 /// One of the resource's two enum types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,17 +96,36 @@ impl Ty {
         }
     }
 
-    /// The type of property `name` of this structured type, if it has one.
+    /// The type of property `name` of this structured type, if it declares one that `$filter` may name.
     pub(crate) fn property(self, name: &str) -> Option<Ty> {
-        Some(match (self, name) {
-            (Ty::Image, "id") => Ty::String,
-            (Ty::Image, "supportedEditions") => Ty::Collection(Elem::Edition),
-            (Ty::Image, "supportedArchitectures") => Ty::Collection(Elem::Architecture),
-            (Ty::Image, "availableUpdates") => Ty::Collection(Elem::Update),
-            (Ty::Edition, "editionType") => Ty::Enum(EnumKind::EditionType),
-            (Ty::Edition, "supportEndDate") => Ty::Date,
-            (Ty::Update, "buildVersion") => Ty::String,
-            (Ty::Update, "releaseMonth" | "releaseYear") => Ty::Int,
+        let schema: &ObjectSchema = match self {
+            Ty::Image => &OsImage::SCHEMA,
+            Ty::Edition => &Edition::SCHEMA,
+            Ty::Update => &OsUpdate::SCHEMA,
+            _ => return None,
+        };
+        let property = schema.property(name).filter(|p| p.filterable)?;
+        Ty::from_schema(&property.ty)
+    }
+
+    /// The checker's type for a type of the model's schema; `None` for one it cannot evaluate.
+    fn from_schema(ty: &PropertyType) -> Option<Ty> {
+        Some(match ty {
+            PropertyType::String => Ty::String,
+            PropertyType::Int32 => Ty::Int,
+            PropertyType::Date => Ty::Date,
+            PropertyType::Enum(e) if **e == Architecture::SCHEMA => {
+                Ty::Enum(EnumKind::Architecture)
+            }
+            PropertyType::Enum(e) if **e == EditionType::SCHEMA => Ty::Enum(EnumKind::EditionType),
+            PropertyType::Complex(o) if **o == Edition::SCHEMA => Ty::Edition,
+            PropertyType::Complex(o) if **o == OsUpdate::SCHEMA => Ty::Update,
+            PropertyType::Collection(element) => Ty::Collection(match Ty::from_schema(element)? {
+                Ty::Enum(EnumKind::Architecture) => Elem::Architecture,
+                Ty::Edition => Elem::Edition,
+                Ty::Update => Elem::Update,
+                _ => return None,
+            }),
             _ => return None,
         })
     }

@@ -1,5 +1,6 @@
 //! `PATCH .../managedDeviceWindowsOSImages/{id}`.
 
+use intune_osimages_model::OsImage;
 use intune_osimages_transport::Request;
 use intune_osimages_validate::Operation;
 use serde_json::Value;
@@ -12,14 +13,6 @@ use crate::reply::{GraphError, Reply};
 use crate::route::Route;
 use crate::store::Undo;
 use crate::stored::StoredImage;
-
-/// The properties Graph marks non-nullable.
-const NON_NULLABLE: [&str; 4] = [
-    "id",
-    "supportedEditions",
-    "supportedArchitectures",
-    "availableUpdates",
-];
 
 /// Answers 200 with the updated image, 404 for an unknown id, 400 for a body Graph would refuse.
 ///
@@ -35,9 +28,12 @@ pub(super) fn update(
 ) -> Result<Reply, GraphError> {
     query.allow_only(&[Opt::Format], "an update")?;
     let patch = body::read_object(request, Operation::Update, graph.strict_enums)?;
-    if let Some(name) = NON_NULLABLE
+    if let Some(name) = OsImage::SCHEMA
+        .properties
         .iter()
-        .find(|n| patch.get(**n).is_some_and(Value::is_null))
+        .filter(|p| p.non_nullable)
+        .map(|p| p.wire_name)
+        .find(|n| patch.get(*n).is_some_and(Value::is_null))
     {
         return Err(GraphError::bad_request(format!(
             "'{name}' cannot be null: Graph marks it non-nullable"
