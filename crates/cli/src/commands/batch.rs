@@ -26,7 +26,7 @@ pub async fn run(
     allow_read_only: bool,
     json: bool,
 ) -> Result<(), Failure> {
-    let body = read_body(source)?;
+    let body = read_body(ui, source)?.value;
     let requests = read_requests(&body, source)?;
     let mut batch = client.batch();
     if allow_read_only {

@@ -15,7 +15,7 @@ pub fn run(
     file: &str,
     json: bool,
 ) -> Result<(), Failure> {
-    let body = read_body(file)?;
+    let body = read_body(ui, file)?.value;
     let operation = match for_ {
         ValidateFor::Create => Operation::Create,
         ValidateFor::Update => Operation::Update,

@@ -52,9 +52,9 @@ pub async fn create(
     dry_run: bool,
     json: bool,
 ) -> Result<(), Failure> {
-    let body = read_body(body)?;
-    print_warnings(&body, Operation::Create, allow_read_only);
-    let mut request = images.create_json(body);
+    let body = read_body(ui, body)?;
+    print_warnings(&body.value, Operation::Create, allow_read_only);
+    let mut request = images.create_bytes(body.bytes);
     if allow_read_only {
         request = request.allow_read_only();
     }
@@ -81,9 +81,9 @@ pub async fn update(
     dry_run: bool,
     json: bool,
 ) -> Result<(), Failure> {
-    let body = read_body(body)?;
-    print_warnings(&body, Operation::Update, allow_read_only);
-    let mut request = images.update_json(id, body);
+    let body = read_body(ui, body)?;
+    print_warnings(&body.value, Operation::Update, allow_read_only);
+    let mut request = images.update_bytes(id, body.bytes);
     if allow_read_only {
         request = request.allow_read_only();
     }
