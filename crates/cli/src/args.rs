@@ -47,9 +47,15 @@ pub struct Global {
         value_name = "TOKEN"
     )]
     pub token: Option<String>,
-    /// Print Graph's JSON instead of a table.
-    #[arg(long, global = true)]
+    /// Print Graph's JSON instead of a table (short for --output json).
+    #[arg(long, global = true, conflicts_with = "output")]
     pub json: bool,
+    /// The output format: a table for people, JSON, or CSV for spreadsheets (list, eol, diff).
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+    /// The time the whole command may take, every retry and wait included (60s, 2m, 500ms).
+    #[arg(long, global = true, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub timeout: std::time::Duration,
     /// More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -59,6 +65,28 @@ pub struct Global {
     /// Leave out the header row of tables.
     #[arg(long, global = true)]
     pub no_headers: bool,
+}
+
+/// What a command prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Tables fitted to the terminal.
+    Table,
+    /// JSON (Graph's, for reads).
+    Json,
+    /// Comma-separated values with a header row.
+    Csv,
+}
+
+impl Global {
+    /// The output format: `--output`, or JSON for `--json`, or a table.
+    pub fn format(&self) -> OutputFormat {
+        match (self.output, self.json) {
+            (Some(format), _) => format,
+            (None, true) => OutputFormat::Json,
+            (None, false) => OutputFormat::Table,
+        }
+    }
 }
 
 /// The national clouds.
@@ -92,6 +120,14 @@ pub enum Command {
         #[arg(value_name = "FILE|-")]
         file: String,
     },
+    /// Print a shell completion script: osimages completions bash > /etc/bash_completion.d/osimages
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): osimages man | man -l -
+    Man,
     /// Run the local emulator of this Graph API. With --token T (on the command line, not from GRAPH_TOKEN) it
     /// requires `Authorization: Bearer T` on every request.
     Serve(ServeArgs),
@@ -175,6 +211,42 @@ pub enum CatalogCommand {
         #[arg(long, value_name = "F")]
         filter: Option<String>,
     },
+    /// Write the whole catalog as deterministic JSON (images by id, properties in a fixed order, no annotations):
+    /// the shape `serve --seed` and `--data` read, so a git diff of two exports shows exactly what changed.
+    Export {
+        /// Write to FILE (replaced atomically once complete) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Compare a snapshot or desired-state FILE with the tenant (or with FILE2): per image added, removed or changed,
+    /// each change at its JSON Pointer. Exits 0 when equal, 1 when they differ, 2 or more on errors, as diff(1).
+    #[command(
+        after_help = "Examples:\n  osimages export --out catalog.json\n  osimages diff catalog.json\n  osimages diff old.json --against new.json --output csv"
+    )]
+    Diff {
+        /// The old side: a file `export` or `list --json` wrote, or a JSON array of images.
+        #[arg(value_name = "FILE")]
+        file: String,
+        /// Compare with this file instead of the tenant (offline).
+        #[arg(long, value_name = "FILE2")]
+        against: Option<String>,
+    },
+    /// Make the tenant match FILE: prints the plan (creates, minimal PATCH bodies, deletes with --prune), validates
+    /// every body, asks on a terminal, then applies it. Applying the same file twice changes nothing.
+    Apply {
+        /// The desired state: a file `export` wrote, or a JSON array of images.
+        #[arg(value_name = "FILE")]
+        file: String,
+        /// Also delete images that are in the tenant but not in FILE.
+        #[arg(long)]
+        prune: bool,
+        /// Print the plan and send nothing (reads only).
+        #[arg(long)]
+        dry_run: bool,
+        /// Apply without asking (needed when standard input is not a terminal).
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
     /// Editions whose support ends within DAYS of DATE, or has already ended.
     #[command(
         after_help = "Examples:\n  osimages eol\n  osimages --json eol --within 30 --on 2026-10-01"
@@ -198,9 +270,12 @@ pub struct ListArgs {
     /// Properties to return, comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "a,b")]
     pub select: Vec<String>,
-    /// At most N items.
+    /// Graph's page size ($top): at most N items per page. With --all every page is read; --max caps the total.
     #[arg(long, value_name = "N")]
     pub top: Option<u32>,
+    /// At most N items in all: stops reading pages once N have arrived.
+    #[arg(long, value_name = "N")]
+    pub max: Option<u64>,
     /// Skip N items.
     #[arg(long, value_name = "N")]
     pub skip: Option<u32>,
@@ -267,4 +342,17 @@ pub enum ValidateFor {
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
     intune_osimages_model::parse_graph_date(s).map_err(|e| format!("{s:?}: {e}"))
+}
+
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    // A bare number is seconds, as `timeout(1)` reads it.
+    let parsed = match s.trim().parse::<u64>() {
+        Ok(secs) => Ok(std::time::Duration::from_secs(secs)),
+        Err(_) => humantime::parse_duration(s.trim())
+            .map_err(|e| format!("{s:?}: {e} (write 60s, 2m or 500ms)")),
+    }?;
+    if parsed.is_zero() {
+        return Err(format!("{s:?}: the timeout must be more than zero"));
+    }
+    Ok(parsed)
 }

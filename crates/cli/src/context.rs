@@ -91,7 +91,9 @@ pub fn client(global: &Global, ui: &Ui) -> Result<Target, Failure> {
             scope: chosen.default_scope(),
         },
     };
-    let mut builder = Client::builder().cloud(cloud);
+    let mut builder = Client::builder()
+        .cloud(cloud)
+        .operation_timeout(global.timeout);
     if let Some(token) = token {
         builder = builder.token(token);
     } else if let Some((tenant, client_id, secret)) = client_credentials {

@@ -8,6 +8,8 @@ use crate::terminal::escape;
 
 /// 0: success.
 pub const OK: u8 = 0;
+/// 1: `diff` found differences (as diff(1) does); not a failure.
+pub const DIFFERENT: u8 = 1;
 /// 2: usage (bad flags, unreadable files, bad configuration).
 pub const USAGE: u8 = 2;
 /// 3: validation found errors.

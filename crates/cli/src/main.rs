@@ -1,12 +1,18 @@
 //! `osimages`: Intune's Windows OS image catalog from the command line, and a local emulator of it.
 
+mod announce;
 mod args;
 mod body;
 mod commands;
 mod confirm;
 mod context;
+mod diff;
 mod exit;
+mod plan;
+mod progress;
 mod render;
+mod sink;
+mod snapshot;
 mod table;
 mod terminal;
 mod ui;
@@ -47,7 +53,7 @@ fn main() -> ExitCode {
     } else {
         "error"
     };
-    init_logging(cli.global.verbose, quiet);
+    init_logging(cli.global.verbose, quiet, !cli.global.quiet);
     let ui = ui::Ui::new(&cli.global);
     let result = match cli.command {
         Command::Serve(ref serve) => {
@@ -62,7 +68,25 @@ fn main() -> ExitCode {
             for_,
             allow_read_only,
             ref file,
-        } => commands::validate(&ui, for_, allow_read_only, file, cli.global.json),
+        } => commands::validate(
+            &ui,
+            for_,
+            allow_read_only,
+            file,
+            cli.global.format() == args::OutputFormat::Json,
+        ),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "osimages", &mut out);
+            ui.print(&String::from_utf8_lossy(&out))
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(Failure::output)
+                .and_then(|()| ui.print(&String::from_utf8_lossy(&out)))
+        }
         Command::Catalog(command) => run_catalog(&cli.global, &ui, command),
     };
     match result {
@@ -114,7 +138,10 @@ fn run_serve(args: &ServeArgs, token: Option<String>) -> Result<(), Failure> {
         .map_err(|e| Failure::usage(e.to_string()))
 }
 
-fn init_logging(verbose: u8, quiet: &str) {
+fn init_logging(verbose: u8, quiet: &str, announce_retries: bool) {
+    use tracing_subscriber::Layer;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
     // Without -v only errors are logged: the command itself reports what went wrong, and validation warnings are
     // printed by the commands in their own words.
     let default = match verbose {
@@ -125,9 +152,22 @@ fn init_logging(verbose: u8, quiet: &str) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let logs = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(terminal::color_allowed(std::io::stderr().is_terminal()))
+        .with_filter(filter);
+    // Retries are said in a sentence at the default verbosity; with -v the log line says it already.
+    let announcer = (announce_retries && verbose == 0).then(|| {
+        announce::RetryAnnouncer {
+            attempts: intune_osimages::transport::RetryPolicy::default().retries() + 1,
+        }
+        .with_filter(
+            tracing_subscriber::filter::Targets::new()
+                .with_target("intune_osimages_transport::retry", tracing::Level::INFO),
+        )
+    });
+    let _ = tracing_subscriber::registry()
+        .with(logs)
+        .with(announcer)
         .try_init();
 }

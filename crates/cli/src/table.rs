@@ -15,7 +15,7 @@ pub struct Layout {
 const GAP: usize = 2;
 
 /// A table with a header row, the identifying column first. A table wider than its layout is fitted by shortening
-/// cells with `…` (see [`Table::widths`]).
+/// cells with `…` (see [`Table::fit`]).
 pub struct Table {
     header: Vec<String>,
     rows: Vec<Vec<String>>,
@@ -38,7 +38,7 @@ impl Table {
     /// The column widths for `layout`: each column's widest cell; when that is too wide, the first column (the id,
     /// which people copy) keeps its width up to half the line, and the others share what is left, each cut to the
     /// same largest width that fits (so a short column stays whole while long ones are shortened).
-    fn widths(&self, layout: Layout) -> Vec<usize> {
+    pub fn fit(&self, layout: Layout) -> Vec<usize> {
         let columns = self.header.len();
         let mut widths = vec![0; columns];
         let shown = layout.headers.then_some(&self.header);
@@ -66,10 +66,14 @@ impl Table {
     }
 
     pub fn render(&self, layout: Layout) -> String {
-        let columns = self.header.len();
-        let widths = self.widths(layout);
+        self.render_with(&self.fit(layout), layout.headers)
+    }
+
+    /// The rows (after the header, when `headers`) with these column widths, as [`Table::fit`] gave them.
+    pub fn render_with(&self, widths: &[usize], headers: bool) -> String {
+        let columns = self.header.len().min(widths.len());
         let mut out = String::new();
-        let shown = layout.headers.then_some(&self.header);
+        let shown = headers.then_some(&self.header);
         for row in shown.into_iter().chain(&self.rows) {
             let mut line = String::new();
             for (i, cell) in row.iter().enumerate().take(columns) {

@@ -6,9 +6,10 @@ use intune_osimages::{EditionType, OsImages};
 use serde::Serialize;
 
 use super::today;
+use crate::args::OutputFormat;
 use crate::exit::Failure;
 use crate::render::days_left;
-use crate::table::Table;
+use crate::sink::Rows;
 use crate::ui::Ui;
 
 /// One edition leaving support, as `--json` prints it.
@@ -28,7 +29,7 @@ pub async fn run(
     ui: &Ui,
     within: u32,
     on: Option<NaiveDate>,
-    json: bool,
+    format: OutputFormat,
 ) -> Result<(), Failure> {
     let on = on.unwrap_or_else(today);
     let mut endings = Vec::new();
@@ -54,22 +55,35 @@ pub async fn run(
     endings.sort_by(|a, b| {
         (a.support_end_date, &a.id, &a.kind).cmp(&(b.support_end_date, &b.id, &b.kind))
     });
-    if json {
+    if format == OutputFormat::Json {
         return ui.json(&endings);
     }
-    if endings.is_empty() {
+    if endings.is_empty() && format == OutputFormat::Table {
         return ui.line(&format!(
             "no edition's support ends within {within} days of {on}"
         ));
     }
-    let mut table = Table::new(["ID", "EDITION", "END OF SUPPORT", "DAYS LEFT"]);
-    for e in &endings {
-        table.row(vec![
-            e.id.clone(),
-            e.edition_type.clone(),
-            e.support_end_date.to_string(),
-            days_left(e.days_left),
-        ]);
-    }
-    ui.print(&table.render(ui.layout))
+    let mut rows = Rows::new(
+        format,
+        ["ID", "EDITION", "END OF SUPPORT", "DAYS LEFT"],
+        ui.layout,
+    )?;
+    rows.write(
+        endings
+            .iter()
+            .map(|e| {
+                vec![
+                    e.id.clone(),
+                    e.edition_type.clone(),
+                    e.support_end_date.to_string(),
+                    // A spreadsheet wants the number; people read "ended 3 days ago".
+                    if format == OutputFormat::Csv {
+                        e.days_left.to_string()
+                    } else {
+                        days_left(e.days_left)
+                    },
+                ]
+            })
+            .collect(),
+    )
 }

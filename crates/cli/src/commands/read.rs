@@ -1,14 +1,22 @@
 //! `list`, `get`, `get-all`, `count`.
 
-use intune_osimages::OsImages;
+use futures::TryStreamExt;
+use intune_osimages::{ListRequest, OsImages};
 
 use super::today;
-use crate::args::ListArgs;
+use crate::args::{ListArgs, OutputFormat};
 use crate::exit::Failure;
-use crate::render::{image_detail, page_table};
+use crate::progress::Progress;
+use crate::render::{IMAGE_COLUMNS, image_detail, image_row, page_table};
+use crate::sink::{JsonArray, Rows};
 use crate::ui::Ui;
 
-pub async fn list(images: &OsImages, ui: &Ui, args: ListArgs, json: bool) -> Result<(), Failure> {
+pub async fn list(
+    images: &OsImages,
+    ui: &Ui,
+    args: ListArgs,
+    format: OutputFormat,
+) -> Result<(), Failure> {
     let mut request = images.list();
     if let Some(f) = args.filter {
         request = request.filter(f);
@@ -26,16 +34,75 @@ pub async fn list(images: &OsImages, ui: &Ui, args: ListArgs, json: bool) -> Res
         request = request.orderby(o);
     }
     request = request.count(args.count);
-    let page = if args.all {
-        request.all_as_page().await?
-    } else {
-        request.page().await?
-    };
-    if json {
-        ui.json(&page)
-    } else {
-        ui.print(&page_table(&page, today(), ui.layout))
+    let max = args.max.unwrap_or(u64::MAX);
+    if !args.all {
+        let mut page = request.page().await?;
+        page.value
+            .truncate(usize::try_from(max).unwrap_or(usize::MAX));
+        return match format {
+            OutputFormat::Json => ui.json(&page),
+            OutputFormat::Table => ui.print(&page_table(&page, today(), ui.layout)),
+            OutputFormat::Csv => {
+                let mut rows = Rows::new(format, IMAGE_COLUMNS, ui.layout)?;
+                rows.write(page.value.iter().map(|i| image_row(i, today())).collect())
+            }
+        };
     }
+    stream_all(request, ui, format, max).await
+}
+
+/// `list --all`: every page written as it arrives, so memory holds one page however large the catalog.
+async fn stream_all(
+    request: ListRequest,
+    ui: &Ui,
+    format: OutputFormat,
+    max: u64,
+) -> Result<(), Failure> {
+    let today = today();
+    let progress = Progress::new(ui, "images");
+    let mut pages = request.pages();
+    let mut json = match format {
+        OutputFormat::Json => Some(
+            JsonArray::new(std::io::BufWriter::new(std::io::stdout())).map_err(Failure::output)?,
+        ),
+        _ => None,
+    };
+    let mut rows = match format {
+        OutputFormat::Json => None,
+        _ => Some(Rows::new(format, IMAGE_COLUMNS, ui.layout)?),
+    };
+    let mut count = None;
+    let mut written = 0_u64;
+    while written < max {
+        let Some(mut page) = pages.try_next().await? else {
+            break;
+        };
+        count = count.or(page.count);
+        let room = usize::try_from(max - written).unwrap_or(usize::MAX);
+        page.value.truncate(room);
+        written += page.value.len() as u64;
+        progress.advance(page.value.len());
+        if let Some(json) = &mut json {
+            for image in &page.value {
+                json.item(image).map_err(Failure::output)?;
+            }
+            json.flush().map_err(Failure::output)?;
+        }
+        if let Some(rows) = &mut rows {
+            rows.write(page.value.iter().map(|i| image_row(i, today)).collect())?;
+        }
+    }
+    progress.finish();
+    if let Some(json) = json {
+        let members: Vec<(&str, serde_json::Value)> = count
+            .map(|c| ("@odata.count", serde_json::Value::from(c)))
+            .into_iter()
+            .collect();
+        json.finish(&members).map_err(Failure::output)?;
+    } else if let (Some(count), OutputFormat::Table) = (count, format) {
+        ui.print(&format!("\n{count} image(s) match in all\n"))?;
+    }
+    Ok(())
 }
 
 pub async fn get(

@@ -1,0 +1,330 @@
+//! `export`, `diff` and `apply`: the catalog as code.
+
+use futures::TryStreamExt;
+use intune_osimages::validate::{Operation, Policy, validate};
+use intune_osimages::{Client, OsImages};
+use serde_json::Value;
+
+use crate::args::OutputFormat;
+use crate::confirm::confirm;
+use crate::diff::{Difference, diff};
+use crate::exit::{self, Failure};
+use crate::plan::{Step, plan};
+use crate::progress::Progress;
+use crate::sink::{JsonArray, Rows};
+use crate::snapshot::{self, Ordered, Snapshot};
+use crate::table::Table;
+use crate::terminal::escape;
+use crate::ui::{Ui, warn};
+
+/// The tenant's catalog, read page by page through the SDK's paging.
+async fn tenant(images: &OsImages, ui: &Ui) -> Result<Snapshot, Failure> {
+    let progress = Progress::new(ui, "images read");
+    let mut snapshot = Snapshot::new();
+    let mut pages = images.list().pages();
+    while let Some(page) = pages.try_next().await? {
+        progress.advance(page.value.len());
+        for image in page.value {
+            let value = serde_json::to_value(&image)
+                .map_err(|e| Failure::usage(format!("cannot represent an image as JSON: {e}")))?;
+            snapshot::insert(&mut snapshot, value, "the tenant")?;
+        }
+    }
+    progress.finish();
+    Ok(snapshot)
+}
+
+/// `export [--out FILE]`. Sorting by id needs the whole catalog, so it is held (as JSON values) until written; the
+/// file is written beside FILE and renamed over it once complete, so FILE is never half an export.
+pub async fn export(
+    images: &OsImages,
+    ui: &Ui,
+    out: Option<std::path::PathBuf>,
+) -> Result<(), Failure> {
+    let snapshot = tenant(images, ui).await?;
+    match out {
+        None => {
+            let mut json = JsonArray::new(std::io::BufWriter::new(std::io::stdout()))
+                .map_err(Failure::output)?;
+            for image in snapshot.values() {
+                json.item(&Ordered(image)).map_err(Failure::output)?;
+            }
+            json.finish(&[]).map_err(Failure::output)?;
+        }
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            let shown = escape(&path.display().to_string()).into_owned();
+            let written = (|| -> std::io::Result<()> {
+                let temp = tempfile::NamedTempFile::new_in(dir)?;
+                let mut json = JsonArray::new(std::io::BufWriter::new(temp))?;
+                for image in snapshot.values() {
+                    json.item(&Ordered(image))?;
+                }
+                let temp = json.finish(&[])?.into_inner().map_err(|e| e.into_error())?;
+                temp.as_file().sync_all()?;
+                temp.persist(&path).map_err(|e| e.error)?;
+                Ok(())
+            })();
+            written.map_err(|e| Failure {
+                code: exit::OUTPUT,
+                message: format!("cannot write {shown}: {e}"),
+            })?;
+            ui.note(&format!("exported {} image(s) to {shown}", snapshot.len()));
+        }
+    }
+    Ok(())
+}
+
+fn compact(value: Option<&Value>) -> String {
+    value
+        .map(|v| serde_json::to_string(v).unwrap_or_default())
+        .unwrap_or_default()
+}
+
+/// `diff FILE [--against FILE2]`: exit 0 when equal, 1 when they differ.
+pub async fn diff_command(
+    images: Option<&OsImages>,
+    ui: &Ui,
+    file: &str,
+    against: Option<&str>,
+    format: OutputFormat,
+) -> Result<(), Failure> {
+    let old = snapshot::read_file(file)?;
+    let new = match (against, images) {
+        (Some(path), _) => snapshot::read_file(path)?,
+        (None, Some(images)) => tenant(images, ui).await?,
+        (None, None) => return Err(Failure::usage("diff needs --against or a tenant")),
+    };
+    let differences = diff(&old, &new);
+    print_differences(ui, &differences, format)?;
+    if differences.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure {
+            code: exit::DIFFERENT,
+            message: String::new(),
+        })
+    }
+}
+
+fn print_differences(
+    ui: &Ui,
+    differences: &[Difference],
+    format: OutputFormat,
+) -> Result<(), Failure> {
+    if format == OutputFormat::Json {
+        return ui.json(&serde_json::json!({
+            "equal": differences.is_empty(),
+            "differences": differences,
+        }));
+    }
+    if differences.is_empty() && format == OutputFormat::Table {
+        return ui.line("no differences");
+    }
+    let mut rows = Rows::new(format, ["ID", "CHANGE", "POINTER", "OLD", "NEW"], ui.layout)?;
+    rows.write(
+        differences
+            .iter()
+            .map(|d| {
+                let whole = d.pointer.is_empty() && format == OutputFormat::Table;
+                vec![
+                    d.id.clone(),
+                    d.change.as_str().to_owned(),
+                    d.pointer.clone(),
+                    if whole {
+                        String::new()
+                    } else {
+                        compact(d.old.as_ref())
+                    },
+                    if whole {
+                        String::new()
+                    } else {
+                        compact(d.new.as_ref())
+                    },
+                ]
+            })
+            .collect(),
+    )
+}
+
+/// Every body of the plan validated before anything is sent; all errors reported at once.
+fn validate_plan(steps: &[Step]) -> Result<(), Failure> {
+    let policy = Policy {
+        allow_read_only: true,
+    };
+    let mut errors = Vec::new();
+    for step in steps {
+        let (body, operation) = match step {
+            Step::Create { body, .. } => (body, Operation::Create),
+            Step::Update { body, .. } => (body, Operation::Update),
+            Step::Delete { .. } => continue,
+        };
+        for finding in validate(body, operation, policy).errors() {
+            errors.push(format!(
+                "{} {}: {}",
+                step.action(),
+                escape(step.id()),
+                escape(&finding.to_string())
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::validation(format!(
+            "the plan failed validation ({} error(s)); nothing was sent\n{}",
+            errors.len(),
+            errors.join("\n")
+        )))
+    }
+}
+
+fn print_plan(ui: &Ui, steps: &[Step], format: OutputFormat) -> Result<(), Failure> {
+    if format == OutputFormat::Json {
+        return Ok(());
+    }
+    let mut table = Table::new(["ACTION", "ID", "BODY"]);
+    for step in steps {
+        let body = match step {
+            Step::Create { body, .. } | Step::Update { body, .. } => compact(Some(body)),
+            Step::Delete { .. } => String::new(),
+        };
+        table.row(vec![step.action().to_owned(), step.id().to_owned(), body]);
+    }
+    ui.print(&table.render(ui.layout))
+}
+
+/// `apply FILE [--prune] [--dry-run] [--yes]`.
+pub async fn apply(
+    client: &Client,
+    ui: &Ui,
+    file: &str,
+    prune: bool,
+    dry_run: bool,
+    yes: bool,
+    format: OutputFormat,
+) -> Result<(), Failure> {
+    let desired = snapshot::read_file(file)?;
+    let images = client.os_images();
+    let current = tenant(&images, ui).await?;
+    let steps = plan(&current, &desired, prune);
+    validate_plan(&steps)?;
+    if steps.is_empty() {
+        if format == OutputFormat::Json {
+            return ui.json(&serde_json::json!({"steps": [], "applied": [], "failed": []}));
+        }
+        return ui.line(&format!(
+            "nothing to do: the tenant matches {}",
+            escape(file)
+        ));
+    }
+    print_plan(ui, &steps, format)?;
+    if dry_run {
+        if format == OutputFormat::Json {
+            return ui.json(&serde_json::json!({"steps": steps, "dryRun": true}));
+        }
+        return ui.line(&format!(
+            "dry run: {} step(s) planned, nothing was sent",
+            steps.len()
+        ));
+    }
+    confirm(ui, &format!("apply {} step(s)", steps.len()), yes)?;
+    let progress = Progress::new(ui, "steps applied");
+    // One batch: the SDK splits it 20 to a `$batch` request and resends throttled items after their Retry-After.
+    // The steps are independent (each names its own image), so none depends on another.
+    let mut batch = client.batch().allow_read_only();
+    let sent: Vec<_> = steps
+        .iter()
+        .map(|step| match step {
+            Step::Create { body, .. } => {
+                Sent::Created(batch.add(images.create_json(body.clone()).allow_read_only()))
+            }
+            Step::Update { id, body } => {
+                Sent::Updated(batch.add(images.update_json(id, body.clone()).allow_read_only()))
+            }
+            Step::Delete { id } => Sent::Deleted(batch.add(images.delete(id))),
+        })
+        .collect();
+    let results = batch.send().await?;
+    let mut applied = Vec::new();
+    let mut failed = Vec::new();
+    for (step, sent) in steps.iter().zip(&sent) {
+        let outcome = match sent {
+            Sent::Created(s) => results.get(s).map(drop),
+            Sent::Updated(s) => results.get(s).map(drop),
+            Sent::Deleted(s) => results.get(s),
+        };
+        match outcome {
+            Ok(()) => applied.push(step),
+            Err(e) => failed.push((step, Failure::from(e).message)),
+        }
+        progress.advance(1);
+    }
+    progress.finish();
+    report(ui, &applied, &failed, format)?;
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure {
+            code: exit::GRAPH,
+            message: format!(
+                "{} of {} step(s) failed; the {} listed as applied were applied",
+                failed.len(),
+                steps.len(),
+                applied.len()
+            ),
+        })
+    }
+}
+
+/// A step added to the batch, by the type of its answer.
+enum Sent {
+    Created(intune_osimages::Step<intune_osimages::OsImage>),
+    Updated(intune_osimages::Step<intune_osimages::Updated>),
+    Deleted(intune_osimages::Step<()>),
+}
+
+fn report(
+    ui: &Ui,
+    applied: &[&Step],
+    failed: &[(&Step, String)],
+    format: OutputFormat,
+) -> Result<(), Failure> {
+    if format == OutputFormat::Json {
+        let failed: Vec<Value> = failed
+            .iter()
+            .map(|(s, m)| serde_json::json!({"action": s.action(), "id": s.id(), "error": m}))
+            .collect();
+        let applied: Vec<Value> = applied
+            .iter()
+            .map(|s| serde_json::json!({"action": s.action(), "id": s.id()}))
+            .collect();
+        return ui.json(&serde_json::json!({"applied": applied, "failed": failed}));
+    }
+    let mut table = Table::new(["RESULT", "ACTION", "ID", "ERROR"]);
+    for step in applied {
+        table.row(vec![
+            "applied".to_owned(),
+            step.action().to_owned(),
+            step.id().to_owned(),
+            String::new(),
+        ]);
+    }
+    for (step, message) in failed {
+        table.row(vec![
+            "failed".to_owned(),
+            step.action().to_owned(),
+            step.id().to_owned(),
+            message.replace('\n', "; "),
+        ]);
+    }
+    ui.print("\n")?;
+    ui.print(&table.render(ui.layout))?;
+    if !failed.is_empty() {
+        warn(&format!("{} step(s) failed", failed.len()));
+    }
+    Ok(())
+}

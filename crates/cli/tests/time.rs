@@ -1,0 +1,91 @@
+//! Time: `--timeout` bounds the whole command (retries included), and retries are said on stderr at the default
+//! verbosity.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::osimages;
+use serde_json::json;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[tokio::test]
+async fn a_throttled_request_is_announced_on_stderr_and_then_succeeds() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("Retry-After", "1")
+                .set_body_json(
+                    json!({"error": {"code": "TooManyRequests", "message": "slow down"}}),
+                ),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": []})))
+        .mount(&server)
+        .await;
+    let base = format!("{}/beta", server.uri());
+    let out = osimages()
+        .args(["--base-url", &base, "--token", "t", "list"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("Graph throttled the request (429); retrying in 1 s, attempt 2 of 4"),
+        "{stderr}"
+    );
+    // -q keeps stderr for errors only.
+    let out = osimages()
+        .args(["--base-url", &base, "--token", "t", "-q", "list"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("retrying"));
+}
+
+#[test]
+fn a_server_that_never_answers_is_given_up_on_after_the_timeout_with_exit_5() {
+    // Accepts connections and never answers.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let held = std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for stream in listener.incoming().take(8) {
+            open.push(stream);
+        }
+        std::thread::sleep(Duration::from_secs(30));
+    });
+    let started = Instant::now();
+    let out = osimages()
+        .args(["--base-url", &format!("http://127.0.0.1:{port}/beta")])
+        .args(["--token", "t", "--timeout", "2s", "list"])
+        .timeout(Duration::from_secs(40))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("error"), "{stderr}");
+    // Bounded by --timeout, not by the four attempts of the default per-attempt timeout (minutes).
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(held);
+
+    osimages()
+        .args(["--fake", "--timeout", "soon", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--timeout"));
+    osimages()
+        .args(["--fake", "--timeout", "0", "list"])
+        .assert()
+        .code(2);
+}
