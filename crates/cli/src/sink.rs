@@ -66,6 +66,7 @@ pub enum Rows<const N: usize> {
         header: [&'static str; N],
         layout: Layout,
         widths: Option<Vec<usize>>,
+        shorten_from: Option<usize>,
     },
     Csv(Box<csv::Writer<std::io::Stdout>>),
 }
@@ -89,8 +90,17 @@ impl<const N: usize> Rows<N> {
                 header,
                 layout,
                 widths: None,
+                shorten_from: None,
             }),
         }
+    }
+
+    /// A table shortens the columns from `column` on first ([`Table::shorten_from`]).
+    pub fn shorten_from(mut self, column: usize) -> Self {
+        if let Rows::Table { shorten_from, .. } = &mut self {
+            *shorten_from = Some(column);
+        }
+        self
     }
 
     /// Writes a batch of rows. A table's column widths are fitted to the first batch (with the header) and kept,
@@ -107,8 +117,12 @@ impl<const N: usize> Rows<N> {
                 header,
                 layout,
                 widths,
+                shorten_from,
             } => {
                 let mut table = Table::new(*header);
+                if let Some(column) = shorten_from {
+                    table = table.shorten_from(*column);
+                }
                 for row in rows {
                     table.row(row);
                 }

@@ -19,6 +19,8 @@ const GAP: usize = 2;
 pub struct Table {
     header: Vec<String>,
     rows: Vec<Vec<String>>,
+    /// Columns from this one on are shortened first (see [`Table::shorten_from`]).
+    shorten_from: Option<usize>,
 }
 
 impl Table {
@@ -26,7 +28,15 @@ impl Table {
         Table {
             header: header.iter().map(|h| (*h).to_owned()).collect(),
             rows: Vec::new(),
+            shorten_from: None,
         }
+    }
+
+    /// When the table is too wide, shorten the columns from `column` on first and keep the ones before it whole
+    /// (a diff's id and JSON Pointer say what a row is about; its old and new values can give way).
+    pub fn shorten_from(mut self, column: usize) -> Self {
+        self.shorten_from = Some(column);
+        self
     }
 
     /// Adds a row; control characters in its cells are shown escaped, so server data cannot drive the terminal.
@@ -50,6 +60,23 @@ impl Table {
         let gaps = GAP * columns.saturating_sub(1);
         if columns == 0 || widths.iter().sum::<usize>() + gaps <= layout.width {
             return widths;
+        }
+        if let Some(from) = self.shorten_from.filter(|&f| f > 0 && f < columns) {
+            let available = layout
+                .width
+                .saturating_sub(widths[..from].iter().sum::<usize>() + gaps);
+            let rest = &widths[from..];
+            if rest.len() <= available {
+                let widest = rest.iter().copied().max().unwrap_or(0);
+                let cap = (1..=widest)
+                    .rev()
+                    .find(|&c| rest.iter().map(|&w| w.min(c)).sum::<usize>() <= available)
+                    .unwrap_or(1);
+                for w in &mut widths[from..] {
+                    *w = (*w).min(cap);
+                }
+                return widths;
+            }
         }
         let first = widths[0].min(layout.width / 2).max(1);
         let rest = &widths[1..];

@@ -89,3 +89,38 @@ fn a_server_that_never_answers_is_given_up_on_after_the_timeout_with_exit_5() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn progress_is_drawn_on_a_terminal_and_never_into_a_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let images: Vec<serde_json::Value> = (0..2000)
+        .map(|i| {
+            json!({"id": format!("image-{i:05}"), "supportedArchitectures": ["x64"],
+                        "supportedEditions": [], "availableUpdates": []})
+        })
+        .collect();
+    let seed = dir.path().join("seed.json");
+    std::fs::write(&seed, serde_json::to_vec(&images).unwrap()).unwrap();
+    let emulator =
+        common::Emulator::start(&["--seed", seed.to_str().unwrap(), "--page-size", "20"]);
+    let out_file = dir.path().join("export.json");
+    let args = [
+        "--base-url",
+        emulator.base_url.as_str(),
+        "export",
+        "--out",
+        out_file.to_str().unwrap(),
+    ];
+    let run = common::pty::run(&args, &[], 80, None);
+    assert_eq!(run.code, 0, "{}", run.output);
+    assert!(run.output.contains("images read"), "{:?}", run.output);
+    // Piped: the same command draws nothing but its closing note.
+    let out = osimages().args(args).output().unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !stderr.contains("images read") && !stderr.contains('\r'),
+        "{stderr:?}"
+    );
+    assert!(stderr.contains("exported 2000 image(s)"), "{stderr}");
+}

@@ -124,7 +124,8 @@ fn print_differences(
     if differences.is_empty() && format == OutputFormat::Table {
         return ui.line("no differences");
     }
-    let mut rows = Rows::new(format, ["ID", "CHANGE", "POINTER", "OLD", "NEW"], ui.layout)?;
+    let mut rows =
+        Rows::new(format, ["ID", "CHANGE", "POINTER", "OLD", "NEW"], ui.layout)?.shorten_from(3);
     rows.write(
         differences
             .iter()
@@ -182,19 +183,21 @@ fn validate_plan(steps: &[Step]) -> Result<(), Failure> {
     }
 }
 
+/// The plan for people: one line per step, and under a create or update the whole body it sends (a table would
+/// have to shorten the bodies, and they are what is being approved).
 fn print_plan(ui: &Ui, steps: &[Step], format: OutputFormat) -> Result<(), Failure> {
     if format == OutputFormat::Json {
         return Ok(());
     }
-    let mut table = Table::new(["ACTION", "ID", "BODY"]);
+    let mut out = format!("plan: {} step(s)\n", steps.len());
     for step in steps {
-        let body = match step {
-            Step::Create { body, .. } | Step::Update { body, .. } => compact(Some(body)),
-            Step::Delete { .. } => String::new(),
-        };
-        table.row(vec![step.action().to_owned(), step.id().to_owned(), body]);
+        out.push_str(&format!("{} {}\n", step.action(), escape(step.id())));
+        if let Step::Create { body, .. } | Step::Update { body, .. } = step {
+            let text = serde_json::to_string(&Ordered(body)).unwrap_or_default();
+            out.push_str(&format!("  {}\n", escape(&text)));
+        }
     }
-    ui.print(&table.render(ui.layout))
+    ui.print(&out)
 }
 
 /// `apply FILE [--prune] [--dry-run] [--yes]`.
