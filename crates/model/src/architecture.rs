@@ -10,6 +10,20 @@ wire_enum! {
     /// assert_eq!(Architecture::Arm64.as_str(), "arM64"); // Graph's wire spelling, not "ARM64"
     /// assert_eq!(Architecture::from_wire("riscV64"), Architecture::Other("riscV64".into()));
     /// ```
+    ///
+    /// Graph adds members, so the enum is `#[non_exhaustive]`: a `match` outside this crate has a `_` arm, and a member
+    /// added in a later version does not break it.
+    ///
+    /// ```compile_fail,E0004
+    /// use intune_osimages_model::Architecture;
+    /// fn bits(a: &Architecture) -> u8 {
+    ///     match a {
+    ///         Architecture::Unknown | Architecture::Other(_) => 0,
+    ///         Architecture::X86 | Architecture::Arm => 32,
+    ///         Architecture::X64 | Architecture::Arm64 => 64,
+    ///     }
+    /// }
+    /// ```
     pub enum Architecture: "managedDeviceArchitecture" {
         /// `unknown` (0).
         Unknown = "unknown",

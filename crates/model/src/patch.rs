@@ -90,7 +90,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
 /// let patch = OsImagePatch::new().supported_architectures([Architecture::X64, Architecture::Arm64]);
 /// assert_eq!(serde_json::to_string(&patch).unwrap(), r#"{"supportedArchitectures":["x64","arM64"]}"#);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OsImagePatch {
     /// `@odata.type`.
@@ -121,9 +121,43 @@ pub struct OsImagePatch {
         skip_serializing_if = "Patch::is_absent"
     )]
     pub available_updates: Patch<Vec<OsUpdate>>,
-    /// Further properties to send as given (for properties newer than this version).
+    /// Further properties to send as given (for properties newer than this version). A key here that names one of
+    /// the typed fields is sent only while that field is absent: a field that is set (to `null` or a value) wins,
+    /// and each key is written once, as for [`crate::OsImage`].
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+impl Serialize for OsImagePatch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        fn entry<M: SerializeMap, T: Serialize>(
+            map: &mut M,
+            key: &str,
+            patch: &Patch<T>,
+        ) -> Result<(), M::Error> {
+            match patch {
+                Patch::Absent => Ok(()),
+                Patch::Null => map.serialize_entry(key, &()),
+                Patch::Value(v) => map.serialize_entry(key, v),
+            }
+        }
+        let mut map = serializer.serialize_map(None)?;
+        entry(&mut map, "@odata.type", &self.odata_type)?;
+        entry(&mut map, "supportedEditions", &self.supported_editions)?;
+        entry(
+            &mut map,
+            "supportedArchitectures",
+            &self.supported_architectures,
+        )?;
+        entry(&mut map, "availableUpdates", &self.available_updates)?;
+        for (key, value) in &self.extra {
+            if !self.sets(key) {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        map.end()
+    }
 }
 
 impl OsImagePatch {
@@ -163,6 +197,17 @@ impl OsImagePatch {
     pub fn property(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
         self.extra.insert(name.into(), value);
         self
+    }
+
+    /// Whether a typed field with this wire name is set (to `null` or a value).
+    fn sets(&self, key: &str) -> bool {
+        match key {
+            "@odata.type" => !self.odata_type.is_absent(),
+            "supportedEditions" => !self.supported_editions.is_absent(),
+            "supportedArchitectures" => !self.supported_architectures.is_absent(),
+            "availableUpdates" => !self.available_updates.is_absent(),
+            _ => false,
+        }
     }
 
     /// Whether the patch would send nothing.

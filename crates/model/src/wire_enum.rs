@@ -9,7 +9,10 @@ macro_rules! wire_enum {
         }
     ) => {
         $(#[$meta])*
+        // Graph adds members (the edition type is an evolvable enum): a downstream `match` needs a `_` arm, so a
+        // member added here later is not a breaking change.
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum $name {
             $( $(#[$vmeta])* $variant, )+
             /// A value this version does not know; kept exactly as it arrived and written back unchanged.

@@ -1,7 +1,9 @@
 //! Update bodies send exactly what the caller set: absent, `null`, or a value.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use intune_osimages_model::{Architecture, Edition, EditionType, OsImagePatch, OsUpdate, Patch};
+use intune_osimages_model::{
+    Architecture, Edition, EditionType, OsImage, OsImagePatch, OsUpdate, Patch,
+};
 use serde_json::json;
 
 #[test]
@@ -106,4 +108,44 @@ fn none_leaves_a_property_out() {
         serde_json::to_value(&patch).unwrap(),
         json!({"supportedArchitectures": ["x64"]})
     );
+}
+
+/// A key in `extra` that repeats a typed field is written once, the same way for the entity and the patch: the
+/// typed field wins while it is set, and the `extra` entry is sent only while the field is absent.
+#[test]
+fn an_extra_key_that_repeats_a_typed_field_is_written_once_for_image_and_patch_alike() {
+    let mut image = OsImage::new("w").architecture(Architecture::X64);
+    image
+        .extra
+        .insert("supportedArchitectures".into(), json!(["x86"]));
+    image.extra.insert("availableUpdates".into(), json!([]));
+    let patch = OsImagePatch::new()
+        .supported_architectures([Architecture::X64])
+        .property("supportedArchitectures", json!(["x86"]))
+        .property("availableUpdates", json!([]));
+
+    let image_text = serde_json::to_string(&image).unwrap();
+    let patch_text = serde_json::to_string(&patch).unwrap();
+    assert_eq!(
+        image_text,
+        r#"{"id":"w","supportedArchitectures":["x64"],"availableUpdates":[]}"#
+    );
+    assert_eq!(
+        patch_text,
+        r#"{"supportedArchitectures":["x64"],"availableUpdates":[]}"#
+    );
+    // A field set to null wins too.
+    let mut cleared = patch.clone();
+    cleared.supported_architectures = Patch::null();
+    assert_eq!(
+        serde_json::to_string(&cleared).unwrap(),
+        r#"{"supportedArchitectures":null,"availableUpdates":[]}"#
+    );
+    // And the text reads back into the typed fields, not into extra.
+    let back: OsImagePatch = serde_json::from_str(&patch_text).unwrap();
+    assert_eq!(
+        back.supported_architectures,
+        Patch::value(vec![Architecture::X64])
+    );
+    assert!(back.extra.is_empty());
 }
