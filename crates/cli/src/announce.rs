@@ -2,7 +2,7 @@
 //! of 4". A person watching a slow command learns why it is slow, and a script's log shows it.
 //!
 //! The SDK's retry stage reports every retry as a structured `tracing` event (`"retrying"`, with `status` or
-//! `kind`, `attempt` and `delay_ms`); this layer turns those events into sentences. It has its own filter, so it
+//! `kind`, `attempt` and `delay_ms`), and its batching one when throttled items of a `$batch` are sent again; this layer turns those events into sentences. It has its own filter, so it
 //! speaks even when logging shows only errors, and `-q` turns it off.
 
 use std::fmt::Debug;
@@ -14,7 +14,11 @@ use tracing_subscriber::layer::{Context, Layer};
 use crate::ui::warn;
 
 /// The target of the SDK's retry events.
-const RETRY_TARGET: &str = "intune_osimages_transport::retry";
+pub const RETRY_TARGET: &str = "intune_osimages_transport::retry";
+/// The target of the SDK's batching events (throttled items sent again in a later `$batch`).
+pub const BATCH_TARGET: &str = "intune_osimages::batch::send";
+/// The batching event that says throttled items are sent again.
+const BATCH_RESEND: &str = "batch: resending throttled items";
 
 /// Announces each retry of the SDK's retry stage on stderr.
 pub struct RetryAnnouncer {
@@ -26,6 +30,8 @@ pub struct RetryAnnouncer {
 #[derive(Default)]
 struct Retrying {
     message: bool,
+    resend: bool,
+    steps: Option<u64>,
     status: Option<u64>,
     kind: Option<String>,
     attempt: Option<u64>,
@@ -38,6 +44,7 @@ impl Visit for Retrying {
             "status" => self.status = Some(value),
             "attempt" => self.attempt = Some(value),
             "delay_ms" => self.delay_ms = Some(value),
+            "steps" => self.steps = Some(value),
             _ => {}
         }
     }
@@ -51,12 +58,17 @@ impl Visit for Retrying {
     fn record_str(&mut self, field: &Field, value: &str) {
         if field.name() == "message" {
             self.message = value == "retrying";
+            self.resend = value == BATCH_RESEND;
         }
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn Debug) {
         match field.name() {
-            "message" => self.message = format!("{value:?}") == "retrying",
+            "message" => {
+                let text = format!("{value:?}");
+                self.message = text == "retrying";
+                self.resend = text == BATCH_RESEND;
+            }
             "kind" => self.kind = Some(format!("{value:?}")),
             _ => {}
         }
@@ -74,6 +86,13 @@ fn delay(ms: u64) -> String {
 
 /// The sentence for one retry.
 fn sentence(retrying: &Retrying, attempts: u32) -> String {
+    if retrying.resend {
+        return format!(
+            "Graph throttled {} item(s) of the batch; sending them again in {}",
+            retrying.steps.unwrap_or(0),
+            delay(retrying.delay_ms.unwrap_or(0))
+        );
+    }
     let why = match (retrying.status, &retrying.kind) {
         (Some(429), _) => "Graph throttled the request (429)".to_owned(),
         (Some(status), _) => format!("Graph answered {status}"),
@@ -93,12 +112,13 @@ fn sentence(retrying: &Retrying, attempts: u32) -> String {
 
 impl<S: Subscriber> Layer<S> for RetryAnnouncer {
     fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
-        if event.metadata().target() != RETRY_TARGET {
+        let target = event.metadata().target();
+        if target != RETRY_TARGET && target != BATCH_TARGET {
             return;
         }
         let mut retrying = Retrying::default();
         event.record(&mut retrying);
-        if retrying.message {
+        if retrying.message || retrying.resend {
             warn(&format!("note: {}", sentence(&retrying, self.attempts)));
         }
     }
@@ -133,5 +153,15 @@ mod tests {
             "the request failed (connect); retrying in 1.6 s, attempt 3 of 4"
         );
         assert_eq!(delay(250), "250 ms");
+        let resend = Retrying {
+            resend: true,
+            steps: Some(3),
+            delay_ms: Some(2000),
+            ..Retrying::default()
+        };
+        assert_eq!(
+            sentence(&resend, 4),
+            "Graph throttled 3 item(s) of the batch; sending them again in 2 s"
+        );
     }
 }

@@ -163,7 +163,8 @@ fn init_logging(verbose: u8, quiet: &str, announce_retries: bool) {
         }
         .with_filter(
             tracing_subscriber::filter::Targets::new()
-                .with_target("intune_osimages_transport::retry", tracing::Level::INFO),
+                .with_target(announce::RETRY_TARGET, tracing::Level::INFO)
+                .with_target(announce::BATCH_TARGET, tracing::Level::DEBUG),
         )
     });
     let _ = tracing_subscriber::registry()

@@ -66,7 +66,9 @@ pub fn insert(snapshot: &mut Snapshot, image: Value, source: &str) -> Result<(),
 pub fn read_file(path: &str) -> Result<Snapshot, Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::usage(format!("cannot read {}: {e}", escape(path))))?;
-    let value: Value = serde_json::from_str(&text).map_err(|e| {
+    // A byte order mark (Notepad, PowerShell) is not part of the JSON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let value: Value = serde_json::from_str(text).map_err(|e| {
         Failure::usage(format!(
             "{}:{}:{}: not JSON: {e}",
             escape(path),
@@ -74,6 +76,20 @@ pub fn read_file(path: &str) -> Result<Snapshot, Failure> {
             e.column()
         ))
     })?;
+    // A key given twice would be read as one of its values, silently: a desired state must say what it means.
+    let report = intune_osimages_validate::check_json_text(text);
+    if report.has_errors() {
+        let lines: Vec<String> = report
+            .errors()
+            .map(|f| format!("  {}", escape(&f.to_string())))
+            .collect();
+        return Err(Failure::usage(format!(
+            "{}: {} problem(s) a JSON reader would hide\n{}",
+            escape(path),
+            lines.len(),
+            lines.join("\n")
+        )));
+    }
     let items = match value {
         Value::Array(items) => items,
         Value::Object(mut map) => match map.remove("value") {

@@ -33,7 +33,8 @@ impl Table {
     }
 
     /// When the table is too wide, shorten the columns from `column` on first and keep the ones before it whole
-    /// (a diff's id and JSON Pointer say what a row is about; its old and new values can give way).
+    /// (a diff's id and JSON Pointer say what a row is about; its old and new values can give way), leaving them
+    /// out when not even one character of each fits.
     pub fn shorten_from(mut self, column: usize) -> Self {
         self.shorten_from = Some(column);
         self
@@ -75,6 +76,12 @@ impl Table {
                 for w in &mut widths[from..] {
                     *w = (*w).min(cap);
                 }
+                return widths;
+            }
+            // Too narrow for them at all: the columns that say what a row is about, alone (`--output csv` or
+            // `--json` has everything).
+            if widths[..from].iter().sum::<usize>() + GAP * (from - 1) <= layout.width {
+                widths.truncate(from);
                 return widths;
             }
         }
@@ -142,6 +149,33 @@ mod tests {
         assert_eq!(
             text,
             "ID  NAME    NOTE\n1   日本語  a long note about it\n22  abc     x\\x1b[2J\n"
+        );
+    }
+
+    #[test]
+    fn columns_after_shorten_from_give_way_first_and_go_when_nothing_fits() {
+        let mut t = Table::new(["ID", "POINTER", "VALUE"]).shorten_from(2);
+        t.row(vec![
+            "a".into(),
+            "/supportedEditions/0/supportEndDate".into(),
+            "\"2031-01-14\"".into(),
+        ]);
+        let text = t.render(Layout {
+            width: 45,
+            headers: true,
+        });
+        assert!(
+            text.contains("/supportedEditions/0/supportEndDate  \"20"),
+            "{text}"
+        );
+        assert!(text.lines().all(|l| width(l) <= 45), "{text}");
+        let text = t.render(Layout {
+            width: 40,
+            headers: true,
+        });
+        assert_eq!(
+            text,
+            "ID  POINTER\na   /supportedEditions/0/supportEndDate\n"
         );
     }
 

@@ -265,6 +265,18 @@ fn diff_of_two_files_offline_and_its_errors() {
             {"id": "b/c", "change": "added", "pointer": "", "new": {"id": "b/c"}}
         ])
     );
+    // At 40 columns every line fits and the pointer stays whole; the values give way.
+    let out = osimages()
+        .env("COLUMNS", "40")
+        .arg("diff")
+        .arg(&old)
+        .arg("--against")
+        .arg(&new)
+        .output()
+        .unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.lines().all(|l| l.chars().count() <= 40), "{table}");
+    assert!(table.contains("/supportedArchitectures/1"), "{table}");
     let out = osimages()
         .arg("diff")
         .arg(&old)
@@ -296,6 +308,25 @@ fn diff_of_two_files_offline_and_its_errors() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("twice"));
+    let duplicate = dir.path().join("duplicate.json");
+    std::fs::write(
+        &duplicate,
+        "\u{feff}[{\"id\":\"a\",\"supportedArchitectures\":[\"x64\"],\"supportedArchitectures\":[]}]",
+    )
+    .unwrap();
+    let out = osimages()
+        .arg("diff")
+        .arg(&duplicate)
+        .arg("--against")
+        .arg(&old)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("duplicate-key") && stderr.contains("/0/supportedArchitectures"),
+        "{stderr}"
+    );
     osimages()
         .args(["diff", "/nonexistent/file.json", "--against"])
         .arg(&old)
@@ -400,5 +431,46 @@ async fn a_partial_failure_reports_what_was_applied_and_exits_4() {
     assert_eq!(
         patch["body"],
         json!({"supportedArchitectures": ["x64", "arM64"]})
+    );
+}
+
+#[test]
+fn apply_on_a_terminal_asks_and_does_what_the_answer_says() {
+    let emulator = Emulator::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let desired = dir.path().join("desired.json");
+    let out = run(&emulator, &["export"]);
+    let mut catalog = json(&out);
+    catalog["value"].as_array_mut().unwrap().push(json!({
+        "id": "Asked first", "supportedArchitectures": ["x64"], "supportedEditions": [], "availableUpdates": []
+    }));
+    std::fs::write(&desired, serde_json::to_vec(&catalog).unwrap()).unwrap();
+    let args = [
+        "--base-url",
+        emulator.base_url.as_str(),
+        "apply",
+        desired.to_str().unwrap(),
+    ];
+    let answered = common::pty::run(&args, &[], 80, Some("n\n"));
+    assert_eq!(answered.code, 2, "{}", answered.output);
+    assert!(
+        answered.output.contains("apply 1 step(s)? [y/N]"),
+        "{}",
+        answered.output
+    );
+    assert_eq!(
+        run(&emulator, &["diff", desired.to_str().unwrap()])
+            .status
+            .code(),
+        Some(1)
+    );
+    let answered = common::pty::run(&args, &[], 80, Some("y\n"));
+    assert_eq!(answered.code, 0, "{}", answered.output);
+    assert!(answered.output.contains("applied"), "{}", answered.output);
+    assert_eq!(
+        run(&emulator, &["diff", desired.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
     );
 }

@@ -124,3 +124,56 @@ fn progress_is_drawn_on_a_terminal_and_never_into_a_pipe() {
     );
     assert!(stderr.contains("exported 2000 image(s)"), "{stderr}");
 }
+
+#[tokio::test]
+async fn throttled_items_of_apply_s_batch_are_announced_and_sent_again() {
+    use wiremock::matchers::path;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": []})))
+        .mount(&server)
+        .await;
+    let created = json!({"id": "b", "supportedArchitectures": ["x64"], "supportedEditions": [], "availableUpdates": []});
+    Mock::given(method("POST"))
+        .and(path("/beta/$batch"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"responses": [
+                {"id": "1", "status": 429, "headers": {"retry-after": "1"},
+                 "body": {"error": {"code": "TooManyRequests", "message": "later"}}}
+            ]})),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/beta/$batch"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"responses": [
+            {"id": "1", "status": 201, "headers": {"content-type": "application/json"}, "body": created}
+        ]})))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let desired = dir.path().join("desired.json");
+    std::fs::write(&desired, serde_json::to_vec(&json!([created])).unwrap()).unwrap();
+    let base = format!("{}/beta", server.uri());
+    let out = osimages()
+        .args(["--base-url", &base, "--token", "t", "apply"])
+        .arg(&desired)
+        .arg("--yes")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("Graph throttled 1 item(s) of the batch; sending them again in 1 s"),
+        "{stderr}"
+    );
+    let batches = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .count();
+    assert_eq!(batches, 2);
+}
