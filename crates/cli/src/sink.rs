@@ -23,9 +23,14 @@ impl<W: Write> JsonArray<W> {
 
     /// Appends one item, pretty-printed and indented to sit inside the array.
     pub fn item(&mut self, item: &impl Serialize) -> std::io::Result<()> {
+        let text = serde_json::to_string_pretty(item).map_err(std::io::Error::from)?;
+        self.item_text(&text)
+    }
+
+    /// Appends one item already written as pretty JSON text (by `serde_json::to_string_pretty`).
+    pub fn item_text(&mut self, text: &str) -> std::io::Result<()> {
         self.out
             .write_all(if self.count == 0 { b"\n" } else { b",\n" })?;
-        let text = serde_json::to_string_pretty(item).map_err(std::io::Error::from)?;
         // JSON strings hold no raw line breaks, so every line break in the text is between tokens.
         for (i, line) in text.split('\n').enumerate() {
             if i > 0 {

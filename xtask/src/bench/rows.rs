@@ -181,6 +181,19 @@ pub const ROWS: &[Row] = &[
         unit: DisplayUnit::Ratio,
         target: Target::None,
     },
+    Row {
+        // The median of per-round ratios (export time / list time), rounds alternating on the same emulator.
+        name: "`osimages export` vs `list --all --json`, 10,000-image emulator catalog (time ratio)",
+        metric: Metric::Value("cli_export_vs_list_all_json_ratio"),
+        unit: DisplayUnit::Ratio,
+        target: Target::AtMost(2.0),
+    },
+    Row {
+        name: "`osimages diff` of two 10,000-image files offline, process start to exit (median)",
+        metric: Metric::Time("cli_diff_two_10k_files_ms"),
+        unit: DisplayUnit::Ms,
+        target: Target::AtMost(200.0),
+    },
 ];
 
 impl Metric {
