@@ -90,9 +90,9 @@ fn mixed_items_run_through_the_same_handlers_as_single_requests() {
     assert!(items[2].get("body").is_none());
     assert_eq!(items[4]["body"]["error"]["code"], "NotFound");
     assert!(items[4]["body"]["error"]["innerError"]["request-id"].is_string());
-    // `$count` is text/plain, which a batch carries base64-encoded: "5" after one delete and one create.
+    // `$count` is text/plain, which a batch carries base64-encoded: "7" after one delete and one create.
     assert_eq!(items[5]["headers"]["content-type"], "text/plain");
-    assert_eq!(items[5]["body"], "NQ==");
+    assert_eq!(items[5]["body"], "Nw==");
     let list = &items[6]["body"];
     assert_eq!(list["value"].as_array().unwrap().len(), 2);
     assert!(

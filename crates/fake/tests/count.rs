@@ -12,8 +12,8 @@ fn count_table() {
     let graph = FakeGraph::with_sample_catalog();
     // (query, expected count)
     let cases: &[(&str, &str)] = &[
-        ("", "5"),
-        ("$filter=startswith(id,'Windows%2011')", "4"),
+        ("", "7"),
+        ("$filter=startswith(id,'Windows%2011')", "6"),
         ("$filter=supportedArchitectures/any(a:a%20eq%20'x86')", "1"),
         ("$filter=id%20eq%20'none'", "0"),
         ("filter=id%20eq%20'Windows%2010%2022H2'", "1"),

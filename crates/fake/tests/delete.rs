@@ -57,5 +57,5 @@ fn delete_on_the_collection_is_405() {
     let resp = graph.handle_sync(&req(Method::DELETE, SET));
     expect_error(&resp, StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed");
     assert_eq!(resp.headers()["allow"], "GET, POST");
-    assert_eq!(graph.len(), 5);
+    assert_eq!(graph.len(), 7);
 }

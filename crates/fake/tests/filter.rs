@@ -13,6 +13,8 @@ const W22: &str = "Windows 11 22H2";
 const W23: &str = "Windows 11 23H2";
 const W24: &str = "Windows 11 24H2";
 const W25: &str = "Windows 11 25H2";
+const W261: &str = "Windows 11 26H1";
+const W262: &str = "Windows 11 26H2";
 
 fn filtered(graph: &FakeGraph, filter: &str) -> intune_osimages_transport::Response {
     get(graph, &format!("{SET}?$filter={}", enc(filter)))
@@ -21,16 +23,16 @@ fn filtered(graph: &FakeGraph, filter: &str) -> intune_osimages_transport::Respo
 #[test]
 fn filter_forms() {
     let graph = FakeGraph::with_sample_catalog();
-    let all = [W10, W22, W23, W24, W25];
+    let all = [W10, W22, W23, W24, W25, W261, W262];
     let cases: &[(&str, &[&str])] = &[
         ("id eq 'Windows 11 24H2'", &[W24]),
-        ("id ne 'Windows 11 24H2'", &[W10, W22, W23, W25]),
-        ("id gt 'Windows 11 23H2'", &[W24, W25]),
-        ("id ge 'Windows 11 23H2'", &[W23, W24, W25]),
+        ("id ne 'Windows 11 24H2'", &[W10, W22, W23, W25, W261, W262]),
+        ("id gt 'Windows 11 23H2'", &[W24, W25, W261, W262]),
+        ("id ge 'Windows 11 23H2'", &[W23, W24, W25, W261, W262]),
         ("id lt 'Windows 11 22H2'", &[W10]),
         ("id le 'Windows 11 22H2'", &[W10, W22]),
         ("startswith(id,'Windows 10')", &[W10]),
-        ("endswith(id,'H2')", &all),
+        ("endswith(id,'H2')", &[W10, W22, W23, W24, W25, W262]),
         ("contains(id,'23')", &[W23]),
         ("tolower(id) eq 'windows 10 22h2'", &[W10]),
         ("toupper(id) eq 'WINDOWS 11 25H2'", &[W25]),
@@ -42,7 +44,7 @@ fn filter_forms() {
         ("supportedArchitectures/any(a:a eq 'arM64')", &all),
         (
             "supportedArchitectures/all(a: a ne 'x86')",
-            &[W22, W23, W24, W25],
+            &[W22, W23, W24, W25, W261, W262],
         ),
         ("supportedArchitectures/any()", &all),
         (
@@ -55,11 +57,11 @@ fn filter_forms() {
         ),
         (
             "supportedEditions/any(e: e/editionType eq 'professional' and e/supportEndDate gt 2026-10-13)",
-            &[W25],
+            &[W25, W261, W262],
         ),
         (
             "supportedEditions/any(e: e/editionType eq 'professional' and e/supportEndDate ge 2026-10-13)",
-            &[W24, W25],
+            &[W24, W25, W261, W262],
         ),
         (
             "supportedEditions/any(e: e/supportEndDate le 2024-10-08)",
@@ -67,7 +69,7 @@ fn filter_forms() {
         ),
         (
             "supportedEditions/any(e: e/supportEndDate ge 2028-01-01)",
-            &[W25],
+            &[W25, W261, W262],
         ),
         (
             "supportedEditions/any(e: e/supportEndDate eq 2026-11-10)",
@@ -75,19 +77,22 @@ fn filter_forms() {
         ),
         (
             "supportedEditions/all(e: e/supportEndDate gt 2025-01-01)",
-            &[W10, W23, W24, W25],
+            &[W10, W23, W24, W25, W261, W262],
         ),
         (
             "availableUpdates/any(u: u/releaseMonth eq 11 and startswith(u/buildVersion, '10.0.26100'))",
             &[W24],
         ),
-        ("availableUpdates/all(u: u/releaseYear eq 2026)", &all),
+        (
+            "availableUpdates/all(u: u/releaseYear eq 2026)",
+            &[W23, W24, W25, W261, W262],
+        ),
         ("availableUpdates/any(u: u/releaseMonth gt 11)", &[]),
         ("not startswith(id,'Windows 11')", &[W10]),
         ("not(startswith(id,'Windows 11'))", &[W10]),
         (
             "not (id eq 'Windows 10 22H2' or id eq 'Windows 11 22H2')",
-            &[W23, W24, W25],
+            &[W23, W24, W25, W261, W262],
         ),
         ("not not id eq 'Windows 11 25H2'", &[W25]),
         (

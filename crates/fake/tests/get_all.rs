@@ -20,7 +20,7 @@ fn get_all_answers_the_whole_catalog_as_a_collection() {
         b["@odata.context"],
         "http://localhost/beta/$metadata#Collection(microsoft.graph.managedDeviceWindowsOperatingSystemImage)"
     );
-    assert_eq!(b["value"].as_array().unwrap().len(), 5);
+    assert_eq!(b["value"].as_array().unwrap().len(), 7);
     assert_eq!(b["value"][4], graph.image("Windows 11 25H2").unwrap());
 }
 
@@ -33,26 +33,26 @@ fn get_all_table() {
             "getAllManagedDeviceWindowsOSImages()",
             "",
             StatusCode::OK,
-            5,
+            7,
         ),
-        ("getAllManagedDeviceWindowsOSImages", "", StatusCode::OK, 5),
+        ("getAllManagedDeviceWindowsOSImages", "", StatusCode::OK, 7),
         (
             "microsoft.graph.getAllManagedDeviceWindowsOSImages()",
             "",
             StatusCode::OK,
-            5,
+            7,
         ),
         (
             "getallmanageddevicewindowsosimages()",
             "",
             StatusCode::OK,
-            5,
+            7,
         ),
         (
             "getAllManagedDeviceWindowsOSImages%28%29",
             "",
             StatusCode::OK,
-            5,
+            7,
         ),
         (
             "getAllManagedDeviceWindowsOSImages()",

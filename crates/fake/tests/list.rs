@@ -7,12 +7,14 @@ use common::*;
 use http::StatusCode;
 use intune_osimages_fake::FakeGraph;
 
-const ALL: [&str; 5] = [
+const ALL: [&str; 7] = [
     "Windows 10 22H2",
     "Windows 11 22H2",
     "Windows 11 23H2",
     "Windows 11 24H2",
     "Windows 11 25H2",
+    "Windows 11 26H1",
+    "Windows 11 26H2",
 ];
 
 #[test]
@@ -42,6 +44,8 @@ fn list_table() {
         (
             "$orderby=id%20desc",
             &[
+                "Windows 11 26H2",
+                "Windows 11 26H1",
                 "Windows 11 25H2",
                 "Windows 11 24H2",
                 "Windows 11 23H2",
@@ -54,6 +58,8 @@ fn list_table() {
         (
             "$orderBy=id%20DESC,id",
             &[
+                "Windows 11 26H2",
+                "Windows 11 26H1",
                 "Windows 11 25H2",
                 "Windows 11 24H2",
                 "Windows 11 23H2",
@@ -61,12 +67,20 @@ fn list_table() {
                 "Windows 10 22H2",
             ],
         ),
-        ("$skip=3", &["Windows 11 24H2", "Windows 11 25H2"]),
+        (
+            "$skip=3",
+            &[
+                "Windows 11 24H2",
+                "Windows 11 25H2",
+                "Windows 11 26H1",
+                "Windows 11 26H2",
+            ],
+        ),
         ("$skip=10", &[]),
         ("$top=0", &[]),
         ("$top=2", &["Windows 10 22H2", "Windows 11 22H2"]),
         ("$skip=1&$top=2", &["Windows 11 22H2", "Windows 11 23H2"]),
-        ("$orderby=id%20desc&$top=1", &["Windows 11 25H2"]),
+        ("$orderby=id%20desc&$top=1", &["Windows 11 26H2"]),
         (
             "$filter=startswith(id,'Windows%2011')&$top=10",
             &[
@@ -74,6 +88,8 @@ fn list_table() {
                 "Windows 11 23H2",
                 "Windows 11 24H2",
                 "Windows 11 25H2",
+                "Windows 11 26H1",
+                "Windows 11 26H2",
             ],
         ),
         (
@@ -87,7 +103,7 @@ fn list_table() {
         ("$format=json", &ALL),
         ("custom=ignored&x", &ALL),
         ("$filter=id+eq+'Windows+10+22H2'", &["Windows 10 22H2"]),
-        ("$orderby=id+desc&$top=1", &["Windows 11 25H2"]),
+        ("$orderby=id+desc&$top=1", &["Windows 11 26H2"]),
     ];
     for (query, expected) in cases {
         let resp = get(&graph, &format!("{SET}?{query}"));
@@ -109,7 +125,7 @@ fn count_true_counts_the_filtered_set_before_paging() {
         &format!("{SET}?$count=true&$filter=startswith(id,'Windows%2011')&$top=1"),
     );
     let b = body(&resp);
-    assert_eq!(b["@odata.count"], 4);
+    assert_eq!(b["@odata.count"], 6);
     assert_eq!(b["value"].as_array().unwrap().len(), 1);
     let resp = get(&graph, &format!("{SET}?$count=false"));
     assert!(body(&resp).get("@odata.count").is_none());
@@ -230,6 +246,6 @@ fn path_segments_match_ignoring_case_and_a_trailing_slash() {
     ] {
         let resp = get(&graph, path);
         assert_eq!(resp.status(), StatusCode::OK, "{path}");
-        assert_eq!(ids(&resp).len(), 5, "{path}");
+        assert_eq!(ids(&resp).len(), 7, "{path}");
     }
 }
