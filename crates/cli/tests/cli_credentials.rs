@@ -47,7 +47,7 @@ fn client_credentials_fetch_a_token_from_the_authority_and_use_it() {
         .args(["--base-url", &emulator.base_url, "count"])
         .assert()
         .success()
-        .stdout("5\n")
+        .stdout("7\n")
         .stderr(contains(SECRET).not())
         .stderr(contains("issued-token").not());
     let requests = rt.block_on(authority.received_requests()).unwrap();

@@ -88,5 +88,5 @@ fn the_token_comes_from_graph_token() {
         .args(["--base-url", &emulator.base_url, "count"])
         .assert()
         .success()
-        .stdout("5\n");
+        .stdout("7\n");
 }

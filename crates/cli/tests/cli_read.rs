@@ -72,7 +72,7 @@ fn list_filters_selects_orders_and_counts() {
         .iter()
         .map(|v| v["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["Windows 11 25H2", "Windows 11 24H2"]);
+    assert_eq!(ids, ["Windows 11 26H2", "Windows 11 26H1"]);
 }
 
 #[test]
@@ -119,10 +119,10 @@ fn get_all_and_count() {
     );
     assert!(json(&out)["value"].as_array().is_some());
 
-    osimages().arg("count").assert().success().stdout("5\n");
+    osimages().arg("count").assert().success().stdout("7\n");
     osimages()
         .args(["count", "--filter", "startswith(id,'Windows 11')"])
         .assert()
         .success()
-        .stdout("4\n");
+        .stdout("6\n");
 }

@@ -62,7 +62,7 @@ async fn each_step_gets_its_own_typed_result_from_one_request() {
     let page = results.get(&page).unwrap();
     assert_eq!(page.value.len(), 2);
     assert!(page.next_link.is_some());
-    assert_eq!(results.get(&count).unwrap(), 5);
+    assert_eq!(results.get(&count).unwrap(), 7);
     assert_eq!(results.get(&filtered).unwrap(), 1);
     match results.get(&updated).unwrap() {
         Updated::Image(image) => assert_eq!(image.id_str(), "Windows 11 23H2"),
@@ -114,7 +114,7 @@ async fn a_throttled_item_is_resent_after_its_retry_after_with_its_dependents() 
     let results = batch.send().await.unwrap();
     assert_eq!(results.requests_sent(), 2);
     assert_eq!(clock.slept(), [Duration::from_secs(3)]);
-    assert_eq!(results.get(&a).unwrap(), 5);
+    assert_eq!(results.get(&a).unwrap(), 7);
     assert!(results.get(&b).is_ok());
     assert_eq!(
         results.get(&c).unwrap().extra.get("supportedArchitectures"),
@@ -317,7 +317,7 @@ async fn a_throttled_batch_request_goes_through_the_normal_retry_stack() {
     let mut batch = client.batch();
     let a = batch.count();
     let results = batch.send().await.unwrap();
-    assert_eq!(results.get(&a).unwrap(), 5);
+    assert_eq!(results.get(&a).unwrap(), 7);
     assert_eq!(clock.slept(), [Duration::from_secs(2)]);
     assert_eq!(
         results.requests_sent(),

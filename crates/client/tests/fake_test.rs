@@ -157,7 +157,9 @@ async fn list_with_filters_on_the_sample_catalog() {
             "Windows 11 22H2",
             "Windows 11 23H2",
             "Windows 11 24H2",
-            "Windows 11 25H2"
+            "Windows 11 25H2",
+            "Windows 11 26H1",
+            "Windows 11 26H2"
         ]
     );
 
@@ -179,7 +181,7 @@ async fn list_with_filters_on_the_sample_catalog() {
         .unwrap();
     assert_eq!(
         ids(&windows_11.value),
-        ["Windows 11 25H2", "Windows 11 24H2"]
+        ["Windows 11 26H2", "Windows 11 26H1"]
     );
     // As Graph does, `$top` sizes the page and the next link leads to the rest; `all()` follows it.
     assert!(windows_11.next_link.is_some());
@@ -194,6 +196,8 @@ async fn list_with_filters_on_the_sample_catalog() {
     assert_eq!(
         ids(&all_11),
         [
+            "Windows 11 26H2",
+            "Windows 11 26H1",
             "Windows 11 25H2",
             "Windows 11 24H2",
             "Windows 11 23H2",
@@ -221,15 +225,15 @@ async fn list_with_filters_on_the_sample_catalog() {
         .page()
         .await
         .unwrap();
-    assert_eq!(enterprise.value.len(), 4);
-    assert_eq!(enterprise.count, Some(4));
+    assert_eq!(enterprise.value.len(), 6);
+    assert_eq!(enterprise.count, Some(6));
 
     let counted = images
         .count()
         .filter("startswith(id,'Windows 11')")
         .await
         .unwrap();
-    assert_eq!(counted, 4);
+    assert_eq!(counted, 6);
 
     let bad = images.list().filter("id eq").page().await.unwrap_err();
     assert_eq!(bad.status(), Some(400), "{bad}");
@@ -250,9 +254,9 @@ async fn server_driven_paging_is_followed_across_pages() {
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(sizes, [2, 2, 1]);
+    assert_eq!(sizes, [2, 2, 2, 1]);
     let streamed: Vec<OsImage> = images.list().stream().try_collect().await.unwrap();
-    assert_eq!(streamed.len(), 5);
+    assert_eq!(streamed.len(), 7);
     assert_eq!(streamed, intune_osimages_fake::sample_catalog());
 }
 
@@ -351,7 +355,7 @@ async fn a_dropped_patch_is_not_replayed() {
 #[tokio::test]
 async fn the_sample_client_needs_no_setup() {
     let client = Client::sample().unwrap();
-    assert_eq!(client.os_images().count().await.unwrap(), 5);
+    assert_eq!(client.os_images().count().await.unwrap(), 7);
     let graph = FakeGraph::new();
     let empty = Client::builder().fake(graph.clone()).build().unwrap();
     assert!(empty.os_images().list().all().await.unwrap().is_empty());
