@@ -36,6 +36,8 @@ enum Credentials {
         secret: Secret,
     },
     Provider(Arc<dyn TokenProvider>),
+    #[cfg(feature = "azure-identity")]
+    Azure(Arc<dyn azure_core::credentials::TokenCredential>),
 }
 
 impl fmt::Debug for Credentials {
@@ -54,6 +56,8 @@ impl fmt::Debug for Credentials {
                 .field("secret", &"<redacted>")
                 .finish(),
             Credentials::Provider(p) => f.debug_tuple("Provider").field(p).finish(),
+            #[cfg(feature = "azure-identity")]
+            Credentials::Azure(c) => f.debug_tuple("Azure").field(c).finish(),
         }
     }
 }
@@ -128,6 +132,20 @@ impl ClientBuilder {
     /// Any token provider (a managed identity, a developer login, a test double).
     pub fn token_provider(mut self, provider: Arc<dyn TokenProvider>) -> Self {
         self.credentials = Credentials::Provider(provider);
+        self
+    }
+
+    /// Any `azure_core` token credential, such as those of Microsoft's `azure_identity` crate (managed identity,
+    /// workload identity, a client certificate, the Azure CLI). The client asks it for the cloud's default scope
+    /// (`https://graph.microsoft.com/.default` on the global cloud) and caches each token until shortly before it
+    /// expires.
+    #[cfg(feature = "azure-identity")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "azure-identity")))]
+    pub fn credential(
+        mut self,
+        credential: Arc<dyn azure_core::credentials::TokenCredential>,
+    ) -> Self {
+        self.credentials = Credentials::Azure(credential);
         self
     }
 
@@ -254,6 +272,17 @@ impl ClientBuilder {
             Credentials::None => None,
             Credentials::Token(t) => Some(Arc::new(t)),
             Credentials::Provider(p) => Some(p),
+            #[cfg(feature = "azure-identity")]
+            Credentials::Azure(credential) => {
+                let scope = self.cloud.default_scope().ok_or_else(|| {
+                    Error::configuration(
+                        "a token credential needs a scope; a custom base URL has none unless set",
+                    )
+                })?;
+                Some(Arc::new(crate::credentials_azure::AzureCredential::new(
+                    credential, scope,
+                )))
+            }
             Credentials::ClientSecret {
                 tenant_id,
                 client_id,

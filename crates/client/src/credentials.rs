@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::Method;
+use intune_osimages_transport::sensitive::mask;
 use intune_osimages_transport::{AccessToken, TokenError, TokenProvider, Transport};
 use serde::Deserialize;
 
@@ -122,22 +123,23 @@ impl ClientCredentials {
             )
             .header(http::header::ACCEPT, "application/json")
             .body(Bytes::from(body))
-            .map_err(|e| TokenError::new(format!("cannot build the token request: {e}")))?;
+            .map_err(|e| TokenError::new("cannot build the token request").with_source(e))?;
         let requested_at = Instant::now();
         let response = self.transport.send(request).await.map_err(|e| {
-            TokenError::new(format!("token request to {} failed: {e}", self.token_url))
+            // The transport error's own message says what failed; it stays the cause (whether the request may have
+            // been sent, the io error below it) instead of being formatted into this message a second time.
+            TokenError::new(format!(
+                "the token request to {} failed: {}",
+                self.token_url,
+                e.message()
+            ))
+            .with_source(e)
         })?;
         if !response.status().is_success() {
-            let reason = serde_json::from_slice::<TokenErrorBody>(response.body())
-                .map(|b| format!("{}: {}", b.error, b.error_description))
-                .unwrap_or_else(|_| "the body is not a token error".to_owned());
-            return Err(TokenError::new(format!(
-                "the token authority answered {}: {reason}",
-                response.status().as_u16()
-            )));
+            return Err(self.refusal(response.status().as_u16(), response.body()));
         }
         let answer: TokenAnswer = serde_json::from_slice(response.body()).map_err(|e| {
-            TokenError::new(format!("the token authority's answer is not a token: {e}"))
+            TokenError::new("the token authority's answer is not a token").with_source(e)
         })?;
         let lifetime = Duration::from_secs(answer.expires_in.seconds());
         tracing::debug!(expires_in = lifetime.as_secs(), "obtained an access token");
@@ -148,14 +150,35 @@ impl ClientCredentials {
     }
 }
 
-/// A cached token and the instant it should be replaced: a tenth of its lifetime before expiry, at most five minutes
-/// before.
-struct Cached {
-    token: AccessToken,
-    refresh_at: Instant,
+impl ClientCredentials {
+    /// The authority's refusal as one error: its OAuth2 `error` as the code, its description (with the client
+    /// secret masked, for an authority or stand-in that echoes the form) in the message.
+    fn refusal(&self, status: u16, body: &[u8]) -> TokenError {
+        match serde_json::from_slice::<TokenErrorBody>(body) {
+            Ok(answer) => {
+                let description = mask(&answer.error_description, &[self.secret.expose()]);
+                let message = if description.is_empty() {
+                    format!("the token authority answered {status}")
+                } else {
+                    format!("the token authority answered {status}: {description}")
+                };
+                TokenError::new(message).with_code(mask(&answer.error, &[self.secret.expose()]))
+            }
+            Err(_) => TokenError::new(format!(
+                "the token authority answered {status} with a body that is not a token error"
+            )),
+        }
+    }
 }
 
-fn refresh_at(requested_at: Instant, lifetime: Duration) -> Instant {
+/// A cached token and the instant it should be replaced: a tenth of its lifetime before expiry, at most five minutes
+/// before.
+pub(crate) struct Cached {
+    pub(crate) token: AccessToken,
+    pub(crate) refresh_at: Instant,
+}
+
+pub(crate) fn refresh_at(requested_at: Instant, lifetime: Duration) -> Instant {
     let margin = (lifetime / 10).min(Duration::from_secs(300));
     requested_at + lifetime.saturating_sub(margin)
 }

@@ -7,6 +7,8 @@ mod call;
 mod client;
 mod cloud;
 mod credentials;
+#[cfg(feature = "azure-identity")]
+mod credentials_azure;
 mod decode;
 mod error;
 mod error_code;

@@ -92,7 +92,7 @@ impl HttpTransportBuilder {
         let client = reqwest::Client::builder();
         #[cfg(feature = "native-tls")]
         let client = if self.native_tls {
-            client.use_native_tls()
+            client.tls_backend_native()
         } else {
             client
         };

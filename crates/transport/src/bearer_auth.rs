@@ -3,14 +3,19 @@
 use std::fmt;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use http::HeaderValue;
 use http::header::AUTHORIZATION;
 
+use crate::sensitive::mask_bytes;
 use crate::{Request, Response, TokenProvider, Transport, TransportError};
 
 /// A transport that asks a [`TokenProvider`] for a token before each request and sends it as
 /// `Authorization: Bearer <token>`, replacing any `Authorization` the request had. The header value is marked
 /// sensitive, so the `http` crate's `Debug` shows `Sensitive` instead of the token.
+///
+/// An error answer (any status but 2xx) that quotes the token back has it replaced by `<redacted>` before anyone
+/// above sees it, so error messages quoting the body never show it.
 ///
 /// When the provider fails, the request is not sent and the failure is a
 /// [`Credential`](crate::TransportErrorKind::Credential) error. Put it inside [`Retry`](crate::Retry) so that every
@@ -60,6 +65,15 @@ impl<T: Transport> Transport for BearerAuth<T> {
         value.set_sensitive(true);
         request.headers_mut().insert(AUTHORIZATION, value);
         tracing::trace!("authorization header set");
-        self.inner.send(request).await
+        let mut response = self.inner.send(request).await?;
+        // An error answer is quoted in error messages; a server that echoes the request (a debugging proxy, a
+        // misconfigured gateway) would put the token there. Success bodies are left alone: they are data, and
+        // scanning every page would cost the hot path for a case that does not occur.
+        if !response.status().is_success()
+            && let Some(masked) = mask_bytes(response.body(), &[token.secret()])
+        {
+            *response.body_mut() = Bytes::from(masked);
+        }
+        Ok(response)
     }
 }

@@ -133,3 +133,28 @@ fn debug_never_shows_the_token() {
     }
     assert!(format!("{auth:?}").contains("BearerAuth"));
 }
+
+#[tokio::test]
+async fn an_error_answer_echoing_the_token_has_it_masked_and_a_success_is_untouched() {
+    use http::StatusCode;
+    use intune_osimages_transport::test_util::{ScriptedTransport, response};
+    let echo = format!(
+        r#"{{"error":{{"code":"Unauthorized","message":"got Authorization: Bearer {SECRET}"}}}}"#
+    );
+    let inner = ScriptedTransport::new()
+        .reply(response(StatusCode::UNAUTHORIZED, &[], echo.clone()))
+        .reply(response(StatusCode::OK, &[], echo.clone()));
+    let auth = BearerAuth::new(inner, Arc::new(StaticToken::new(SECRET)));
+
+    let refused = auth.send(request()).await.unwrap();
+    let body = String::from_utf8_lossy(refused.body()).into_owned();
+    assert!(!body.contains(SECRET), "{body}");
+    assert!(body.contains("Bearer <redacted>"), "{body}");
+
+    let data = auth.send(request()).await.unwrap();
+    assert_eq!(
+        data.body().as_ref(),
+        echo.as_bytes(),
+        "data is not rewritten"
+    );
+}
