@@ -20,7 +20,12 @@ pub(crate) fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a s
 pub(crate) fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, Error> {
     // Tracking the path costs about as much as decoding itself, so the common case decodes directly and only a
     // failure is decoded again, with tracking, to name where it went wrong.
-    match serde_json::from_slice(response.body()) {
+    // UTF-8 is checked once for the whole body; `from_slice` would check each string again as it reads it.
+    let decoded = match std::str::from_utf8(response.body()) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(response.body()),
+    };
+    match decoded {
         Ok(value) => Ok(value),
         Err(plain) => Err(locate_decode_error::<T>(response, plain)),
     }

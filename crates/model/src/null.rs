@@ -9,7 +9,10 @@ pub(crate) fn place<T>(slot: &mut Option<T>, extra: &mut Extra, key: &str, value
     match value {
         Some(v) => {
             *slot = Some(v);
-            extra.remove(key);
+            // Nearly every object has no extra property; skip the map walk then.
+            if !extra.is_empty() {
+                extra.remove(key);
+            }
         }
         None => {
             *slot = None;

@@ -1,7 +1,7 @@
 //! The bearer-token decorator.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
 use http::HeaderValue;
@@ -20,16 +20,42 @@ use crate::{Request, Response, TokenProvider, Transport, TransportError};
 /// When the provider fails, the request is not sent and the failure is a
 /// [`Credential`](crate::TransportErrorKind::Credential) error. Put it inside [`Retry`](crate::Retry) so that every
 /// attempt gets a fresh (possibly refreshed) token.
+///
+/// The header value is built once per token and reused until the provider hands out a different one.
 #[derive(Clone)]
 pub struct BearerAuth<T> {
     inner: T,
     provider: Arc<dyn TokenProvider>,
+    /// `Bearer <token>` for the last token seen (shared by clones, which share the provider).
+    header: Arc<Mutex<Option<HeaderValue>>>,
 }
 
 impl<T> BearerAuth<T> {
     /// Wraps `inner`, authorizing each request with a token from `provider`.
     pub fn new(inner: T, provider: Arc<dyn TokenProvider>) -> Self {
-        BearerAuth { inner, provider }
+        BearerAuth {
+            inner,
+            provider,
+            header: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// The `Authorization` value for `secret`: the cached one when the token has not changed.
+    fn header_for(&self, secret: &str) -> Result<HeaderValue, TransportError> {
+        let mut cached = self.header.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(value) = cached.as_ref()
+            && value.as_bytes().strip_prefix(b"Bearer ") == Some(secret.as_bytes())
+        {
+            return Ok(value.clone());
+        }
+        let mut value = HeaderValue::try_from(format!("Bearer {secret}")).map_err(|_| {
+            TransportError::credential(
+                "the access token contains characters that are not allowed in an HTTP header",
+            )
+        })?;
+        value.set_sensitive(true);
+        *cached = Some(value.clone());
+        Ok(value)
     }
 
     /// The wrapped transport.
@@ -56,13 +82,7 @@ impl<T: Transport> Transport for BearerAuth<T> {
             TransportError::credential(format!("could not obtain an access token: {error}"))
                 .with_source(error)
         })?;
-        let mut value =
-            HeaderValue::try_from(format!("Bearer {}", token.secret())).map_err(|_| {
-                TransportError::credential(
-                    "the access token contains characters that are not allowed in an HTTP header",
-                )
-            })?;
-        value.set_sensitive(true);
+        let value = self.header_for(token.secret())?;
         request.headers_mut().insert(AUTHORIZATION, value);
         tracing::trace!("authorization header set");
         let mut response = self.inner.send(request).await?;

@@ -158,3 +158,43 @@ async fn an_error_answer_echoing_the_token_has_it_masked_and_a_success_is_untouc
         "data is not rewritten"
     );
 }
+
+/// Alternates between two tokens on every call, so a cached header must follow each change.
+#[derive(Debug, Default)]
+struct Alternating(AtomicUsize);
+
+#[async_trait::async_trait]
+impl TokenProvider for Alternating {
+    async fn token(&self) -> Result<AccessToken, TokenError> {
+        let n = self.0.fetch_add(1, Ordering::SeqCst);
+        Ok(AccessToken::new(
+            if n % 4 < 2 { "first" } else { "second" },
+            None,
+        ))
+    }
+}
+
+#[tokio::test]
+async fn the_header_follows_every_change_of_token_and_stays_sensitive() {
+    let inner = Arc::new(CaptureTransport::new());
+    let auth = BearerAuth::new(inner.clone(), Arc::new(Alternating::default()));
+    let mut seen = Vec::new();
+    for _ in 0..6 {
+        auth.send(request()).await.unwrap();
+        let sent = inner.last_request().unwrap();
+        let value = sent.headers().get("authorization").unwrap();
+        assert!(value.is_sensitive());
+        seen.push(value.to_str().unwrap().to_owned());
+    }
+    assert_eq!(
+        seen,
+        [
+            "Bearer first",
+            "Bearer first",
+            "Bearer second",
+            "Bearer second",
+            "Bearer first",
+            "Bearer first"
+        ]
+    );
+}
