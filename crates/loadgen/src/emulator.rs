@@ -32,9 +32,24 @@ pub fn osimages_binary() -> Result<PathBuf, String> {
 impl Emulator {
     /// Starts `osimages serve --addr 127.0.0.1:0` with extra flags and waits for its first line.
     pub fn start(binary: &Path, extra: &[String]) -> Result<Emulator, String> {
-        let mut child = Command::new(binary)
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .args(extra)
+        let mut args = vec!["serve".to_owned(), "--addr".into(), "127.0.0.1:0".into()];
+        args.extend_from_slice(extra);
+        Self::spawn(binary, &args, None)
+    }
+
+    /// Starts `binary ARGS` (a server printing `listening on URL` first), on CPU `cpu` alone when given and
+    /// `taskset` is installed.
+    pub fn spawn(binary: &Path, args: &[String], cpu: Option<usize>) -> Result<Emulator, String> {
+        let mut command = match cpu.filter(|_| pinning_available()) {
+            Some(cpu) => {
+                let mut c = Command::new("taskset");
+                c.arg("-c").arg(cpu.to_string()).arg(binary);
+                c
+            }
+            None => Command::new(binary),
+        };
+        let mut child = command
+            .args(args)
             .env_remove("GRAPH_TOKEN")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -57,6 +72,42 @@ impl Emulator {
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
+
+    /// `127.0.0.1:PORT`.
+    pub fn addr(&self) -> &str {
+        let rest = self
+            .base_url
+            .strip_prefix("http://")
+            .unwrap_or(&self.base_url);
+        rest.split('/').next().unwrap_or(rest)
+    }
+}
+
+/// Whether processes can be pinned to separate cores: `taskset` is installed and there are at least two CPUs.
+pub fn pinning_available() -> bool {
+    std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
+        && Command::new("taskset")
+            .arg("-V")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+}
+
+/// Pins every thread of this process to CPU `cpu` (with `taskset -a -p`); whether it worked.
+pub fn pin_self(cpu: usize) -> bool {
+    pinning_available()
+        && Command::new("taskset")
+            .args([
+                "-a",
+                "-c",
+                "-p",
+                &cpu.to_string(),
+                &std::process::id().to_string(),
+            ])
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
 }
 
 impl Drop for Emulator {

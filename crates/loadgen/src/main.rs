@@ -2,9 +2,14 @@
 //! program starts itself, and is bounded in both request count and time. Each prints one JSON object per
 //! measurement on stdout: `{"name", "value", "unit", ...}`.
 
+mod callgrind;
 mod emulator;
+mod hello;
 mod measure;
+mod memory;
+mod pinned;
 mod scenarios;
+mod wire;
 
 use std::process::ExitCode;
 

@@ -9,12 +9,18 @@ use intune_osimages::{Architecture, Client, OsImagePatch};
 
 use crate::emulator::{Emulator, osimages_binary};
 use crate::measure::{LoadResult, bounded_load, peak_rss_kib, report};
+use crate::{callgrind, hello, memory, pinned};
 
-const IMAGE_PATH: &str = "/deviceManagement/managedDeviceWindowsOSImages/Windows%2011%2024H2";
-const MAX_REQUESTS: u64 = 5_000_000;
+pub(crate) const IMAGE_PATH: &str =
+    "/deviceManagement/managedDeviceWindowsOSImages/Windows%2011%2024H2";
+pub(crate) const MAX_REQUESTS: u64 = 5_000_000;
 
 /// Reads `--name value` from the arguments.
-fn flag<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> Result<T, String> {
+pub(crate) fn flag<T: std::str::FromStr>(
+    args: &[String],
+    name: &str,
+    default: T,
+) -> Result<T, String> {
     match args.iter().position(|a| a == name) {
         None => Ok(default),
         Some(i) => args
@@ -36,16 +42,32 @@ pub async fn run(args: &[String]) -> Result<(), String> {
         Some("stream-memory") => stream_memory(rest).await,
         Some("stream-client") => stream_client(rest).await,
         Some("batch-vs-single") => batch_vs_single(rest).await,
+        Some("emulator-vs-hello") => pinned::emulator_vs_hello(rest).await,
+        Some("client-bound") => pinned::client_bound(rest).await,
+        Some("instructions") => callgrind::instructions(rest).await,
+        Some("memory-100k") => memory::hundred_thousand(rest),
+        Some("client-ops") => callgrind::client_ops(rest).await,
+        Some("hello-server") => {
+            let file: String = flag(rest, "--body-file", String::new())?;
+            let body = std::fs::read(&file).map_err(|e| format!("cannot read {file}: {e}"))?;
+            hello::serve(Bytes::from(body)).await
+        }
         Some("all") | None => {
             emulator_gets(&[]).await?;
             facade_vs_raw(&[]).await?;
             batch_vs_single(&[]).await?;
             cli_startup(&[])?;
             soak(&[]).await?;
-            stream_memory(&[]).await
+            stream_memory(&[]).await?;
+            memory::hundred_thousand(&[])?;
+            // Last: these pin this process to one CPU.
+            pinned::emulator_vs_hello(&[]).await?;
+            pinned::client_bound(&[]).await?;
+            callgrind::instructions(&[]).await
         }
         Some(other) => Err(format!(
-            "unknown scenario {other:?}: expected emulator-gets, facade-vs-raw, batch-vs-single, cli-startup, soak, stream-memory or all"
+            "unknown scenario {other:?}: expected emulator-gets, facade-vs-raw, batch-vs-single, cli-startup, soak, \
+             stream-memory, emulator-vs-hello, client-bound, instructions, memory-100k or all"
         )),
     }
 }
@@ -272,13 +294,13 @@ async fn facade_vs_raw(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn median(values: &[f64]) -> f64 {
+pub(crate) fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     sorted.get(sorted.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
-fn check_clean(name: &str, result: &LoadResult) -> Result<(), String> {
+pub(crate) fn check_clean(name: &str, result: &LoadResult) -> Result<(), String> {
     if result.failed > 0 {
         return Err(format!(
             "{name}: {} of {} requests failed",
