@@ -116,7 +116,8 @@ fn list_all_peak_kib(binary: &Path, base_url: &str, n: usize) -> Result<u64, Str
     }
     let printed = serde_json::from_slice::<serde_json::Value>(&out.stdout)
         .ok()
-        .and_then(|v| v.as_array().map(Vec::len))
+        // The CLI prints the collection as Graph's `{"@odata.context", "value": [...]}`.
+        .and_then(|v| v.get("value").and_then(|a| a.as_array()).map(Vec::len))
         .unwrap_or(0);
     if printed != n {
         return Err(format!(
