@@ -29,16 +29,20 @@ const ORDER: [&str; 9] = [
 
 /// `value` as a snapshot holds it: OData annotations (`@odata.context`, `@odata.type`, ...) are dropped at every
 /// level, as they describe the answer rather than the image.
-pub fn normalize(value: Value) -> Value {
+pub fn normalize(mut value: Value) -> Value {
+    strip_annotations(&mut value);
+    value
+}
+
+/// Drops annotations in place: a catalog holds none below the top level as a rule, so nothing is rebuilt.
+fn strip_annotations(value: &mut Value) {
     match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .filter(|(k, _)| !k.contains("@odata."))
-                .map(|(k, v)| (k, normalize(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(normalize).collect()),
-        other => other,
+        Value::Object(map) => {
+            map.retain(|k, _| !k.contains("@odata."));
+            map.values_mut().for_each(strip_annotations);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_annotations),
+        _ => {}
     }
 }
 

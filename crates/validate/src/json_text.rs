@@ -6,7 +6,9 @@
 //! the workspace compares and prints numbers. The scan is one pass over the bytes, with nesting bounded like
 //! `serde_json`'s.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
+use std::fmt::Write;
 
 use crate::pointer::escape_segment;
 use crate::{Finding, Report, Rule, Severity};
@@ -36,6 +38,7 @@ const MAX_DEPTH: usize = 128;
 /// ```
 pub fn check_json_text(text: &str) -> Report {
     let mut scan = Scan {
+        src: text,
         text: text.as_bytes(),
         pos: 0,
         pointer: String::new(),
@@ -47,13 +50,18 @@ pub fn check_json_text(text: &str) -> Report {
 }
 
 struct Scan<'a> {
+    src: &'a str,
     text: &'a [u8],
     pos: usize,
     pointer: String,
     findings: Vec<Finding>,
 }
 
-impl Scan<'_> {
+/// Up to this many keys an object's keys are compared in a list; past it, in a hash set (an object of a thousand
+/// keys stays linear, a typical one allocates no set).
+const FEW_KEYS: usize = 16;
+
+impl<'a> Scan<'a> {
     fn skip_space(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.text.get(self.pos) {
             self.pos += 1;
@@ -88,14 +96,25 @@ impl Scan<'_> {
             self.pos += 1;
             return Some(());
         }
-        let mut seen = HashSet::new();
+        let mut few: Vec<Cow<'a, str>> = Vec::new();
+        let mut many: HashSet<Cow<'a, str>> = HashSet::new();
         loop {
             let key = self.string()?;
             self.expect(b':')?;
             let len = self.pointer.len();
             self.pointer.push('/');
             self.pointer.push_str(&escape_segment(&key));
-            if !seen.insert(key) {
+            let duplicate = if many.is_empty() && few.len() < FEW_KEYS {
+                let seen = few.contains(&key);
+                if !seen {
+                    few.push(key);
+                }
+                seen
+            } else {
+                many.extend(few.drain(..));
+                !many.insert(key)
+            };
+            if duplicate {
                 self.error(
                     Rule::DuplicateKey,
                     "this key appears more than once in its object: JSON readers keep only one of them (which \
@@ -125,8 +144,8 @@ impl Scan<'_> {
         let mut index = 0_usize;
         loop {
             let len = self.pointer.len();
-            self.pointer.push('/');
-            self.pointer.push_str(&index.to_string());
+            // Writing to a String cannot fail.
+            let _ = write!(self.pointer, "/{index}");
             self.value(depth + 1)?;
             self.pointer.truncate(len);
             index += 1;
@@ -142,7 +161,7 @@ impl Scan<'_> {
     }
 
     /// A string, decoded (so `"a"` and `"\u0061"` are the same key).
-    fn string(&mut self) -> Option<String> {
+    fn string(&mut self) -> Option<Cow<'a, str>> {
         if self.peek()? != b'"' {
             return None;
         }
@@ -160,11 +179,11 @@ impl Scan<'_> {
             }
         }
         self.pos += 1;
-        let raw = std::str::from_utf8(self.text.get(start..self.pos)?).ok()?;
+        let raw = self.src.get(start..self.pos)?;
         if !escaped {
-            return Some(raw[1..raw.len() - 1].to_owned());
+            return raw.get(1..raw.len() - 1).map(Cow::Borrowed);
         }
-        serde_json::from_str(raw).ok()
+        serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
     }
 
     fn number(&mut self) -> Option<()> {
@@ -172,7 +191,7 @@ impl Scan<'_> {
         while let Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') = self.text.get(self.pos) {
             self.pos += 1;
         }
-        let digits = std::str::from_utf8(self.text.get(start..self.pos)?).ok()?;
+        let digits = self.src.get(start..self.pos)?;
         if digits.contains(['.', 'e', 'E']) {
             return Some(());
         }
@@ -238,6 +257,16 @@ mod tests {
         );
         assert!(found(r#"{"a":{"x":1},"b":{"x":1},"s":"x\"y"}"#).is_empty());
         assert!(found(r#"[{"a":1},{"a":1}]"#).is_empty());
+        // Past the list of few keys, a hash set: the duplicate is still found, once.
+        let mut many: String = (0..40).map(|i| format!("\"k{i}\":{i},")).collect();
+        many.push_str("\"k3\":0,\"k39\":1");
+        assert_eq!(
+            found(&format!("{{{many}}}")),
+            [
+                ("/k3".to_owned(), "duplicate-key"),
+                ("/k39".to_owned(), "duplicate-key")
+            ]
+        );
     }
 
     #[test]
