@@ -103,7 +103,7 @@ async fn hostile_ids_go_through_every_operation_and_reach_only_their_own_image()
         assert_eq!(updated.id.as_deref(), Some(*id));
         assert_eq!(
             updated.extra.get("marker"),
-            Some(&json!(format!("patched {n}")))
+            Some(json!(format!("patched {n}")))
         );
         let all: Vec<_> = images
             .get_all(id)
@@ -126,7 +126,7 @@ async fn hostile_ids_go_through_every_operation_and_reach_only_their_own_image()
             .unwrap();
         assert_eq!(
             image.extra.get("marker"),
-            Some(&json!(format!("patched {n}")))
+            Some(json!(format!("patched {n}")))
         );
     }
     assert_eq!(images.count().await.unwrap(), IDS.len() as u64);

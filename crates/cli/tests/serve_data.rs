@@ -76,7 +76,7 @@ async fn writes_survive_a_restart_and_are_on_disk_before_the_answer() {
     assert_eq!(second.graph.snapshot(), before_stop);
     let images = second.client(Some(TOKEN)).os_images();
     let lab = images.get("Lab A").send().await.unwrap();
-    assert_eq!(lab.extra.get("notes"), Some(&json!("kept across restarts")));
+    assert_eq!(lab.extra.get("notes"), Some(json!("kept across restarts")));
     assert_eq!(lab.architectures(), [Architecture::Arm64]);
     let gone = images.get("Windows 10 22H2").send().await.unwrap_err();
     assert_eq!(gone.status(), Some(404));

@@ -71,7 +71,7 @@ async fn list_without_options_sends_no_query_and_reads_the_page() {
     );
     assert_eq!(
         second.extra.get("imageFamily"),
-        Some(&serde_json::json!("client"))
+        Some(serde_json::json!("client"))
     );
     assert_eq!(second.available_updates, Some(Vec::new()));
 }

@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Extra;
 
 /// The body Graph sends with an error status: `{"error": {...}}`.
 ///
@@ -30,7 +29,7 @@ impl GraphErrorBody {
                 target: None,
                 details: Vec::new(),
                 inner_error: None,
-                extra: Extra::new(),
+                extra: serde_json::Map::new(),
             },
         }
     }
@@ -61,7 +60,7 @@ pub struct GraphErrorInfo {
     pub inner_error: Option<InnerError>,
     /// Other properties, kept.
     #[serde(flatten)]
-    pub extra: Extra,
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GraphErrorInfo {
@@ -130,7 +129,7 @@ pub struct InnerError {
     pub client_request_id: Option<String>,
     /// Other properties, kept.
     #[serde(flatten)]
-    pub extra: Extra,
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl InnerError {
@@ -144,7 +143,7 @@ impl InnerError {
             date: Some(date.format("%Y-%m-%dT%H:%M:%S").to_string()),
             request_id: Some(request_id.into()),
             client_request_id,
-            extra: Extra::new(),
+            extra: serde_json::Map::new(),
         }
     }
 

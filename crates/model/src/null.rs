@@ -16,7 +16,7 @@ pub(crate) fn place<T>(slot: &mut Option<T>, extra: &mut Extra, key: &str, value
         }
         None => {
             *slot = None;
-            extra.insert(key.to_owned(), serde_json::Value::Null);
+            extra.insert_raw(key, serde_json::value::RawValue::NULL.to_owned());
         }
     }
 }

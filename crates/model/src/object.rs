@@ -137,7 +137,7 @@ macro_rules! graph_object {
                 for (key, value) in &self.extra {
                     // A typed field that is set wins over the same key in `extra` (a remembered `null`, or a key
                     // a caller put there): each key is written once.
-                    let set = match key.as_str() {
+                    let set = match key {
                         "@odata.type" => self.odata_type.is_some(),
                         $($wire => self.$field.is_some(),)+
                         _ => false,
@@ -173,8 +173,8 @@ macro_rules! graph_object {
                                     }
                                 )+
                                 _ => {
-                                    let value = map.next_value()?;
-                                    out.extra.insert(key.into_owned(), value);
+                                    let value: Box<serde_json::value::RawValue> = map.next_value()?;
+                                    out.extra.insert_raw(key.into_owned(), value);
                                 }
                             }
                         }

@@ -94,8 +94,8 @@ impl<'de, T: DeserializeOwned> serde::Deserialize<'de> for Page<T> {
                         "@odata.count" => out.count = map.next_value()?,
                         "@odata.context" => out.context = map.next_value()?,
                         _ => {
-                            let value = map.next_value()?;
-                            out.extra.insert(key.into_owned(), value);
+                            let value: Box<serde_json::value::RawValue> = map.next_value()?;
+                            out.extra.insert_raw(key.into_owned(), value);
                         }
                     }
                 }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::key::Key;
 use crate::{Architecture, Edition, Extra, IMAGE_ODATA_TYPE, OsUpdate};
 
 /// One property of a PATCH body, in one of three states: not sent, sent as `null`, or sent with a value.
@@ -90,42 +91,55 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
 /// let patch = OsImagePatch::new().supported_architectures([Architecture::X64, Architecture::Arm64]);
 /// assert_eq!(serde_json::to_string(&patch).unwrap(), r#"{"supportedArchitectures":["x64","arM64"]}"#);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OsImagePatch {
     /// `@odata.type`.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "Patch::is_absent"
-    )]
     pub odata_type: Patch<String>,
     /// `supportedEditions`.
-    #[serde(
-        rename = "supportedEditions",
-        default,
-        skip_serializing_if = "Patch::is_absent"
-    )]
     pub supported_editions: Patch<Vec<Edition>>,
     /// `supportedArchitectures`.
-    #[serde(
-        rename = "supportedArchitectures",
-        default,
-        skip_serializing_if = "Patch::is_absent"
-    )]
     pub supported_architectures: Patch<Vec<Architecture>>,
     /// `availableUpdates`.
-    #[serde(
-        rename = "availableUpdates",
-        default,
-        skip_serializing_if = "Patch::is_absent"
-    )]
     pub available_updates: Patch<Vec<OsUpdate>>,
     /// Further properties to send as given (for properties newer than this version). A key here that names one of
     /// the typed fields is sent only while that field is absent: a field that is set (to `null` or a value) wins,
     /// and each key is written once, as for [`crate::OsImage`].
-    #[serde(flatten)]
     pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for OsImagePatch {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OsImagePatch;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a managedDeviceWindowsOperatingSystemImage update body")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OsImagePatch, A::Error> {
+                // Hand-written: a flattened `extra` would buffer the body first, which keeps neither the exact
+                // text of unknown properties nor the speed.
+                let mut out = OsImagePatch::default();
+                while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+                    match &*key {
+                        "@odata.type" => out.odata_type = map.next_value()?,
+                        "supportedEditions" => out.supported_editions = map.next_value()?,
+                        "supportedArchitectures" => out.supported_architectures = map.next_value()?,
+                        "availableUpdates" => out.available_updates = map.next_value()?,
+                        _ => {
+                            let value: Box<serde_json::value::RawValue> = map.next_value()?;
+                            out.extra.insert_raw(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
 }
 
 impl Serialize for OsImagePatch {
