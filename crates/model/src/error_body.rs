@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-
 /// The body Graph sends with an error status: `{"error": {...}}`.
 ///
 /// ```

@@ -69,7 +69,11 @@ impl Extra {
     }
 
     /// Keeps this JSON text under `key`, replacing any value kept before.
-    pub fn insert_raw(&mut self, key: impl Into<String>, value: Box<RawValue>) -> Option<Box<RawValue>> {
+    pub fn insert_raw(
+        &mut self,
+        key: impl Into<String>,
+        value: Box<RawValue>,
+    ) -> Option<Box<RawValue>> {
         self.0.insert(key.into(), value)
     }
 

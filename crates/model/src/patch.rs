@@ -127,7 +127,9 @@ impl<'de> Deserialize<'de> for OsImagePatch {
                     match &*key {
                         "@odata.type" => out.odata_type = map.next_value()?,
                         "supportedEditions" => out.supported_editions = map.next_value()?,
-                        "supportedArchitectures" => out.supported_architectures = map.next_value()?,
+                        "supportedArchitectures" => {
+                            out.supported_architectures = map.next_value()?
+                        }
                         "availableUpdates" => out.available_updates = map.next_value()?,
                         _ => {
                             let value: Box<serde_json::value::RawValue> = map.next_value()?;

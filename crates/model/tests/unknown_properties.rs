@@ -39,17 +39,15 @@ fn huge_integers_and_long_decimals_are_written_back_byte_for_byte() {
 
 #[test]
 fn a_page_keeps_the_text_of_its_items_and_its_own_annotations() {
-    let text = format!(
-        r#"{{"value":[{}],"@odata.x":{BIG}}}"#,
-        image_text()
-    );
+    let text = format!(r#"{{"value":[{}],"@odata.x":{BIG}}}"#, image_text());
     let page: Page<OsImage> = serde_json::from_str(&text).unwrap();
     assert_eq!(serde_json::to_string(&page).unwrap(), text);
 }
 
 #[test]
 fn an_update_body_keeps_the_text_of_what_it_does_not_know() {
-    let text = format!(r#"{{"supportedArchitectures":["x64"],"serial":{BIG},"ratio":{LONG_DECIMAL}}}"#);
+    let text =
+        format!(r#"{{"supportedArchitectures":["x64"],"serial":{BIG},"ratio":{LONG_DECIMAL}}}"#);
     let patch: OsImagePatch = serde_json::from_str(&text).unwrap();
     assert_eq!(patch.extra.get_raw("ratio").unwrap().get(), LONG_DECIMAL);
     // Unknown keys are written in name order after the typed ones.
@@ -64,7 +62,9 @@ fn values_read_parsed_compare_by_value_and_serialize_into_a_value() {
     let image: OsImage = serde_json::from_str(r#"{"id":"w","note":{ "a" : 1 }}"#).unwrap();
     assert_eq!(image.extra.get("note"), Some(serde_json::json!({"a": 1})));
     let mut built = OsImage::new("w");
-    built.extra.insert("note".into(), serde_json::json!({"a": 1}));
+    built
+        .extra
+        .insert("note".into(), serde_json::json!({"a": 1}));
     // Different text (spacing), the same JSON value.
     assert_eq!(image, built);
     assert_eq!(
