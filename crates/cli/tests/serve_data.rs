@@ -17,6 +17,8 @@ fn options(data: &Path) -> ServeOptions {
     let mut options = ServeOptions::local();
     options.token = Some(TOKEN.to_owned());
     options.data = Some(data.to_path_buf());
+    // The tests store a property the type does not declare (`notes`); strict, the emulator answers 400 as Graph.
+    options.lenient = true;
     options
 }
 

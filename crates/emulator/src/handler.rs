@@ -73,7 +73,9 @@ async fn answer(shared: &Shared, request: Request<Body>) -> Response {
             Err(refusal) => refusal,
         };
     }
-    if path != VERSION_PREFIX && !path.starts_with("/beta/") {
+    // The version segment ignores case, as Graph's do; the fake checks the rest of the path.
+    let version = path.get(1..).map(|p| p.split('/').next().unwrap_or(p));
+    if !version.is_some_and(|v| v.eq_ignore_ascii_case(&VERSION_PREFIX[1..])) {
         return graph_error(
             request.headers(),
             StatusCode::NOT_FOUND,

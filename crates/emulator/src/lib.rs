@@ -243,7 +243,7 @@ pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
     let mut builder = FakeGraph::builder()
         .catalog(catalog)
         .page_size(options.page_size)
-        .strict_enums(!options.lenient)
+        .lenient(options.lenient)
         // Off unless asked for: keeping the log halves the GETs served per second.
         .request_log_capacity(options.record_requests);
     if let Some(file) = data.clone() {

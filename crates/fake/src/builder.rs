@@ -79,13 +79,14 @@ impl fmt::Display for CatalogError {
 
 impl std::error::Error for CatalogError {}
 
-/// Builds a [`FakeGraph`]. Defaults: an empty catalog, no server-driven paging, strict enums, no `on_change` hook,
-/// a log of the last [`DEFAULT_REQUEST_LOG_CAPACITY`] requests.
+/// Builds a [`FakeGraph`]. Defaults: an empty catalog, no server-driven paging, strict enums and properties, no
+/// `on_change` hook, a log of the last [`DEFAULT_REQUEST_LOG_CAPACITY`] requests.
 #[must_use]
 pub struct FakeGraphBuilder {
     pub(crate) entries: Vec<Value>,
     pub(crate) page_size: Option<usize>,
     pub(crate) strict_enums: bool,
+    pub(crate) strict_properties: bool,
     pub(crate) on_change: Option<OnChange>,
     pub(crate) log_capacity: usize,
 }
@@ -96,6 +97,7 @@ impl Default for FakeGraphBuilder {
             entries: Vec::new(),
             page_size: None,
             strict_enums: true,
+            strict_properties: true,
             on_change: None,
             log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
         }
@@ -108,6 +110,7 @@ impl fmt::Debug for FakeGraphBuilder {
             .field("entries", &self.entries.len())
             .field("page_size", &self.page_size)
             .field("strict_enums", &self.strict_enums)
+            .field("strict_properties", &self.strict_properties)
             .field("on_change", &self.on_change.is_some())
             .field("log_capacity", &self.log_capacity)
             .finish()
@@ -139,6 +142,19 @@ impl FakeGraphBuilder {
     pub fn strict_enums(mut self, strict: bool) -> Self {
         self.strict_enums = strict;
         self
+    }
+
+    /// Whether a create or update body naming a property the type does not declare is refused with 400, as Graph
+    /// does (the default: the entity type is not an open type), or accepted and stored as written.
+    pub fn strict_properties(mut self, strict: bool) -> Self {
+        self.strict_properties = strict;
+        self
+    }
+
+    /// Accept what Graph refuses in writes (unknown enum values and undeclared properties) when `lenient` is set;
+    /// shorthand for `strict_enums(!lenient).strict_properties(!lenient)`.
+    pub fn lenient(self, lenient: bool) -> Self {
+        self.strict_enums(!lenient).strict_properties(!lenient)
     }
 
     /// A hook called after every successful write with the whole new catalog (in id order), while the write lock

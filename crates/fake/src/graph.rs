@@ -31,6 +31,7 @@ pub(crate) struct Inner {
     pub(crate) store: Store,
     pub(crate) page_size: Option<usize>,
     pub(crate) strict_enums: bool,
+    pub(crate) strict_properties: bool,
     pub(crate) faults: Faults,
     pub(crate) log: RequestLog,
 }
@@ -41,6 +42,7 @@ impl fmt::Debug for FakeGraph {
             .field("images", &self.inner.store.read().len())
             .field("page_size", &self.inner.page_size)
             .field("strict_enums", &self.inner.strict_enums)
+            .field("strict_properties", &self.inner.strict_properties)
             .finish_non_exhaustive()
     }
 }
@@ -78,6 +80,7 @@ impl FakeGraph {
                 store: Store::new(images, builder.on_change),
                 page_size: builder.page_size,
                 strict_enums: builder.strict_enums,
+                strict_properties: builder.strict_properties,
                 faults: Faults::default(),
                 log: RequestLog::new(builder.log_capacity),
             }),
@@ -203,7 +206,11 @@ impl Inner {
     /// The pure Graph logic: routes, checks and answers one request.
     fn respond(&self, request: &Request) -> Response {
         let ids = Ids::for_request(request);
-        let outcome = crate::ops::dispatch(self, request);
+        let outcome = if crate::metadata::is_metadata(request) {
+            crate::metadata::answer(request)
+        } else {
+            crate::ops::dispatch(self, request)
+        };
         if let Err(e) = &outcome {
             tracing::debug!(status = %e.status, code = %e.code, message = %e.message, "fake Graph: error answer");
         }

@@ -8,6 +8,7 @@ mod faults;
 pub mod filter;
 mod graph;
 mod log;
+mod metadata;
 mod ops;
 mod query;
 mod redact;

@@ -6,6 +6,9 @@ use http::{HeaderMap, StatusCode};
 use intune_osimages_model::{ErrorDetail, GraphErrorBody, InnerError};
 use intune_osimages_transport::{Request, Response};
 
+/// The `Content-Type` of Graph's JSON answers, with the OData parameters its front end writes.
+pub(crate) const GRAPH_JSON: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
+
 /// The ids Graph puts on every response: a fresh `request-id`, and the caller's `client-request-id` echoed (or the
 /// `request-id` when the caller sent none, as Graph does).
 #[derive(Debug, Clone)]
@@ -40,6 +43,10 @@ impl Ids {
     }
 
     fn stamp(&self, headers: &mut HeaderMap) {
+        headers.insert(
+            HeaderName::from_static("odata-version"),
+            HeaderValue::from_static("4.0"),
+        );
         for (name, value) in [
             ("request-id", self.request_id.as_str()),
             ("client-request-id", self.client_or_request_id()),
@@ -172,6 +179,8 @@ pub(crate) enum Reply {
     Json(StatusCode, Vec<u8>),
     /// A `text/plain` body.
     Text(StatusCode, String),
+    /// An `application/xml` body (the CSDL).
+    Xml(StatusCode, &'static str),
     /// 204 with no body.
     NoContent,
 }
@@ -179,14 +188,18 @@ pub(crate) enum Reply {
 /// Turns an outcome into a response carrying Graph's headers.
 pub(crate) fn finish(ids: &Ids, outcome: Result<Reply, GraphError>) -> Response {
     match outcome {
-        Ok(Reply::Json(status, body)) => with_body(ids, status, "application/json", body),
+        Ok(Reply::Json(status, body)) => with_body(ids, status, GRAPH_JSON, body),
+        Ok(Reply::Xml(status, body)) => {
+            with_body(ids, status, "application/xml", body.as_bytes().to_vec())
+        }
         Ok(Reply::Text(status, body)) => with_body(ids, status, "text/plain", body.into_bytes()),
         Ok(Reply::NoContent) => with_body(ids, StatusCode::NO_CONTENT, "", Vec::new()),
         Err(e) => error_response(ids, &e),
     }
 }
 
-/// A Graph error response: `{"error":{"code","message","innerError":{date, request-id, client-request-id}}}`.
+/// A Graph error response: `{"error":{"code","message","innerError":{date, request-id, client-request-id}}}`, as
+/// plain `application/json` (Graph's error answers carry no OData parameters).
 pub(crate) fn error_response(ids: &Ids, e: &GraphError) -> Response {
     let mut body = GraphErrorBody::new(e.code.clone(), e.message.clone());
     body.error.details = e.details.clone();

@@ -1,10 +1,11 @@
 //! Which operation a request path names, and the absolute base its links are built on.
 //!
-//! The resource is found wherever the path has the segments `deviceManagement/managedDeviceWindowsOSImages`
-//! (compared ignoring ASCII case, as Graph does), so `/beta/...`, `/v1.0/...` and a bare `/deviceManagement/...` all
-//! work. What follows is one of: nothing (the collection), `$count` (written literally; `%24count` is the key
-//! `$count`), one percent-encoded key, or a key and `getAllManagedDeviceWindowsOSImages()`. A raw `/` always splits
-//! segments, so a key containing `/` must be sent as `%2F`.
+//! As strict as Graph: the path is `/beta/deviceManagement/managedDeviceWindowsOSImages` (segments compared ignoring
+//! ASCII case, as Graph does) and nothing else: no other version, no segments in between, no proxy prefix. What
+//! follows is one of: nothing (the collection), `$count` (written literally; `%24count` is the key `$count`), one
+//! percent-encoded key, or a key and `getAllManagedDeviceWindowsOSImages()`. OData's key form
+//! `managedDeviceWindowsOSImages('id')` (or `(id='id')`, a quote inside doubled) addresses an image like the key
+//! segment does. A raw `/` always splits segments, so a key containing `/` must be sent as `%2F`.
 
 use http::Uri;
 use intune_osimages_transport::Request;
@@ -12,6 +13,8 @@ use percent_encoding::percent_decode_str;
 
 use crate::reply::GraphError;
 
+/// The version segment: this resource exists only in Graph's beta.
+pub(crate) const VERSION: &str = "beta";
 const SEGMENTS: [&str; 2] = ["deviceManagement", "managedDeviceWindowsOSImages"];
 const GET_ALL: &str = "getAllManagedDeviceWindowsOSImages";
 /// The entity set's path from the service root, used in `@odata.context`.
@@ -47,21 +50,32 @@ pub(crate) fn route(request: &Request) -> Result<Route, GraphError> {
     let uri = request.uri();
     let raw_path = uri.path().to_owned();
     let segments: Vec<&str> = raw_path.split('/').collect();
-    let start = segments
-        .windows(2)
-        .position(|w| matches!(w, [a, b] if a.eq_ignore_ascii_case(SEGMENTS[0]) && b.eq_ignore_ascii_case(SEGMENTS[1])))
-        .ok_or_else(|| {
-            GraphError::not_found(format!(
-                "No resource at '{raw_path}'; this service serves /{ENTITY_SET} (under any prefix, such as /beta)"
-            ))
-        })?;
-    let prefix = segments.get(..start).unwrap_or_default().join("/");
-    let rest = segments.get(start + 2..).unwrap_or_default();
+    let not_found = || {
+        GraphError::not_found(format!(
+            "No resource at '{raw_path}'; this service serves /{VERSION}/{ENTITY_SET}"
+        ))
+    };
+    let (version, set, rest) = match segments.as_slice() {
+        ["", version, device_management, set, rest @ ..]
+            if version.eq_ignore_ascii_case(VERSION)
+                && device_management.eq_ignore_ascii_case(SEGMENTS[0]) =>
+        {
+            (*version, *set, rest)
+        }
+        _ => return Err(not_found()),
+    };
     let origin = origin(request, uri);
-    let target = target(rest)?;
+    let target = if set.eq_ignore_ascii_case(SEGMENTS[1]) {
+        target(rest)?
+    } else {
+        match key_form(set)? {
+            Some(key) => keyed(key, rest)?,
+            None => return Err(not_found()),
+        }
+    };
     Ok(Route {
         target,
-        service_root: format!("{origin}{prefix}"),
+        service_root: format!("{origin}/{version}"),
         origin,
         raw_path,
     })
@@ -76,21 +90,57 @@ fn target(rest: &[&str]) -> Result<Target, GraphError> {
     match rest {
         [] => Ok(Target::Collection),
         ["$count"] => Ok(Target::Count),
-        [key] => Ok(Target::Item(decode_key(key)?)),
-        [key, function] => {
+        [key, tail @ ..] => keyed(decode_key(key)?, tail),
+    }
+}
+
+/// What follows an image's key: nothing (the image) or the bound function.
+fn keyed(key: String, rest: &[&str]) -> Result<Target, GraphError> {
+    match rest {
+        [] => Ok(Target::Item(key)),
+        [function] => {
             let function = decode(function, "segment")?;
             let bare = function
                 .strip_prefix("microsoft.graph.")
                 .unwrap_or(&function);
             let name = bare.strip_suffix("()").unwrap_or(bare);
             if name.eq_ignore_ascii_case(GET_ALL) {
-                Ok(Target::GetAll(decode_key(key)?))
+                Ok(Target::GetAll(key))
             } else {
                 Err(unknown_segment(&function))
             }
         }
-        [_, _, extra, ..] => Err(unknown_segment(&decode(extra, "segment")?)),
+        [_, extra, ..] => Err(unknown_segment(&decode(extra, "segment")?)),
     }
+}
+
+/// The key of OData's key form `managedDeviceWindowsOSImages('id')` or `(id='id')`; `None` when the segment is not
+/// the entity set with parentheses; 400 when the parentheses hold no quoted string.
+fn key_form(raw: &str) -> Result<Option<String>, GraphError> {
+    let segment = decode(raw, "segment")?;
+    let Some((name, inner)) = segment.split_once('(') else {
+        return Ok(None);
+    };
+    if !name.eq_ignore_ascii_case(SEGMENTS[1]) {
+        return Ok(None);
+    }
+    let bad = || {
+        GraphError::bad_request(format!(
+            "The key in '{segment}' is not valid; write managedDeviceWindowsOSImages('id') with a quote inside the \
+             id doubled ('it''s')"
+        ))
+    };
+    let inner = inner.strip_suffix(')').ok_or_else(bad)?;
+    let inner = inner.strip_prefix("id=").unwrap_or(inner);
+    let quoted = inner
+        .strip_prefix('\'')
+        .and_then(|s| s.strip_suffix('\''))
+        .ok_or_else(bad)?;
+    // Inside the literal, a quote is written twice; a single one would end it early.
+    if quoted.replace("''", "").contains('\'') || quoted.is_empty() {
+        return Err(bad());
+    }
+    Ok(Some(quoted.replace("''", "'")))
 }
 
 fn decode_key(raw: &str) -> Result<String, GraphError> {

@@ -80,7 +80,10 @@ fn mixed_items_run_through_the_same_handlers_as_single_requests() {
         .map(|(id, s)| (id.to_owned(), s))
     );
     assert_eq!(items[0]["body"]["id"], "Windows 11 24H2");
-    assert_eq!(items[0]["headers"]["content-type"], "application/json");
+    assert_eq!(
+        items[0]["headers"]["content-type"],
+        "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
+    );
     assert_eq!(
         graph.image("Windows 11 23H2").unwrap()["supportedArchitectures"],
         json!(["x64"])
@@ -330,16 +333,23 @@ fn not_json_and_other_methods_are_refused() {
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         "UnsupportedMediaType",
     );
-    // `%24batch` and `/v1.0/$batch` are batches too; a deeper path is not.
+    // `%24batch` and `/BETA/$BATCH` are batches too (segments ignore case); a deeper path, another version or none
+    // is not (this resource is beta only).
     let ok =
         json!({"requests": [{"id": "1", "method": "GET", "url": format!("{SET_REL}/$count")}]})
             .to_string();
-    for uri in ["http://h/beta/%24batch", "http://h/v1.0/$BATCH"] {
+    for uri in ["http://h/beta/%24batch", "http://h/BETA/$BATCH"] {
         let resp = graph.handle_sync(&json_req(Method::POST, uri, &ok));
         assert_eq!(responses(&resp)[0]["status"], 200, "{uri}");
     }
-    let resp = graph.handle_sync(&json_req(Method::POST, "http://h/beta/x/$batch", &ok));
-    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    for uri in [
+        "http://h/beta/x/$batch",
+        "http://h/v1.0/$batch",
+        "http://h/$batch",
+    ] {
+        let resp = graph.handle_sync(&json_req(Method::POST, uri, &ok));
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND, "{uri}");
+    }
 }
 
 #[test]

@@ -7,6 +7,8 @@ use common::*;
 use http::{Method, StatusCode};
 use intune_osimages_fake::FakeGraph;
 
+const GRAPH_JSON_CT: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
+
 #[test]
 fn get_answers_the_stored_object_with_an_entity_context() {
     let graph = FakeGraph::with_sample_catalog();
@@ -15,7 +17,7 @@ fn get_answers_the_stored_object_with_an_entity_context() {
         &format!("https://graph.example{SET}/Windows%2011%2024H2"),
     );
     assert_eq!(resp.status(), StatusCode::OK);
-    assert_eq!(resp.headers()["content-type"], "application/json");
+    assert_eq!(resp.headers()["content-type"], GRAPH_JSON_CT);
     let mut b = body(&resp);
     assert_eq!(
         b["@odata.context"],

@@ -121,3 +121,45 @@ fn a_path_outside_the_resource_is_404() {
         );
     }
 }
+
+#[test]
+fn odata_key_form_addresses_an_image_like_the_key_segment() {
+    let graph = FakeGraph::new();
+    for id in ["Windows 11 24H2", "it's", "a(b)c", "a/b"] {
+        let resp = graph.handle_sync(&json_req(Method::POST, SET, &image_json(id)));
+        assert_eq!(resp.status(), StatusCode::CREATED, "{id}");
+        let literal = enc(&id.replace('\'', "''"));
+        for form in [
+            format!("{SET}('{literal}')"),
+            format!("/BETA/deviceManagement/managedDeviceWindowsOSImages(id='{literal}')"),
+        ] {
+            let resp = get(&graph, &form);
+            assert_eq!(resp.status(), StatusCode::OK, "{form}");
+            assert_eq!(body(&resp)["id"], id);
+            let resp = get(
+                &graph,
+                &format!("{form}/getAllManagedDeviceWindowsOSImages()"),
+            );
+            assert_eq!(resp.status(), StatusCode::OK, "{form}");
+        }
+        let resp = graph.handle_sync(&json_req(
+            Method::PATCH,
+            &format!("{SET}('{literal}')"),
+            r#"{"supportedArchitectures":["arM64"]}"#,
+        ));
+        assert_eq!(resp.status(), StatusCode::OK, "{id}");
+        assert_eq!(
+            graph.image(id).unwrap()["supportedArchitectures"][0],
+            "arM64"
+        );
+        let resp = graph.handle_sync(&req(Method::DELETE, &format!("{SET}('{literal}')")));
+        assert_eq!(resp.status(), StatusCode::NO_CONTENT, "{id}");
+    }
+    assert!(graph.is_empty());
+    for bad in ["('a'", "(a)", "('it's')", "()", "('')"] {
+        let resp = get(&graph, &format!("{SET}{}", bad.replace('\'', "%27")));
+        expect_error(&resp, StatusCode::BAD_REQUEST, "BadRequest");
+    }
+    let resp = get(&graph, &format!("{SET}('missing')"));
+    expect_error(&resp, StatusCode::NOT_FOUND, "NotFound");
+}

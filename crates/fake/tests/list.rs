@@ -7,6 +7,8 @@ use common::*;
 use http::StatusCode;
 use intune_osimages_fake::FakeGraph;
 
+const GRAPH_JSON_CT: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
+
 const ALL: [&str; 7] = [
     "Windows 10 22H2",
     "Windows 11 22H2",
@@ -22,7 +24,7 @@ fn list_answers_the_catalog_in_id_order_with_context_and_headers() {
     let graph = FakeGraph::with_sample_catalog();
     let resp = get(&graph, &format!("https://graph.example{SET}"));
     assert_eq!(resp.status(), StatusCode::OK);
-    assert_eq!(resp.headers()["content-type"], "application/json");
+    assert_eq!(resp.headers()["content-type"], GRAPH_JSON_CT);
     uuid::Uuid::parse_str(resp.headers()["request-id"].to_str().unwrap()).unwrap();
     let b = body(&resp);
     assert_eq!(
@@ -207,31 +209,31 @@ fn base_url_comes_from_the_uri_then_host_then_localhost() {
     };
     let absolute = get(
         &graph,
-        "http://127.0.0.1:8080/v1.0/deviceManagement/managedDeviceWindowsOSImages",
+        "http://127.0.0.1:8080/BETA/deviceManagement/managedDeviceWindowsOSImages",
     );
     assert_eq!(
         context(&absolute),
-        "http://127.0.0.1:8080/v1.0/$metadata#deviceManagement/managedDeviceWindowsOSImages"
+        "http://127.0.0.1:8080/BETA/$metadata#deviceManagement/managedDeviceWindowsOSImages"
     );
     let with_host = http::Request::builder()
-        .uri("/deviceManagement/managedDeviceWindowsOSImages")
+        .uri("/beta/deviceManagement/managedDeviceWindowsOSImages")
         .header("host", "emulator.test:9000")
         .body(bytes::Bytes::new())
         .unwrap();
     let resp = graph.handle_sync(&with_host);
     assert_eq!(
         context(&resp),
-        "http://emulator.test:9000/$metadata#deviceManagement/managedDeviceWindowsOSImages"
+        "http://emulator.test:9000/beta/$metadata#deviceManagement/managedDeviceWindowsOSImages"
     );
     let bad_host = http::Request::builder()
-        .uri("/deviceManagement/managedDeviceWindowsOSImages")
+        .uri("/beta/deviceManagement/managedDeviceWindowsOSImages")
         .header("host", "bad host/with space")
         .body(bytes::Bytes::new())
         .unwrap();
     let resp = graph.handle_sync(&bad_host);
     assert_eq!(
         context(&resp),
-        "http://localhost/$metadata#deviceManagement/managedDeviceWindowsOSImages"
+        "http://localhost/beta/$metadata#deviceManagement/managedDeviceWindowsOSImages"
     );
 }
 
@@ -240,12 +242,29 @@ fn path_segments_match_ignoring_case_and_a_trailing_slash() {
     let graph = FakeGraph::with_sample_catalog();
     for path in [
         "/beta/devicemanagement/MANAGEDDEVICEWINDOWSOSIMAGES",
-        "/beta/deviceManagement/managedDeviceWindowsOSImages/",
-        "/deviceManagement/managedDeviceWindowsOSImages",
-        "/some/proxy/prefix/beta/deviceManagement/managedDeviceWindowsOSImages",
+        "/Beta/deviceManagement/managedDeviceWindowsOSImages/",
     ] {
         let resp = get(&graph, path);
         assert_eq!(resp.status(), StatusCode::OK, "{path}");
         assert_eq!(ids(&resp).len(), 7, "{path}");
+    }
+}
+
+#[test]
+fn only_the_beta_path_is_the_resource() {
+    // As on Graph: no other version, nothing between /beta and /deviceManagement, no prefix.
+    let graph = FakeGraph::with_sample_catalog();
+    for path in [
+        "/deviceManagement/managedDeviceWindowsOSImages",
+        "/v1.0/deviceManagement/managedDeviceWindowsOSImages",
+        "/beta/beta/deviceManagement/managedDeviceWindowsOSImages",
+        "/beta/users/me/deviceManagement/managedDeviceWindowsOSImages",
+        "/some/proxy/prefix/beta/deviceManagement/managedDeviceWindowsOSImages",
+        "/beta/deviceManagement/managedDeviceWindowsOSImage",
+        "/beta/deviceManagement",
+    ] {
+        let resp = get(&graph, path);
+        let message = expect_error(&resp, StatusCode::NOT_FOUND, "NotFound");
+        assert!(message.contains(path), "{path}: {message}");
     }
 }

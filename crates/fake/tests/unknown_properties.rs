@@ -71,8 +71,8 @@ fn a_patch_of_one_property_keeps_every_unknown_one() {
 }
 
 #[test]
-fn a_created_unknown_property_is_stored_and_answered() {
-    let graph = FakeGraph::new();
+fn a_created_unknown_property_is_stored_and_answered_in_lenient_mode() {
+    let graph = FakeGraph::builder().lenient(true).build();
     let mut sent: serde_json::Value = serde_json::from_str(&image_json("a")).unwrap();
     sent["brandNew"] = json!({"x": [1, {"y": "z"}]});
     sent["supportedEditions"][0]["alsoNew"] = json!("kept");

@@ -174,8 +174,11 @@ fn the_same_id_may_be_sent() {
 }
 
 #[test]
-fn unknown_properties_and_null_for_them_are_stored() {
-    let graph = FakeGraph::with_sample_catalog();
+fn unknown_properties_and_null_for_them_are_stored_in_lenient_mode() {
+    let graph = FakeGraph::builder()
+        .catalog(FakeGraph::with_sample_catalog().snapshot())
+        .lenient(true)
+        .build();
     let resp = graph.handle_sync(&json_req(
         Method::PATCH,
         ITEM,

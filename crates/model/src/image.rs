@@ -27,17 +27,19 @@ graph_object! {
     #[non_exhaustive]
     pub struct OsImage: "managedDeviceWindowsOperatingSystemImage", IMAGE_ODATA_TYPE;
     {
+        // No property is `required_on_create`: Graph's metadata marks none required (the docs' table saying
+        // "required when you create" is boilerplate; their own create example sends no id and gets a GUID).
         /// `id`: the product version, such as `Windows 11 24H2` (ids may contain spaces).
-        id: String = "id" [key, non_nullable, required_on_create, filterable, sortable, selectable],
+        id: String = "id" [key, non_nullable, filterable, sortable, selectable],
         /// `supportedEditions`.
         supported_editions: Vec<Edition> = "supportedEditions"
-            [read_only, non_nullable, required_on_create, filterable, selectable],
+            [read_only, non_nullable, filterable, selectable],
         /// `supportedArchitectures`.
         supported_architectures: Vec<Architecture> = "supportedArchitectures"
-            [read_only, non_nullable, required_on_create, filterable, selectable],
+            [read_only, non_nullable, filterable, selectable],
         /// `availableUpdates`: the last three Patch Tuesdays' builds.
         available_updates: Vec<OsUpdate> = "availableUpdates"
-            [read_only, non_nullable, required_on_create, filterable, selectable],
+            [read_only, non_nullable, filterable, selectable],
     }
 }
 

@@ -68,7 +68,7 @@ impl WireValue for NaiveDate {
 /// Declares a Graph object: the struct (an `odata_type` field, an `Option` field per property, an `extra: Extra`
 /// field), its `SCHEMA` table, and `Serialize`/`Deserialize`. Each property line is
 /// `field: RustType = "wireName" [capabilities]`, the capabilities being [`crate::schema::Property`]'s builder
-/// methods (`key`, `read_only`, `non_nullable`, `required_on_create`, `filterable`, `sortable`, `selectable`).
+/// methods (`key`, `read_only`, `non_nullable`, `filterable`, `sortable`, `selectable`).
 // Hand-written rather than derived or built with serde_with: these visitors match keys without allocating and
 // decode 1.7x faster than `serde_json::Value` on the same bytes (`cargo xtask bench`, docs/benchmarks.md), a lead
 // the derive's flattened `extra` map would lose.

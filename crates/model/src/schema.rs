@@ -64,7 +64,8 @@ pub struct Property {
     pub read_only: bool,
     /// Graph's metadata marks it non-nullable: `null` is refused in a write.
     pub non_nullable: bool,
-    /// Graph's documentation lists it as required when an image is created.
+    /// A create must carry it. Graph's metadata marks no property of the image required (its docs' "required when you
+    /// create" table is boilerplate: their own create example sends no `id`), so only complex-type members are.
     pub required_on_create: bool,
     /// `$filter` may name it (for a nested property: inside a lambda over its collection).
     pub filterable: bool,
@@ -107,11 +108,6 @@ impl Property {
 
     pub(crate) const fn non_nullable(mut self) -> Property {
         self.non_nullable = true;
-        self
-    }
-
-    pub(crate) const fn required_on_create(mut self) -> Property {
-        self.required_on_create = true;
         self
     }
 

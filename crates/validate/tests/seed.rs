@@ -119,12 +119,13 @@ fn seed_response_as_a_create_body() {
 }
 
 #[test]
-fn seed_request_as_a_create_body_lacks_the_key() {
+fn seed_request_as_a_create_body_needs_no_key() {
+    // Graph's metadata marks nothing required, and the docs' own create example sends no id (it gets a GUID).
     let report = validate(
         &seed("request"),
         Operation::Create,
         Policy::allow_read_only(),
     );
     let errors: Vec<_> = report.errors().map(|f| (f.path.as_str(), f.rule)).collect();
-    assert_eq!(errors, [("/id", Rule::Required)]);
+    assert!(errors.is_empty(), "{errors:?}");
 }

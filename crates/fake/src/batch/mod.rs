@@ -21,24 +21,17 @@ use crate::reply::{self, GraphError, Ids, Reply};
 pub const MAX_BATCH_REQUESTS: usize = 20;
 
 /// The service root a `$batch` path is under (`http://host/beta` for `/beta/$batch`), or `None` when the path is not
-/// a batch. The segment is matched ignoring ASCII case and may be percent-encoded (`%24batch`); at most one segment
-/// (the version) may come before it.
+/// a batch. The segments are matched ignoring ASCII case and `$batch` may be percent-encoded (`%24batch`); the path
+/// is exactly the version and the batch segment, as on Graph.
 pub(crate) fn service_root(request: &Request) -> Option<String> {
     let path = request.uri().path();
-    let trimmed = path.strip_prefix('/').unwrap_or(path);
-    let (prefix, last) = match trimmed.rsplit_once('/') {
-        Some((prefix, last)) => (Some(prefix), last),
-        None => (None, trimmed),
-    };
+    let (version, last) = path.strip_prefix('/')?.split_once('/')?;
     let is_batch = last.eq_ignore_ascii_case("$batch") || last.eq_ignore_ascii_case("%24batch");
-    if !is_batch || prefix.is_some_and(|p| p.is_empty() || p.contains('/')) {
+    if !is_batch || !version.eq_ignore_ascii_case(crate::route::VERSION) {
         return None;
     }
     let origin = crate::route::origin(request, request.uri());
-    Some(match prefix {
-        Some(version) => format!("{origin}/{version}"),
-        None => origin,
-    })
+    Some(format!("{origin}/{version}"))
 }
 
 /// Answers a `$batch` request: 405 for another method than POST, 400 or 415 for a malformed batch, else 200 with

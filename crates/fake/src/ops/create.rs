@@ -15,8 +15,9 @@ use crate::stored::StoredImage;
 
 /// Answers 201 with the stored image, 409 when the id exists, 400 for a body Graph would refuse.
 ///
-/// The image is stored as sent (unknown properties and, in lenient mode, unknown enum values included), except
-/// OData control annotations such as `@odata.context`; `@odata.type` is kept.
+/// The image is stored as sent (in lenient mode, unknown properties and enum values included), except OData control
+/// annotations such as `@odata.context`; `@odata.type` is kept. Without an `id` it gets a GUID; an absent collection
+/// is stored empty.
 pub(super) fn create(
     graph: &Inner,
     route: &Route,
@@ -24,7 +25,7 @@ pub(super) fn create(
     request: &Request,
 ) -> Result<Reply, GraphError> {
     query.allow_only(&[Opt::Format], "a create")?;
-    let mut object = body::read_object(request, Operation::Create, graph.strict_enums)?;
+    let mut object = body::read_object(request, Operation::Create, body::Strictness::of(graph))?;
     let id = match object.get("id") {
         Some(Value::String(id)) if !id.is_empty() => id.clone(),
         Some(other) if !other.is_string() => {
@@ -33,12 +34,28 @@ pub(super) fn create(
                 intune_osimages_validate::describe_json(other)
             )));
         }
-        _ => {
+        Some(_) => {
             return Err(GraphError::bad_request(
-                "The request body must contain 'id', the image's key (such as 'Windows 11 24H2')",
+                "'id' is empty; send the image's key (such as 'Windows 11 24H2') or leave it out to get a GUID",
             ));
         }
+        // Graph's metadata marks nothing required and its docs' create example sends no id: the service assigns one.
+        None => {
+            let id = uuid::Uuid::new_v4().to_string();
+            object.insert("id".to_owned(), Value::String(id.clone()));
+            id
+        }
     };
+    // The collections are non-nullable: absent ones start empty, as a read of the new image shows them.
+    for collection in [
+        "supportedEditions",
+        "supportedArchitectures",
+        "availableUpdates",
+    ] {
+        object
+            .entry(collection)
+            .or_insert_with(|| Value::Array(Vec::new()));
+    }
     object.retain(|k, _| k == "@odata.type" || !is_control_annotation(k));
     let stored = StoredImage::from_object(&object);
     let answer = stored.clone();

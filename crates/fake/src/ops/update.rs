@@ -27,7 +27,7 @@ pub(super) fn update(
     request: &Request,
 ) -> Result<Reply, GraphError> {
     query.allow_only(&[Opt::Format], "an update")?;
-    let patch = body::read_object(request, Operation::Update, graph.strict_enums)?;
+    let patch = body::read_object(request, Operation::Update, body::Strictness::of(graph))?;
     if let Some(name) = OsImage::SCHEMA
         .properties
         .iter()

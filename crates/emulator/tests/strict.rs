@@ -1,0 +1,182 @@
+//! Strict like Graph by default, through the emulator crate alone over real HTTP: only the beta resource path,
+//! undeclared properties and repeated keys refused with Graph's messages, OData's key form, `$metadata`, OData's
+//! headers, every error in Graph's shape with a request-id, and a create without `id`; `lenient` relaxes enums and
+//! properties.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use intune_osimages_emulator::ServeOptions;
+use support::{Running, SET, request, send};
+
+const GRAPH_JSON: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
+const JSON: (&str, &str) = ("Content-Type", "application/json");
+
+#[tokio::test]
+async fn only_the_beta_resource_path_is_served_with_segments_ignoring_case() {
+    let emulator = Running::start(ServeOptions::local()).await;
+    for path in [
+        "/beta/beta/deviceManagement/managedDeviceWindowsOSImages",
+        "/beta/users/me/deviceManagement/managedDeviceWindowsOSImages",
+        "/v1.0/deviceManagement/managedDeviceWindowsOSImages",
+        "/deviceManagement/managedDeviceWindowsOSImages",
+        "/beta/deviceManagement/somethingElse",
+    ] {
+        let answer = send(emulator.addr, &request("GET", path, &[], b"")).await;
+        assert_eq!(answer.status, 404, "{path}");
+        answer.assert_graph_error("NotFound");
+    }
+    let answer = send(
+        emulator.addr,
+        &request(
+            "GET",
+            "/BETA/DeviceManagement/managedDeviceWindowsOsImages",
+            &[],
+            b"",
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.json()["value"].as_array().unwrap().len(), 5);
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn undeclared_properties_and_repeated_keys_are_400_with_graphs_messages() {
+    let emulator = Running::start(ServeOptions::local()).await;
+    let item = format!("{SET}/Windows%2011%2024H2");
+    let answer = send(
+        emulator.addr,
+        &request("PATCH", &item, &[JSON], br#"{"displayName":"x"}"#),
+    )
+    .await;
+    assert_eq!(answer.status, 400);
+    answer.assert_graph_error("BadRequest");
+    assert_eq!(
+        answer.json()["error"]["message"],
+        "The property 'displayName' does not exist on type 'microsoft.graph.managedDeviceWindowsOperatingSystemImage'"
+    );
+    let answer = send(
+        emulator.addr,
+        &request(
+            "PATCH",
+            &item,
+            &[JSON],
+            br#"{"supportedArchitectures":["x64"],"supportedArchitectures":["arM64"]}"#,
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, 400);
+    answer.assert_graph_error("BadRequest");
+    let message = answer.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        message.starts_with(
+            "Multiple properties with the name 'supportedArchitectures' were detected"
+        ),
+        "{message}"
+    );
+    // Nothing changed.
+    let answer = send(emulator.addr, &request("GET", &item, &[], b"")).await;
+    assert_eq!(
+        answer.json()["supportedArchitectures"],
+        serde_json::json!(["x64", "arM64"])
+    );
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn lenient_stores_undeclared_properties_and_unknown_enum_values() {
+    let mut options = ServeOptions::local();
+    options.lenient = true;
+    let emulator = Running::start(options).await;
+    let item = format!("{SET}/Windows%2011%2024H2");
+    let answer = send(
+        emulator.addr,
+        &request(
+            "PATCH",
+            &item,
+            &[JSON],
+            br#"{"displayName":"x","supportedArchitectures":["riscV64"]}"#,
+        ),
+    )
+    .await;
+    assert_eq!(
+        answer.status,
+        200,
+        "{:?}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    assert_eq!(answer.json()["displayName"], "x");
+    assert_eq!(answer.json()["supportedArchitectures"][0], "riscV64");
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn the_key_form_metadata_and_odata_headers_answer_as_graph() {
+    let emulator = Running::start(ServeOptions::local()).await;
+    let answer = send(
+        emulator.addr,
+        &request("GET", &format!("{SET}('Windows%2011%2024H2')"), &[], b""),
+    )
+    .await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.json()["id"], "Windows 11 24H2");
+    assert_eq!(answer.header("content-type"), Some(GRAPH_JSON));
+    assert_eq!(answer.header("odata-version"), Some("4.0"));
+    let context = answer.json()["@odata.context"].as_str().unwrap().to_owned();
+    let metadata = context.split('#').next().unwrap();
+    assert_eq!(metadata, format!("http://127.0.0.1/beta/$metadata"));
+    let answer = send(emulator.addr, &request("GET", "/beta/$metadata", &[], b"")).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.header("content-type"), Some("application/xml"));
+    assert_eq!(answer.header("odata-version"), Some("4.0"));
+    let xml = String::from_utf8(answer.body.clone()).unwrap();
+    assert!(xml.starts_with("<?xml"));
+    assert!(xml.contains("<EntityType Name=\"managedDeviceWindowsOperatingSystemImage\""));
+    assert!(
+        xml.contains("<Function Name=\"getAllManagedDeviceWindowsOSImages\" IsBound=\"true\">")
+    );
+    // Every error carries Graph's body, a request-id and OData-Version.
+    let answer = send(
+        emulator.addr,
+        &request("GET", &format!("{SET}('nope')"), &[], b""),
+    )
+    .await;
+    assert_eq!(answer.status, 404);
+    answer.assert_graph_error("NotFound");
+    assert_eq!(answer.header("odata-version"), Some("4.0"));
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn a_create_without_id_gets_a_guid_and_empty_collections() {
+    let emulator = Running::start(ServeOptions::local()).await;
+    let answer = send(emulator.addr, &request("POST", SET, &[JSON], b"{}")).await;
+    assert_eq!(
+        answer.status,
+        201,
+        "{:?}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    let created = answer.json();
+    let id = created["id"].as_str().unwrap();
+    assert_eq!(id.len(), 36, "{id}");
+    assert_eq!(id.matches('-').count(), 4, "{id}");
+    for collection in [
+        "supportedEditions",
+        "supportedArchitectures",
+        "availableUpdates",
+    ] {
+        assert_eq!(created[collection], serde_json::json!([]), "{collection}");
+    }
+    let answer = send(
+        emulator.addr,
+        &request("GET", &format!("{SET}/{id}"), &[], b""),
+    )
+    .await;
+    assert_eq!(answer.status, 200);
+    emulator.stop().await;
+}
