@@ -40,21 +40,35 @@ pub(crate) fn answer(request: &Request) -> Result<Reply, GraphError> {
 
 #[cfg(test)]
 mod tests {
+    use intune_osimages_model::{Architecture, Edition, EditionType, OsImage, OsUpdate};
+
     use super::CSDL;
-    use crate::query::SELECTABLE;
 
     #[test]
-    fn declares_the_properties_the_service_serves() {
-        for property in SELECTABLE.iter().filter(|p| **p != "id") {
+    fn declares_exactly_the_properties_and_members_of_the_model_schema() {
+        let schemas = [&OsImage::SCHEMA, &Edition::SCHEMA, &OsUpdate::SCHEMA];
+        let mut declared = 0;
+        for schema in schemas {
             assert!(
-                CSDL.contains(&format!("<Property Name=\"{property}\"")),
-                "{property}"
+                CSDL.contains(&format!("Name=\"{}\"", schema.graph_name)),
+                "{}",
+                schema.graph_name
             );
+            for property in schema.properties {
+                assert!(
+                    CSDL.contains(&format!("<Property Name=\"{}\"", property.wire_name)),
+                    "{}",
+                    property.wire_name
+                );
+                declared += 1;
+            }
         }
-        let members = intune_osimages_model::Architecture::WIRE_NAMES
+        // The same count: `id` of the image is declared once, on its base type `entity`.
+        assert_eq!(CSDL.matches("<Property ").count(), declared);
+        for name in Architecture::WIRE_NAMES
             .iter()
-            .chain(intune_osimages_model::EditionType::WIRE_NAMES);
-        for name in members {
+            .chain(EditionType::WIRE_NAMES)
+        {
             assert!(CSDL.contains(&format!("<Member Name=\"{name}\"")), "{name}");
         }
         assert!(!CSDL.contains("OpenType"));
