@@ -81,4 +81,4 @@ pub(crate) fn parse_count(response: &Response) -> Result<u64, Error> {
         })
 }
 
-super::into_future::send_on_await!(CountRequest, u64);
+super::into_future::impl_into_future_by_send!(CountRequest, u64);

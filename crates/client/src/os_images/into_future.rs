@@ -1,7 +1,7 @@
 //! `.await` on a request builder sends it, as `.send().await` does.
 
 /// Implements `IntoFuture` for a request builder with an `async fn send(self) -> Result<$output, Error>`.
-macro_rules! send_on_await {
+macro_rules! impl_into_future_by_send {
     ($request:ty, $output:ty) => {
         impl std::future::IntoFuture for $request {
             type Output = Result<$output, crate::Error>;
@@ -15,4 +15,4 @@ macro_rules! send_on_await {
     };
 }
 
-pub(super) use send_on_await;
+pub(super) use impl_into_future_by_send;

@@ -1,6 +1,7 @@
 //! Operations on `/deviceManagement/managedDeviceWindowsOSImages`.
 
 mod count;
+mod delete;
 mod get;
 mod into_future;
 mod list;
@@ -8,7 +9,8 @@ pub(crate) mod query;
 mod write;
 
 pub use count::CountRequest;
-pub use get::{DeleteRequest, GetRequest};
+pub use delete::DeleteRequest;
+pub use get::GetRequest;
 pub use list::ListRequest;
 pub use write::{CreateRequest, UpdateRequest, Updated};
 

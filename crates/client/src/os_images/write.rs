@@ -150,7 +150,7 @@ impl CreateRequest {
     }
 }
 
-super::into_future::send_on_await!(CreateRequest, OsImage);
+super::into_future::impl_into_future_by_send!(CreateRequest, OsImage);
 
 /// An update request; `.await` it.
 #[derive(Debug, Clone)]
@@ -230,4 +230,4 @@ pub(crate) fn updated_from(
     decode(response).map(|image| Updated::Image(Box::new(image)))
 }
 
-super::into_future::send_on_await!(UpdateRequest, Updated);
+super::into_future::impl_into_future_by_send!(UpdateRequest, Updated);
