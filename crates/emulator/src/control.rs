@@ -4,6 +4,8 @@
 //! `/_emulator/requests`: `GET` lists the requests received (credentials redacted) when the emulator records them
 //! (`--record-requests N`), `DELETE` empties the list.
 //!
+//! `/_emulator/reset`: `POST` restores the catalog the emulator started with, for test isolation without a restart.
+//!
 //! `/_emulator/faults`: scripted faults: throttle, fail, drop connections, slow down or answer a PATCH with 204.
 //! `POST` adds one fault object or an array of them, `GET` lists what is still to come, `DELETE` clears them all.
 //! The wire shape is the fake's (`intune_osimages_fake::faults_from_json`): camelCase, a `kind` per fault, such as
@@ -26,6 +28,9 @@ pub(crate) const FAULTS_PATH: &str = "/_emulator/faults";
 /// The path of the request log.
 pub(crate) const REQUESTS_PATH: &str = "/_emulator/requests";
 
+/// The path that restores the catalog the emulator started with.
+pub(crate) const RESET_PATH: &str = "/_emulator/reset";
+
 /// Answers a request under `/_emulator/`.
 pub(crate) fn answer(
     shared: &Shared,
@@ -37,13 +42,31 @@ pub(crate) fn answer(
     match path {
         FAULTS_PATH => faults(shared, headers, method, body),
         REQUESTS_PATH => requests(shared, headers, method),
+        RESET_PATH => reset(shared, headers, method),
         _ => graph_error(
             headers,
             StatusCode::NOT_FOUND,
             "NotFound",
             format!(
-                "No emulator control at '{path}'; the controls are {FAULTS_PATH} and {REQUESTS_PATH}"
+                "No emulator control at '{path}'; the controls are {FAULTS_PATH}, {REQUESTS_PATH} and {RESET_PATH}"
             ),
+        ),
+    }
+}
+
+/// `POST /_emulator/reset`: the catalog the emulator started with (seed, sample or data file), as one write (so it
+/// is stored in the data file too); faults and the request log are left alone.
+fn reset(shared: &Shared, headers: &HeaderMap, method: &Method) -> Response {
+    if *method != Method::POST {
+        return not_allowed(headers, method, RESET_PATH, "POST");
+    }
+    match shared.graph.replace_catalog(shared.initial.clone()) {
+        Ok(()) => empty(StatusCode::NO_CONTENT),
+        Err(e) => graph_error(
+            headers,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalServerError",
+            format!("The catalog could not be reset: {e}"),
         ),
     }
 }

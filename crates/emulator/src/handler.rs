@@ -32,6 +32,8 @@ pub(crate) struct Shared {
     pub(crate) writes_block: bool,
     /// Whether the fake keeps its request log (for `GET /_emulator/requests`).
     pub(crate) recording: bool,
+    /// The catalog the emulator started with, which `POST /_emulator/reset` restores.
+    pub(crate) initial: Vec<serde_json::Value>,
 }
 
 /// Answers one request, logging it at debug level (method, path, status, time; never a header value).

@@ -151,7 +151,7 @@ pub struct Server {
     shared: Arc<Shared>,
     limits: accept::Limits,
     tls: Option<tls::Prepared>,
-    certificate_path: Option<PathBuf>,
+    certificate_path: Option<tls::PemFile>,
 }
 
 impl fmt::Debug for Server {
@@ -179,9 +179,10 @@ impl Server {
         self.tls.as_ref().and_then(|t| t.generated_pem.as_deref())
     }
 
-    /// Where the generated certificate was written, when serving with [`Tls::Generated`].
+    /// Where the generated certificate was written, when serving with [`Tls::Generated`]. The file is removed when
+    /// the server stops (or is dropped without serving).
     pub fn certificate_path(&self) -> Option<&std::path::Path> {
-        self.certificate_path.as_deref()
+        self.certificate_path.as_ref().map(tls::PemFile::path)
     }
 
     /// The fake Graph service behind the emulator, to script faults or look at its catalog.
@@ -197,6 +198,7 @@ impl Server {
     {
         let acceptor = self.tls.map(|t| t.acceptor);
         accept::serve(self.listener, self.shared, self.limits, acceptor, shutdown).await;
+        drop(self.certificate_path);
         Ok(())
     }
 }
@@ -225,6 +227,15 @@ pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
                 images = stored.len(),
                 "osimages serve: catalog loaded from the data file"
             );
+            if let (Some(file), Some(refused)) = (&data, first_refused(&stored, options.lenient)) {
+                return Err(ServeError::file(
+                    ServeErrorKind::Data,
+                    file.path(),
+                    format!(
+                        "{refused}; fix the record (it was left untouched) or start with --lenient"
+                    ),
+                ));
+            }
             stored
         }
         (None, Some(seed)) => {
@@ -232,6 +243,15 @@ pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
                 images = seed.len(),
                 "osimages serve: catalog loaded from the seed file"
             );
+            if let (Some(path), Some(refused)) =
+                (&options.seed, first_refused(&seed, options.lenient))
+            {
+                return Err(ServeError::file(
+                    ServeErrorKind::Seed,
+                    path,
+                    format!("{refused}; fix the record or start with --lenient"),
+                ));
+            }
             seed
         }
         (None, None) => {
@@ -315,6 +335,16 @@ pub async fn run(options: ServeOptions) -> Result<(), ServeError> {
     server.serve_until(signals.wait()).await
 }
 
+/// The first record a write would be refused for, as `image [i] at POINTER: why` (records are checked as strictly
+/// as writes, so a bad one is found at start rather than by every list that returns it).
+fn first_refused(records: &[Value], lenient: bool) -> Option<String> {
+    records.iter().enumerate().find_map(|(i, record)| {
+        intune_osimages_fake::shell::check_record(record, lenient)
+            .err()
+            .map(|why| format!("image [{i}] is refused at {why}"))
+    })
+}
+
 fn parse_token(token: Option<&str>) -> Result<Option<BearerToken>, ServeError> {
     match token {
         None => Ok(None),
@@ -340,6 +370,7 @@ async fn bind_shared(
     recording: bool,
 ) -> Result<Server, ServeError> {
     let addr = options.addr;
+    let graph_initial = graph.snapshot();
     let prepared = tls::prepare(&options.tls)?;
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
         ServeError::new(
@@ -378,6 +409,7 @@ async fn bind_shared(
             scheme,
             writes_block,
             recording,
+            initial: graph_initial,
         }),
         limits: options.limits(),
         tls: prepared,

@@ -104,9 +104,28 @@ fn tls_file(flag: &str, path: &Path, e: &rustls_pki_types::pem::Error) -> ServeE
     )
 }
 
+/// The generated certificate's PEM file, removed when this is dropped (when the server stops, or is dropped
+/// unserved), so emulators leave no certificates behind in the temporary directory. Only a killed process leaves
+/// its file.
+#[derive(Debug)]
+pub(crate) struct PemFile(PathBuf);
+
+impl PemFile {
+    pub(crate) fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for PemFile {
+    fn drop(&mut self) {
+        // Best effort: the file is in the temporary directory, named after this process and port.
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 /// Writes the generated certificate where a client can read it: the system's temporary directory, named after the
 /// process and port so two emulators never share one.
-pub(crate) fn write_pem(pem: &str, port: u16) -> Result<PathBuf, ServeError> {
+pub(crate) fn write_pem(pem: &str, port: u16) -> Result<PemFile, ServeError> {
     let path = std::env::temp_dir().join(format!(
         "intune-osimages-emulator-{}-{port}.pem",
         std::process::id()
@@ -120,5 +139,5 @@ pub(crate) fn write_pem(pem: &str, port: u16) -> Result<PathBuf, ServeError> {
             ),
         )
     })?;
-    Ok(path)
+    Ok(PemFile(path))
 }

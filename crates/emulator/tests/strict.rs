@@ -37,7 +37,7 @@ async fn only_the_beta_resource_path_is_served_with_segments_ignoring_case() {
     )
     .await;
     assert_eq!(answer.status, 200);
-    assert_eq!(answer.json()["value"].as_array().unwrap().len(), 5);
+    assert_eq!(answer.json()["value"].as_array().unwrap().len(), 7);
     emulator.stop().await;
 }
 
@@ -178,5 +178,41 @@ async fn a_create_without_id_gets_a_guid_and_empty_collections() {
     )
     .await;
     assert_eq!(answer.status, 200);
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn reset_restores_the_catalog_the_emulator_started_with() {
+    let emulator = Running::start(ServeOptions::local()).await;
+    let before = send(emulator.addr, &request("GET", SET, &[], b""))
+        .await
+        .json()["value"]
+        .clone();
+    let answer = send(
+        emulator.addr,
+        &request("POST", SET, &[JSON], br#"{"id":"Lab"}"#),
+    )
+    .await;
+    assert_eq!(answer.status, 201);
+    let answer = send(
+        emulator.addr,
+        &request("DELETE", &format!("{SET}/Windows%2011%2024H2"), &[], b""),
+    )
+    .await;
+    assert_eq!(answer.status, 204);
+    let answer = send(
+        emulator.addr,
+        &request("POST", "/_emulator/reset", &[], b""),
+    )
+    .await;
+    assert_eq!(answer.status, 204);
+    let after = send(emulator.addr, &request("GET", SET, &[], b""))
+        .await
+        .json()["value"]
+        .clone();
+    assert_eq!(after, before);
+    let answer = send(emulator.addr, &request("GET", "/_emulator/reset", &[], b"")).await;
+    assert_eq!(answer.status, 405);
+    answer.assert_graph_error("MethodNotAllowed");
     emulator.stop().await;
 }

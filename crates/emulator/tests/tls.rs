@@ -64,6 +64,29 @@ async fn over_https_with_the_generated_certificate_for_every_local_name() {
 }
 
 #[tokio::test]
+async fn the_generated_certificate_file_is_removed_when_the_server_stops_or_is_dropped() {
+    let mut options = ServeOptions::local();
+    options.tls = Tls::Generated;
+    let server = intune_osimages_emulator::bind(options.clone())
+        .await
+        .unwrap();
+    let path = server.certificate_path().unwrap().to_path_buf();
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("BEGIN CERTIFICATE")
+    );
+    let emulator = Running::serve(server);
+    emulator.stop().await;
+    assert!(!path.exists(), "{} is left behind", path.display());
+    let unserved = intune_osimages_emulator::bind(options).await.unwrap();
+    let path = unserved.certificate_path().unwrap().to_path_buf();
+    assert!(path.exists());
+    drop(unserved);
+    assert!(!path.exists(), "{} is left behind", path.display());
+}
+
+#[tokio::test]
 async fn a_plain_http_request_to_the_https_port_is_not_served() {
     let mut options = ServeOptions::local();
     options.tls = Tls::Generated;

@@ -56,6 +56,11 @@ pub enum CatalogError {
         /// The repeated id.
         id: String,
     },
+    /// The catalog could not be replaced: the `on_change` hook refused it (the old catalog stays).
+    NotStored {
+        /// Why, as the hook said.
+        reason: String,
+    },
 }
 
 impl fmt::Display for CatalogError {
@@ -72,6 +77,9 @@ impl fmt::Display for CatalogError {
             }
             CatalogError::DuplicateId { id } => {
                 write!(f, "the catalog has two images with id {id:?}")
+            }
+            CatalogError::NotStored { reason } => {
+                write!(f, "the catalog was not replaced: {reason}")
             }
         }
     }
@@ -178,26 +186,7 @@ impl FakeGraphBuilder {
     /// Builds the service, refusing a catalog with an entry that is not an object, lacks a string `id`, or repeats
     /// an id.
     pub fn try_build(mut self) -> Result<FakeGraph, CatalogError> {
-        let mut images = BTreeMap::new();
-        // Each entry is turned into its stored text and dropped, so a large catalog is not held twice.
-        for (index, entry) in std::mem::take(&mut self.entries).into_iter().enumerate() {
-            let Value::Object(object) = entry else {
-                return Err(CatalogError::NotAnObject { index });
-            };
-            let Some(Value::String(id)) = object
-                .get("id")
-                .filter(|v| v.as_str().is_some_and(|s| !s.is_empty()))
-            else {
-                return Err(CatalogError::BadId { index });
-            };
-            let id = id.clone();
-            if images
-                .insert(id.clone(), StoredImage::from_object(&object))
-                .is_some()
-            {
-                return Err(CatalogError::DuplicateId { id });
-            }
-        }
+        let images = stored_catalog(std::mem::take(&mut self.entries))?;
         Ok(FakeGraph::from_parts(self, images))
     }
 
@@ -225,4 +214,31 @@ impl FakeGraphBuilder {
         }
         FakeGraph::from_parts(self, images)
     }
+}
+
+/// The stored form of a seed: refused when an entry is not an object, lacks a non-empty string `id`, or repeats one.
+pub(crate) fn stored_catalog(
+    entries: Vec<Value>,
+) -> Result<BTreeMap<String, StoredImage>, CatalogError> {
+    let mut images = BTreeMap::new();
+    // Each entry is turned into its stored text and dropped, so a large catalog is not held twice.
+    for (index, entry) in entries.into_iter().enumerate() {
+        let Value::Object(object) = entry else {
+            return Err(CatalogError::NotAnObject { index });
+        };
+        let Some(Value::String(id)) = object
+            .get("id")
+            .filter(|v| v.as_str().is_some_and(|s| !s.is_empty()))
+        else {
+            return Err(CatalogError::BadId { index });
+        };
+        let id = id.clone();
+        if images
+            .insert(id.clone(), StoredImage::from_object(&object))
+            .is_some()
+        {
+            return Err(CatalogError::DuplicateId { id });
+        }
+    }
+    Ok(images)
 }

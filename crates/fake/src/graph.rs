@@ -10,11 +10,12 @@ use http::{Method, StatusCode};
 use intune_osimages_transport::{Request, Response, TransportError};
 use serde_json::Value;
 
+use crate::builder::CatalogError;
 use crate::builder::FakeGraphBuilder;
 use crate::faults::{Fault, Faults, Planned};
 use crate::log::{RecordedRequest, RequestLog};
 use crate::reply::{self, GraphError, Ids};
-use crate::store::Store;
+use crate::store::{Store, Undo};
 use crate::stored::StoredImage;
 
 /// An in-memory Microsoft Graph service for `/deviceManagement/managedDeviceWindowsOSImages`: it answers an
@@ -150,6 +151,20 @@ impl FakeGraph {
     /// Empties the request log.
     pub fn clear_requests(&self) {
         self.inner.log.clear();
+    }
+
+    /// Replaces the whole catalog with `images` (refused like [`FakeGraphBuilder::try_build`] refuses a seed), as one write: the
+    /// `on_change` hook sees the new catalog, and if it fails the old one stays. For test isolation without a
+    /// restart (the emulator's `POST /_emulator/reset`).
+    pub fn replace_catalog(&self, images: Vec<Value>) -> Result<(), CatalogError> {
+        let fresh = crate::builder::stored_catalog(images)?;
+        self.inner
+            .store
+            .write(|images| {
+                let previous = std::mem::replace(images, fresh);
+                Ok(((), Undo::Replace(previous)))
+            })
+            .map_err(|e| CatalogError::NotStored { reason: e.message })
     }
 
     /// The catalog as stored, in id order.

@@ -6,6 +6,8 @@
 //! The emulator and the in-process transport therefore read a query the same way. Parameters that are not system
 //! query options are ignored, as custom options are.
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use intune_osimages_model::OsImage;
 use percent_encoding::percent_decode_str;
 
@@ -112,7 +114,8 @@ pub(crate) struct Query {
     /// Whether `$orderby` asks for descending `id` order.
     pub(crate) descending: bool,
     pub(crate) count: bool,
-    pub(crate) skiptoken: Option<usize>,
+    /// `$skiptoken`: the id of the last image of the previous page.
+    pub(crate) skiptoken: Option<String>,
     /// The options present, in order.
     pub(crate) present: Vec<Opt>,
     /// The raw `name=value` pairs other than `$skiptoken`, as they arrived, for `@odata.nextLink`.
@@ -179,11 +182,16 @@ impl Query {
             Opt::Top => self.top = Some(non_negative(opt, value)?),
             Opt::Skip => self.skip = Some(non_negative(opt, value)?),
             Opt::SkipToken => {
-                self.skiptoken = Some(value.parse::<usize>().ok().filter(|_| is_digits(value)).ok_or_else(|| {
-                    GraphError::bad_request(format!(
-                        "The $skiptoken '{value}' was not issued by this service; follow @odata.nextLink as given"
-                    ))
-                })?);
+                let last = URL_SAFE_NO_PAD
+                    .decode(value)
+                    .ok()
+                    .and_then(|bytes| String::from_utf8(bytes).ok())
+                    .ok_or_else(|| {
+                        GraphError::bad_request(format!(
+                            "The $skiptoken '{value}' was not issued by this service; follow @odata.nextLink as given"
+                        ))
+                    })?;
+                self.skiptoken = Some(last);
             }
             Opt::OrderBy => self.descending = parse_orderby(value)?,
             Opt::Count => {
@@ -228,6 +236,12 @@ fn decode(raw: &str, what: &str) -> Result<String, GraphError> {
         .decode_utf8()
         .map(|s| s.into_owned())
         .map_err(|_| GraphError::bad_request(format!("The {what} does not decode to UTF-8 text")))
+}
+
+/// The `$skiptoken` of the page after the image `last`: its id in URL-safe base64, opaque to clients (who follow
+/// `@odata.nextLink` as given) and safe in a query string without escaping.
+pub(crate) fn skiptoken(last: &str) -> String {
+    URL_SAFE_NO_PAD.encode(last)
 }
 
 fn is_digits(s: &str) -> bool {

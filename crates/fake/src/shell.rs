@@ -21,6 +21,25 @@ pub fn error_response(
     reply::error_response(&ids, &GraphError::new(status, code, message))
 }
 
+/// Checks a stored record (from a seed or data file) as strictly as a create is checked: `Err` names the first
+/// finding a write would be refused for, as `POINTER: message` (the pointer inside the record). With `lenient`,
+/// undeclared properties and unknown enum values pass, as they do in writes.
+pub fn check_record(record: &serde_json::Value, lenient: bool) -> Result<(), String> {
+    let report = intune_osimages_validate::validate(
+        record,
+        intune_osimages_validate::Operation::Create,
+        intune_osimages_validate::Policy::allow_read_only(),
+    );
+    let strict = crate::ops::Strictness {
+        enums: !lenient,
+        properties: !lenient,
+    };
+    match crate::ops::refused(&report, strict).first() {
+        None => Ok(()),
+        Some(f) => Err(format!("{}: {} [{}]", f.path, f.message, f.rule)),
+    }
+}
+
 /// The authority in a `Host` header when it is a plain `host[:port]`; `None` when absent or anything else (userinfo,
 /// a path, spaces), so a hostile `Host` never ends up in the links the service writes.
 pub fn host_authority(headers: &HeaderMap) -> Option<Authority> {

@@ -16,6 +16,8 @@ pub(crate) type OnChange = Arc<dyn Fn(&[Value]) -> Result<(), String> + Send + S
 /// How to put the catalog back if the hook refuses a change.
 #[derive(Debug)]
 pub(crate) enum Undo {
+    /// The write replaced the whole catalog, which held this.
+    Replace(BTreeMap<String, StoredImage>),
     /// The write added this id.
     Remove(String),
     /// The write changed or removed this id, which held this image.
@@ -60,6 +62,7 @@ impl Store {
             Err(_) => "the on_change hook panicked".to_owned(),
         };
         match undo {
+            Undo::Replace(previous) => *images = previous,
             Undo::Remove(id) => {
                 images.remove(&id);
             }

@@ -90,7 +90,10 @@ fn next_link_is_absolute_and_keeps_the_options() {
     let link = b["@odata.nextLink"].as_str().unwrap();
     assert_eq!(
         link,
-        "https://graph.example/beta/deviceManagement/managedDeviceWindowsOSImages?$select=id&$count=true&$orderby=id%20desc&x=%20y&$skiptoken=100"
+        format!(
+            "https://graph.example/beta/deviceManagement/managedDeviceWindowsOSImages?$select=id&$count=true&$orderby=id%20desc&x=%20y&$skiptoken={}",
+            token("img-150")
+        )
     );
     assert_eq!(b["@odata.count"], 250);
     let next = get(&graph, link);
@@ -138,10 +141,74 @@ fn paging_table() {
 #[test]
 fn a_skiptoken_past_the_end_is_an_empty_last_page() {
     let graph = numbered(5);
-    let resp = get(&graph, &format!("{SET}?$top=2&$skiptoken=99"));
+    let resp = get(
+        &graph,
+        &format!("{SET}?$top=2&$skiptoken={}", token("img-999")),
+    );
     let b = body(&resp);
     assert_eq!(b["value"].as_array().unwrap().len(), 0);
     assert!(b.get("@odata.nextLink").is_none());
+    // A token the service did not issue is refused rather than guessed at.
+    let resp = get(&graph, &format!("{SET}?$top=2&$skiptoken=%FF%FE"));
+    expect_error(&resp, StatusCode::BAD_REQUEST, "BadRequest");
+}
+
+/// The token the service issues for the page after `last` (URL-safe base64 of the id; clients never build it).
+fn token(last: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(last)
+}
+
+#[test]
+fn keyset_paging_skips_and_repeats_nothing_when_images_come_and_go_between_pages() {
+    for descending in [false, true] {
+        let graph = FakeGraph::builder()
+            .catalog(numbered(30).snapshot())
+            .page_size(Some(10))
+            .build();
+        let order = if descending {
+            "?$orderby=id%20desc"
+        } else {
+            ""
+        };
+        let first = body(&get(&graph, &format!("{SET}{order}")));
+        let mut seen: Vec<String> = first["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["id"].as_str().unwrap().to_owned())
+            .collect();
+        // Between pages: delete two images already seen and one not yet seen, create one before and one after
+        // the boundary.
+        let (seen_a, seen_b, unseen) = if descending {
+            ("img-029", "img-025", "img-005")
+        } else {
+            ("img-000", "img-004", "img-025")
+        };
+        for id in [seen_a, seen_b, unseen] {
+            let resp = graph.handle_sync(&req(http::Method::DELETE, &format!("{SET}/{id}")));
+            assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+        }
+        for id in ["img-0005", "img-0155"] {
+            let resp = graph.handle_sync(&json_req(http::Method::POST, SET, &image_json(id)));
+            assert_eq!(resp.status(), StatusCode::CREATED);
+        }
+        let (rest, _) = walk(&graph, first["@odata.nextLink"].as_str().unwrap());
+        seen.extend(rest);
+        let unique: HashSet<&String> = seen.iter().collect();
+        assert_eq!(unique.len(), seen.len(), "no image repeated: {seen:?}");
+        // Every image present from the first page to the last was listed exactly once.
+        let mut survivors: Vec<String> = (0..30)
+            .map(|i| format!("img-{i:03}"))
+            .filter(|id| ![seen_a, seen_b, unseen].contains(&id.as_str()))
+            .collect();
+        survivors.retain(|id| !seen.contains(id));
+        assert!(survivors.is_empty(), "skipped: {survivors:?}");
+        assert!(
+            !seen.contains(&unseen.to_owned()),
+            "a deleted image is not listed"
+        );
+    }
 }
 
 #[test]
@@ -155,5 +222,6 @@ fn writes_between_pages_do_not_break_paging() {
     graph.handle_sync(&req(http::Method::DELETE, &format!("{SET}/img-000")));
     let next = get(&graph, &link);
     assert_eq!(next.status(), StatusCode::OK);
-    assert_eq!(ids(&next).first().unwrap(), "img-011");
+    // The next page starts after the last image listed, not at an offset a delete shifted.
+    assert_eq!(ids(&next).first().unwrap(), "img-010");
 }

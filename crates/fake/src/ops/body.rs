@@ -3,16 +3,18 @@
 use http::header::CONTENT_TYPE;
 use intune_osimages_model::ErrorDetail;
 use intune_osimages_transport::Request;
-use intune_osimages_validate::{Operation, Policy, Rule, check_json_text, validate};
+use intune_osimages_validate::{
+    Finding, Operation, Policy, Report, Rule, check_json_text, validate,
+};
 use serde_json::{Map, Value};
 
 use crate::reply::GraphError;
 
 /// How strictly a write body is read (the service's `strict_enums` and `strict_properties`).
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Strictness {
-    pub(super) enums: bool,
-    pub(super) properties: bool,
+pub(crate) struct Strictness {
+    pub(crate) enums: bool,
+    pub(crate) properties: bool,
 }
 
 impl Strictness {
@@ -65,13 +67,7 @@ pub(super) fn read_object(
         return Err(e);
     }
     let report = validate(&body, operation, Policy::allow_read_only());
-    let errors: Vec<_> = report
-        .findings()
-        .iter()
-        .filter(|f| f.is_error() || (strict.properties && f.rule == Rule::UnknownProperty))
-        .filter(|f| strict.enums || f.rule != Rule::EnumValue)
-        .filter(|f| strict.properties || f.rule != Rule::UnknownProperty)
-        .collect();
+    let errors = refused(&report, strict);
     if !errors.is_empty() {
         let message = match errors.iter().find(|f| f.rule == Rule::UnknownProperty) {
             // Graph's own words for the first undeclared property, as its OData reader stops there.
@@ -104,6 +100,17 @@ pub(super) fn read_object(
             intune_osimages_validate::describe_json(&other)
         ))),
     }
+}
+
+/// The findings a write is refused for, as strict as `strict` says.
+pub(crate) fn refused(report: &Report, strict: Strictness) -> Vec<&Finding> {
+    report
+        .findings()
+        .iter()
+        .filter(|f| f.is_error() || (strict.properties && f.rule == Rule::UnknownProperty))
+        .filter(|f| strict.enums || f.rule != Rule::EnumValue)
+        .filter(|f| strict.properties || f.rule != Rule::UnknownProperty)
+        .collect()
 }
 
 fn listed(f: &intune_osimages_validate::Finding) -> String {

@@ -65,42 +65,57 @@ pub(super) fn count(graph: &Inner, query: &Query) -> Result<Reply, GraphError> {
 fn page(graph: &Inner, route: &Route, query: &Query, context: &str) -> Result<Reply, GraphError> {
     let images = graph.store.read();
     // `$filter` reads the structure, so it parses each stored text; a plain list only copies the texts.
-    let mut matched: Vec<&StoredImage> = match &query.filter {
-        Some(f) => images.values().filter(|v| f.matches(&v.value())).collect(),
-        None => images.values().collect(),
+    let mut matched: Vec<(&String, &StoredImage)> = match &query.filter {
+        Some(f) => images
+            .iter()
+            .filter(|(_, v)| f.matches(&v.value()))
+            .collect(),
+        None => images.iter().collect(),
     };
     let count = query.count.then_some(matched.len());
     if query.descending {
         matched.reverse();
     }
-    let window = matched.get(query.skip.unwrap_or(0)..).unwrap_or_default();
+    // A keyset token: the page starts after the last id the previous page held, so an image created or deleted
+    // between pages moves no other image across the page boundary (an offset would skip or repeat one). `$skip`
+    // applied to the first page only; the token already carries where it left off.
+    let window = match &query.skiptoken {
+        Some(last) => {
+            let start = matched.partition_point(|(id, _)| {
+                if query.descending {
+                    id.as_str() >= last.as_str()
+                } else {
+                    id.as_str() <= last.as_str()
+                }
+            });
+            matched.get(start..).unwrap_or_default()
+        }
+        None => matched.get(query.skip.unwrap_or(0)..).unwrap_or_default(),
+    };
     let size = match (query.top, graph.page_size) {
         (Some(top), Some(server)) => Some(top.min(server)),
         (top, server) => top.or(server),
     };
-    let start = query.skiptoken.unwrap_or(0);
-    let (items, next) = match size {
-        Some(0) => (&[][..], None),
-        Some(n) => {
-            let end = start.saturating_add(n).min(window.len());
-            let next = (end < window.len()).then_some(end);
-            (window.get(start..end).unwrap_or_default(), next)
-        }
-        None => (window.get(start..).unwrap_or_default(), None),
+    let (items, more) = match size {
+        Some(n) if n < window.len() => (window.get(..n).unwrap_or_default(), n > 0),
+        _ => (window, false),
     };
     let value: Vec<Cow<'_, [u8]>> = items
         .iter()
-        .map(|v| shape::project(v, query.select.as_deref()))
+        .map(|(_, v)| shape::project(v, query.select.as_deref()))
         .collect();
-    let next_link = next.map(|offset| next_link(route, query, offset));
+    let next_link = items
+        .last()
+        .filter(|_| more)
+        .map(|(last, _)| next_link(route, query, last));
     let texts: Vec<&[u8]> = value.iter().map(|v| v.as_ref()).collect();
     let body = page_body(context, count, next_link.as_deref(), &texts);
     Ok(Reply::Json(http::StatusCode::OK, body))
 }
 
-/// The absolute link to the page starting at `offset`: same path, the original options, and `$skiptoken`.
-fn next_link(route: &Route, query: &Query, offset: usize) -> String {
+/// The absolute link to the page after the image `last`: same path, the original options, and `$skiptoken`.
+fn next_link(route: &Route, query: &Query, last: &str) -> String {
     let mut pairs = query.kept.clone();
-    pairs.push(format!("$skiptoken={offset}"));
+    pairs.push(format!("$skiptoken={}", crate::query::skiptoken(last)));
     format!("{}{}?{}", route.origin, route.raw_path, pairs.join("&"))
 }

@@ -7,7 +7,7 @@ mod delete;
 mod get;
 mod update;
 
-pub(crate) use body::check_content_type;
+pub(crate) use body::{Strictness, check_content_type, refused};
 
 use http::Method;
 use intune_osimages_transport::Request;
