@@ -329,6 +329,16 @@ pub struct ServeArgs {
     /// Keep the last N requests (credentials redacted) for GET /_emulator/requests.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub record_requests: usize,
+    /// Also be a local Entra ID authority (/{tenant}/oauth2/v2.0/token and /devicecode); Graph then accepts exactly
+    /// the tokens it issued. Point AZURE_AUTHORITY_HOST at this address to sign in against it.
+    #[arg(long)]
+    pub authority: bool,
+    /// With --authority: the device-code polling interval it asks for, in seconds (Entra's is 5).
+    #[arg(long, value_name = "SECS", default_value_t = 5, requires = "authority")]
+    pub authority_interval: u64,
+    /// With --authority: how long the access tokens it issues are valid, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 3600, requires = "authority", value_parser = clap::value_parser!(u64).range(1..))]
+    pub authority_token_lifetime: u64,
 }
 
 /// What a body is validated for.

@@ -118,6 +118,15 @@ fn run_serve(args: &ServeArgs, token: Option<String>) -> Result<(), Failure> {
     options.page_size = args.page_size.map(|n| n as usize);
     options.lenient = args.lenient;
     options.record_requests = args.record_requests;
+    if args.authority {
+        options.authority = Some(
+            intune_osimages_emulator::LocalAuthority::default()
+                .device_code_interval(args.authority_interval)
+                .token_lifetime(std::time::Duration::from_secs(
+                    args.authority_token_lifetime,
+                )),
+        );
+    }
     options.tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => intune_osimages_emulator::Tls::Files {
             cert: cert.clone(),

@@ -34,6 +34,8 @@ pub(crate) struct Shared {
     pub(crate) recording: bool,
     /// The catalog the emulator started with, which `POST /_emulator/reset` restores.
     pub(crate) initial: Vec<serde_json::Value>,
+    /// Whether the fake answers the local authority's endpoints (`--authority`), which are then forwarded to it.
+    pub(crate) authority: bool,
 }
 
 /// Answers one request, logging it at debug level (method, path, status, time; never a header value).
@@ -77,7 +79,8 @@ async fn answer(shared: &Shared, request: Request<Body>) -> Response {
     }
     // The version segment ignores case, as Graph's do; the fake checks the rest of the path.
     let version = path.get(1..).map(|p| p.split('/').next().unwrap_or(p));
-    if !version.is_some_and(|v| v.eq_ignore_ascii_case(&VERSION_PREFIX[1..])) {
+    let at_authority = shared.authority && intune_osimages_fake::shell::is_authority_path(path);
+    if !at_authority && !version.is_some_and(|v| v.eq_ignore_ascii_case(&VERSION_PREFIX[1..])) {
         return graph_error(
             request.headers(),
             StatusCode::NOT_FOUND,

@@ -50,6 +50,7 @@ use serde_json::Value;
 
 pub use body::MAX_BODY_BYTES;
 pub use error::{ServeError, ServeErrorKind};
+pub use intune_osimages_fake::LocalAuthority;
 pub use tls::Tls;
 
 use auth::BearerToken;
@@ -94,6 +95,9 @@ pub struct ServeOptions {
     pub idle_timeout: Duration,
     /// The most connections open at once ([`DEFAULT_MAX_CONNECTIONS`]).
     pub max_connections: usize,
+    /// Also answer Entra ID's token endpoints under `/{tenant}/oauth2/v2.0/` as a local authority, and then accept
+    /// on the Graph paths exactly the access tokens it issued (`--authority`). Cannot be combined with `token`.
+    pub authority: Option<LocalAuthority>,
 }
 
 impl ServeOptions {
@@ -111,6 +115,7 @@ impl ServeOptions {
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            authority: None,
         }
     }
 
@@ -139,6 +144,7 @@ impl fmt::Debug for ServeOptions {
             .field("header_read_timeout", &self.header_read_timeout)
             .field("idle_timeout", &self.idle_timeout)
             .field("max_connections", &self.max_connections)
+            .field("authority", &self.authority)
             .finish()
     }
 }
@@ -206,6 +212,12 @@ impl Server {
 /// Loads the catalog (data file, else seed, else the sample), prepares the data file, and binds the address.
 pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
     let token = parse_token(options.token.as_deref())?;
+    if token.is_some() && options.authority.is_some() {
+        return Err(ServeError::new(
+            ServeErrorKind::Options,
+            "--token and --authority cannot be combined: with --authority, Graph accepts the tokens the local authority issues",
+        ));
+    }
     let seed = match &options.seed {
         Some(path) => Some(catalog_file::read_catalog(path, ServeErrorKind::Seed)?),
         None => None,
@@ -266,6 +278,9 @@ pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
         .lenient(options.lenient)
         // Off unless asked for: keeping the log halves the GETs served per second.
         .request_log_capacity(options.record_requests);
+    if let Some(authority) = options.authority.clone() {
+        builder = builder.local_authority(authority);
+    }
     if let Some(file) = data.clone() {
         builder = builder.on_change(move |images: &[Value]| {
             file.store(images)
@@ -371,6 +386,7 @@ async fn bind_shared(
 ) -> Result<Server, ServeError> {
     let addr = options.addr;
     let graph_initial = graph.snapshot();
+    let graph_has_authority = graph.has_local_authority();
     let prepared = tls::prepare(&options.tls)?;
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
         ServeError::new(
@@ -410,6 +426,7 @@ async fn bind_shared(
             writes_block,
             recording,
             initial: graph_initial,
+            authority: graph_has_authority,
         }),
         limits: options.limits(),
         tls: prepared,

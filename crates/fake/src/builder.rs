@@ -1,4 +1,4 @@
-//! Configuring a fake service: its catalog, paging, enum strictness, persistence hook and log size.
+//! Configuring a fake service: its catalog, paging, enum strictness, persistence hook, log size and local authority.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -8,6 +8,7 @@ use intune_osimages_model::OsImage;
 use serde_json::Value;
 
 use crate::FakeGraph;
+use crate::authority::LocalAuthority;
 use crate::store::OnChange;
 use crate::stored::StoredImage;
 
@@ -97,6 +98,7 @@ pub struct FakeGraphBuilder {
     pub(crate) strict_properties: bool,
     pub(crate) on_change: Option<OnChange>,
     pub(crate) log_capacity: usize,
+    pub(crate) authority: Option<LocalAuthority>,
 }
 
 impl Default for FakeGraphBuilder {
@@ -108,6 +110,7 @@ impl Default for FakeGraphBuilder {
             strict_properties: true,
             on_change: None,
             log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
+            authority: None,
         }
     }
 }
@@ -121,6 +124,7 @@ impl fmt::Debug for FakeGraphBuilder {
             .field("strict_properties", &self.strict_properties)
             .field("on_change", &self.on_change.is_some())
             .field("log_capacity", &self.log_capacity)
+            .field("authority", &self.authority)
             .finish()
     }
 }
@@ -180,6 +184,13 @@ impl FakeGraphBuilder {
     /// How many requests the log keeps (the oldest are dropped first); 0 turns the log off.
     pub fn request_log_capacity(mut self, capacity: usize) -> Self {
         self.log_capacity = capacity;
+        self
+    }
+
+    /// Also answers Entra ID's token endpoints as a [`LocalAuthority`] with these settings, and then accepts on the
+    /// Graph paths exactly the access tokens it issued (see [`LocalAuthority`]).
+    pub fn local_authority(mut self, settings: LocalAuthority) -> Self {
+        self.authority = Some(settings);
         self
     }
 

@@ -9,6 +9,7 @@
 //! {"kind": "patchNoContent", "times": 1}
 //! {"kind": "batchItem", "position": 3, "status": 429, "retryAfter": 1, "times": 1}
 //! {"kind": "batchItem", "id": "update-7", "status": 503}
+//! {"kind": "authority", "error": "authorization_pending", "times": 2}
 //! ```
 
 use std::time::Duration;
@@ -47,9 +48,10 @@ fn parse_fault(item: &Value, at: &str) -> Result<Fault, String> {
         Some("drop" | "dropAfterProcessing" | "patchNoContent") => &["kind", "times"],
         Some("latency") => &["kind", "milliseconds"],
         Some("batchItem") => &["kind", "position", "id", "status", "retryAfter", "times"],
+        Some("authority") => &["kind", "error", "times"],
         _ => {
             return Err(format!(
-                "{at}/kind: expected one of \"status\", \"drop\", \"dropAfterProcessing\", \"latency\", \"patchNoContent\", \"batchItem\""
+                "{at}/kind: expected one of \"status\", \"drop\", \"dropAfterProcessing\", \"latency\", \"patchNoContent\", \"batchItem\", \"authority\""
             ));
         }
     };
@@ -124,6 +126,23 @@ fn parse_fault(item: &Value, at: &str) -> Result<Fault, String> {
         Some("drop") => Fault::DropConnection { times: times()? },
         Some("dropAfterProcessing") => Fault::DropAfterProcessing { times: times()? },
         Some("patchNoContent") => Fault::PatchNoContent { times: times()? },
+        Some("authority") => Fault::Authority {
+            error: object
+                .get("error")
+                .and_then(Value::as_str)
+                .filter(|e| {
+                    !e.is_empty()
+                        && e.bytes()
+                            .all(|b| b.is_ascii_lowercase() || b == b'_' || b.is_ascii_digit())
+                })
+                .ok_or_else(|| {
+                    format!(
+                        "{at}/error: expected an OAuth2 error code such as \"authorization_pending\" or \"slow_down\""
+                    )
+                })?
+                .to_owned(),
+            times: times()?,
+        },
         _ => {
             let millis = object
                 .get("milliseconds")
@@ -182,6 +201,9 @@ pub fn fault_to_json(fault: &Fault) -> Value {
             }
             v
         }
+        Fault::Authority { error, times } => {
+            json!({ "kind": "authority", "error": error, "times": times })
+        }
     }
 }
 
@@ -199,10 +221,18 @@ mod tests {
             {"kind":"latency","milliseconds":250},
             {"kind":"patchNoContent","times":1},
             {"kind":"batchItem","position":3,"status":429,"retryAfter":1,"times":2},
-            {"kind":"batchItem","id":"u-7","status":503}
+            {"kind":"batchItem","id":"u-7","status":503},
+            {"kind":"authority","error":"slow_down","times":2}
         ]"#;
         let faults = faults_from_json(script).unwrap();
-        assert_eq!(faults.len(), 7);
+        assert_eq!(faults.len(), 8);
+        assert_eq!(
+            faults[7],
+            Fault::Authority {
+                error: "slow_down".into(),
+                times: 2
+            }
+        );
         assert_eq!(faults[5], Fault::throttled_item(3, 2, 1));
         assert_eq!(faults[0], Fault::throttled(2, 5));
         assert_eq!(faults[1], Fault::DropConnection { times: 1 });
@@ -229,6 +259,8 @@ mod tests {
                 b"{\"kind\":\"batchItem\",\"status\":429}",
                 "by \"position\" or by \"id\"",
             ),
+            (b"{\"kind\":\"authority\"}", "/error"),
+            (b"{\"kind\":\"authority\",\"error\":\"a b\"}", "/error"),
             (b"[1]", "/0"),
             (b"{", "not JSON"),
         ];

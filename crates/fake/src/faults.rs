@@ -64,6 +64,17 @@ pub enum Fault {
         /// How many matching items get this answer.
         times: u32,
     },
+    /// With the [local authority](crate::LocalAuthority) on, answer the next `times` requests to its token endpoint
+    /// with the OAuth2 error `error` (400, or 401 for `invalid_client`) in Entra's body, instead of a token:
+    /// `authorization_pending`, `slow_down`, `access_denied` or `expired_token` stand for the user at the other end
+    /// of a device-code sign-in; `invalid_client` or `invalid_grant` for a refused credential. Kept apart from the
+    /// queue: Graph requests and the devicecode endpoint are not affected.
+    Authority {
+        /// The OAuth2 `error` code to answer with.
+        error: String,
+        /// How many token requests get this answer.
+        times: u32,
+    },
 }
 
 /// Which item of a `$batch` request a [`Fault::BatchItem`] answers.
@@ -122,6 +133,8 @@ struct State {
     patch_no_content: u32,
     /// `BatchItem` faults, in the order pushed; the first that matches an item answers it.
     items: Vec<Fault>,
+    /// `Authority` faults, in the order pushed, each with the uses left.
+    authority: VecDeque<(String, u32)>,
 }
 
 /// The faults scripted on one fake service. Thread-safe; shared by every clone of the service.
@@ -146,8 +159,10 @@ impl Faults {
             Fault::Status { times: 0, .. }
             | Fault::BatchItem { times: 0, .. }
             | Fault::DropConnection { times: 0 }
-            | Fault::DropAfterProcessing { times: 0 } => {}
+            | Fault::DropAfterProcessing { times: 0 }
+            | Fault::Authority { times: 0, .. } => {}
             item @ Fault::BatchItem { .. } => state.items.push(item),
+            Fault::Authority { error, times } => state.authority.push_back((error, times)),
             other => state.queue.push_back(other),
         }
     }
@@ -163,6 +178,15 @@ impl Faults {
         let state = self.state();
         let mut out: Vec<Fault> = state.queue.iter().cloned().collect();
         out.extend(state.items.iter().cloned());
+        out.extend(
+            state
+                .authority
+                .iter()
+                .map(|(error, times)| Fault::Authority {
+                    error: error.clone(),
+                    times: *times,
+                }),
+        );
         if state.patch_no_content > 0 {
             out.push(Fault::PatchNoContent {
                 times: state.patch_no_content,
@@ -191,7 +215,10 @@ impl Faults {
             } => (Planned::Status(*status, *retry_after), times),
             Fault::DropConnection { times } => (Planned::Drop, times),
             Fault::DropAfterProcessing { times } => (Planned::DropAfterProcessing, times),
-            Fault::Latency(_) | Fault::PatchNoContent { .. } | Fault::BatchItem { .. } => {
+            Fault::Latency(_)
+            | Fault::PatchNoContent { .. }
+            | Fault::BatchItem { .. }
+            | Fault::Authority { .. } => {
                 state.queue.pop_front();
                 return None;
             }
@@ -228,6 +255,18 @@ impl Faults {
             state.items.remove(index);
         }
         Some(planned)
+    }
+
+    /// Takes one use of the first `Authority` fault: the OAuth2 error the next token request is answered with.
+    pub(crate) fn take_authority(&self) -> Option<String> {
+        let mut state = self.state();
+        let (error, times) = state.authority.front_mut()?;
+        let error = error.clone();
+        *times = times.saturating_sub(1);
+        if *times == 0 {
+            state.authority.pop_front();
+        }
+        Some(error)
     }
 
     /// Takes one use of the PATCH-204 fault, if any is left.

@@ -10,6 +10,7 @@ use http::{Method, StatusCode};
 use intune_osimages_transport::{Request, Response, TransportError};
 use serde_json::Value;
 
+use crate::authority::{self, Authority};
 use crate::builder::CatalogError;
 use crate::builder::FakeGraphBuilder;
 use crate::faults::{Fault, Faults, Planned};
@@ -35,6 +36,8 @@ pub(crate) struct Inner {
     pub(crate) strict_properties: bool,
     pub(crate) faults: Faults,
     pub(crate) log: RequestLog,
+    /// The local authority, when on: its endpoints, and the tokens Graph paths then accept.
+    pub(crate) authority: Option<Authority>,
 }
 
 impl fmt::Debug for FakeGraph {
@@ -84,6 +87,7 @@ impl FakeGraph {
                 strict_properties: builder.strict_properties,
                 faults: Faults::default(),
                 log: RequestLog::new(builder.log_capacity),
+                authority: builder.authority.map(Authority::new),
             }),
         }
     }
@@ -102,9 +106,13 @@ impl FakeGraph {
             }
             tokio::time::sleep(delay).await;
         }
+        let at_authority = self.inner.authority_endpoint(&request);
         match self.inner.faults.next() {
             Some(Planned::Status(status, retry_after)) => {
                 tracing::debug!(%status, "fake Graph: scripted status");
+                if at_authority.is_some() {
+                    return Ok(authority::scripted_status(status, retry_after));
+                }
                 let ids = Ids::for_request(&request);
                 return Ok(reply::error_response(
                     &ids,
@@ -117,20 +125,31 @@ impl FakeGraph {
                 ));
             }
             Some(Planned::DropAfterProcessing) => {
-                let _ = self.inner.process(&request, true);
+                let _ = self.inner.answer(&request, true);
                 return Err(TransportError::io(
                     "scripted fault: the fake Graph service dropped the connection after processing the request",
                 ));
             }
             None => {}
         }
-        Ok(self.inner.process(&request, true))
+        if let Some((authority::Endpoint::Token, _)) = at_authority
+            && let Some(error) = self.inner.faults.take_authority()
+        {
+            tracing::debug!(error, "fake Graph: scripted authority error");
+            return Ok(authority::scripted_error(&error));
+        }
+        Ok(self.inner.answer(&request, true))
     }
 
     /// Answers a request as Graph would, with no scripted faults or latency. The request is logged.
     pub fn handle_sync(&self, request: &Request) -> Response {
         self.inner.log.record(request);
-        self.inner.process(request, false)
+        self.inner.answer(request, false)
+    }
+
+    /// Whether the [local authority](crate::LocalAuthority) is on.
+    pub fn has_local_authority(&self) -> bool {
+        self.inner.authority.is_some()
     }
 
     /// The scripted faults, to push, inspect or clear.
@@ -194,6 +213,40 @@ impl FakeGraph {
 }
 
 impl Inner {
+    /// The local authority's endpoint `request` addresses, when the authority is on.
+    fn authority_endpoint(&self, request: &Request) -> Option<(authority::Endpoint, String)> {
+        self.authority.as_ref()?;
+        Authority::endpoint(request)
+    }
+
+    /// Answers a request: the local authority's endpoints when it is on (and then Graph only with a token it
+    /// issued), else Graph.
+    fn answer(&self, request: &Request, faults: bool) -> Response {
+        let Some(authority) = &self.authority else {
+            return self.process(request, faults);
+        };
+        if let Some((endpoint, tenant)) = Authority::endpoint(request) {
+            return authority.respond(request, endpoint, &tenant);
+        }
+        if let Err(reason) = authority.check_bearer(request.headers()) {
+            let ids = Ids::for_request(request);
+            let mut response = reply::error_response(
+                &ids,
+                &GraphError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "InvalidAuthenticationToken",
+                    reason,
+                ),
+            );
+            response.headers_mut().insert(
+                http::header::WWW_AUTHENTICATE,
+                http::HeaderValue::from_static("Bearer error=\"invalid_token\""),
+            );
+            return response;
+        }
+        self.process(request, faults)
+    }
+
     /// Answers a `$batch` request item by item, or one request; `faults` says whether scripted answers apply.
     fn process(&self, request: &Request, faults: bool) -> Response {
         match crate::batch::service_root(request) {

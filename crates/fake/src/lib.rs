@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod authority;
 mod batch;
 mod builder;
 mod fault_wire;
@@ -21,6 +22,7 @@ mod store;
 mod stored;
 mod transport;
 
+pub use authority::LocalAuthority;
 pub use batch::MAX_BATCH_REQUESTS;
 pub use builder::{CatalogEntry, CatalogError, DEFAULT_REQUEST_LOG_CAPACITY, FakeGraphBuilder};
 pub use fault_wire::{fault_to_json, faults_from_json};

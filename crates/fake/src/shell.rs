@@ -40,6 +40,13 @@ pub fn check_record(record: &serde_json::Value, lenient: bool) -> Result<(), Str
     }
 }
 
+/// Whether `path` is one of the [local authority](crate::LocalAuthority)'s endpoints
+/// (`/{tenant}/oauth2/v2.0/token` or `/{tenant}/oauth2/v2.0/devicecode`), which a shell forwards to
+/// [`crate::FakeGraph::handle`] when the authority is on.
+pub fn is_authority_path(path: &str) -> bool {
+    crate::authority::Authority::endpoint_of_path(path).is_some()
+}
+
 /// The authority in a `Host` header when it is a plain `host[:port]`; `None` when absent or anything else (userinfo,
 /// a path, spaces), so a hostile `Host` never ends up in the links the service writes.
 pub fn host_authority(headers: &HeaderMap) -> Option<Authority> {

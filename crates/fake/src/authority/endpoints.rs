@@ -1,0 +1,404 @@
+//! The token and devicecode endpoints' answers, shaped as Entra ID's v2.0 endpoint shapes them.
+
+use std::collections::HashMap;
+
+use bytes::Bytes;
+use http::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use http::{Method, StatusCode};
+use intune_osimages_transport::{Request, Response};
+use serde_json::{Value, json};
+use tokio::time::Instant;
+
+use super::issued::Lookup;
+use super::{Authority, Grant};
+
+const CLIENT_ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+/// `POST /{tenant}/oauth2/v2.0/token`.
+pub(super) fn token(authority: &Authority, request: &Request, tenant: &str) -> Response {
+    let form = match form(request) {
+        Ok(form) => form,
+        Err(answer) => return *answer,
+    };
+    let Some(client_id) = form.get("client_id").filter(|c| !c.is_empty()) else {
+        return oauth_error(
+            "invalid_request",
+            900144,
+            "The request body must contain the following parameter: 'client_id'.",
+        );
+    };
+    match form.get("grant_type").map(String::as_str) {
+        Some("client_credentials") => client_credentials(authority, &form, tenant, client_id),
+        Some("refresh_token") => refresh_token(authority, &form, tenant, client_id),
+        Some(DEVICE_CODE_GRANT) => device_code_grant(authority, &form, tenant, client_id),
+        Some("") | None => oauth_error(
+            "invalid_request",
+            900144,
+            "The request body must contain the following parameter: 'grant_type'.",
+        ),
+        Some(other) => oauth_error(
+            "unsupported_grant_type",
+            70003,
+            &format!(
+                "The app requested an unsupported grant type '{other}'; this local authority supports client_credentials, refresh_token and {DEVICE_CODE_GRANT}."
+            ),
+        ),
+    }
+}
+
+fn client_credentials(
+    authority: &Authority,
+    form: &HashMap<String, String>,
+    tenant: &str,
+    client_id: &str,
+) -> Response {
+    let secret = form.get("client_secret").filter(|s| !s.is_empty());
+    let assertion = form.get("client_assertion").filter(|s| !s.is_empty());
+    match (secret, assertion) {
+        (None, None) => {
+            return oauth_error(
+                "invalid_client",
+                7000218,
+                "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+            );
+        }
+        (_, Some(_))
+            if form.get("client_assertion_type").map(String::as_str)
+                != Some(CLIENT_ASSERTION_TYPE) =>
+        {
+            return oauth_error(
+                "invalid_request",
+                50027,
+                &format!("client_assertion_type must be '{CLIENT_ASSERTION_TYPE}'."),
+            );
+        }
+        _ => {}
+    }
+    let scope = form.get("scope").map(String::as_str).unwrap_or_default();
+    if !scope.trim().ends_with("/.default") || scope.split_whitespace().count() != 1 {
+        return oauth_error(
+            "invalid_scope",
+            1002012,
+            &format!(
+                "The provided value for scope {scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI)."
+            ),
+        );
+    }
+    let grant = Grant {
+        tenant: tenant.to_owned(),
+        client_id: client_id.to_owned(),
+        scope: scope.trim().to_owned(),
+    };
+    issue(authority, &grant, false)
+}
+
+fn refresh_token(
+    authority: &Authority,
+    form: &HashMap<String, String>,
+    tenant: &str,
+    client_id: &str,
+) -> Response {
+    let Some(refresh) = form.get("refresh_token").filter(|r| !r.is_empty()) else {
+        return oauth_error(
+            "invalid_request",
+            900144,
+            "The request body must contain the following parameter: 'refresh_token'.",
+        );
+    };
+    match authority.refresh_tokens.lookup(refresh) {
+        Lookup::Valid(grant) if grant.client_id == client_id && grant.tenant == tenant => {
+            // Entra may narrow the scopes on a refresh; keep the original ones unless others are asked for.
+            let scope = form
+                .get("scope")
+                .filter(|s| !s.trim().is_empty())
+                .map_or(grant.scope.clone(), |s| s.trim().to_owned());
+            let grant = Grant { scope, ..grant };
+            issue(authority, &grant, true)
+        }
+        Lookup::Valid(_) => oauth_error(
+            "invalid_grant",
+            70000,
+            "The refresh token was issued to another client or tenant.",
+        ),
+        Lookup::Expired => oauth_error(
+            "invalid_grant",
+            700082,
+            "The refresh token has expired due to inactivity. Sign in again.",
+        ),
+        Lookup::Unknown => oauth_error(
+            "invalid_grant",
+            9002313,
+            "Invalid request. The refresh token is malformed or was not issued by this local authority.",
+        ),
+    }
+}
+
+fn device_code_grant(
+    authority: &Authority,
+    form: &HashMap<String, String>,
+    tenant: &str,
+    client_id: &str,
+) -> Response {
+    let Some(code) = form.get("device_code").filter(|c| !c.is_empty()) else {
+        return oauth_error(
+            "invalid_request",
+            900144,
+            "The request body must contain the following parameter: 'device_code'.",
+        );
+    };
+    match authority.device_codes.lookup(code) {
+        Lookup::Valid(grant) if grant.client_id == client_id && grant.tenant == tenant => {
+            // Approved by the stand-in user; a device code is redeemed once.
+            authority.device_codes.remove(code);
+            issue(authority, &grant, true)
+        }
+        Lookup::Valid(_) => oauth_error(
+            "invalid_grant",
+            70000,
+            "The device code was issued to another client or tenant.",
+        ),
+        Lookup::Expired => oauth_error(
+            "expired_token",
+            70020,
+            "The provided value for the input parameter 'device_code' is not valid. This device code has expired.",
+        ),
+        Lookup::Unknown => oauth_error(
+            "bad_verification_code",
+            70019,
+            "The provided value for the input parameter 'device_code' is not valid. Verification code not recognized.",
+        ),
+    }
+}
+
+/// `POST /{tenant}/oauth2/v2.0/devicecode`.
+pub(super) fn device_code(authority: &Authority, request: &Request, tenant: &str) -> Response {
+    let form = match form(request) {
+        Ok(form) => form,
+        Err(answer) => return *answer,
+    };
+    let Some(client_id) = form.get("client_id").filter(|c| !c.is_empty()) else {
+        return oauth_error(
+            "invalid_request",
+            900144,
+            "The request body must contain the following parameter: 'client_id'.",
+        );
+    };
+    let scope = form
+        .get("scope")
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default();
+    if scope.is_empty() {
+        return oauth_error(
+            "invalid_request",
+            900144,
+            "The request body must contain the following parameter: 'scope'.",
+        );
+    }
+    let device_code = secret_value("dc");
+    let user_code = user_code();
+    let lifetime = authority.settings.device_code_lifetime;
+    authority.device_codes.insert(
+        device_code.clone(),
+        Instant::now() + lifetime,
+        Grant {
+            tenant: tenant.to_owned(),
+            client_id: client_id.clone(),
+            scope,
+        },
+    );
+    let verification_uri = format!(
+        "{}/devicelogin",
+        crate::route::origin(request, request.uri())
+    );
+    json_response(
+        StatusCode::OK,
+        &json!({
+            "user_code": user_code,
+            "device_code": device_code,
+            "verification_uri": verification_uri,
+            "expires_in": lifetime.as_secs(),
+            "interval": authority.settings.device_code_interval,
+            "message": format!(
+                "To sign in, use a web browser to open the page {verification_uri} and enter the code {user_code} to authenticate. (This local authority approves the code by itself.)"
+            ),
+        }),
+    )
+}
+
+/// A token answer for `grant`, with a refresh token when the grant is delegated and asked for `offline_access`.
+fn issue(authority: &Authority, grant: &Grant, delegated: bool) -> Response {
+    let lifetime = authority.settings.token_lifetime;
+    let access_token = secret_value("at");
+    authority
+        .access_tokens
+        .insert(access_token.clone(), Instant::now() + lifetime, ());
+    let scopes: Vec<&str> = grant
+        .scope
+        .split_whitespace()
+        .filter(|s| *s != "offline_access")
+        .collect();
+    let mut answer = json!({
+        "token_type": "Bearer",
+        "scope": scopes.join(" "),
+        "expires_in": lifetime.as_secs(),
+        "ext_expires_in": lifetime.as_secs(),
+        "access_token": access_token,
+    });
+    let offline = grant
+        .scope
+        .split_whitespace()
+        .any(|s| s == "offline_access");
+    if delegated && offline {
+        let refresh = secret_value("rt");
+        // Entra's refresh tokens last 90 days of inactivity.
+        authority.refresh_tokens.insert(
+            refresh.clone(),
+            Instant::now() + std::time::Duration::from_secs(90 * 24 * 3600),
+            grant.clone(),
+        );
+        answer["refresh_token"] = Value::String(refresh);
+    }
+    json_response(StatusCode::OK, &answer)
+}
+
+/// The form body, or the 400 Entra gives for a body that is not one.
+fn form(request: &Request) -> Result<HashMap<String, String>, Box<Response>> {
+    let content_type = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if !content_type
+        .to_ascii_lowercase()
+        .starts_with("application/x-www-form-urlencoded")
+    {
+        return Err(Box::new(oauth_error(
+            "invalid_request",
+            900144,
+            "The request body must be application/x-www-form-urlencoded.",
+        )));
+    }
+    Ok(url::form_urlencoded::parse(request.body())
+        .into_owned()
+        .collect())
+}
+
+/// An opaque, unguessable value: a prefix naming its kind and 256 random bits.
+fn secret_value(kind: &str) -> String {
+    format!(
+        "local-{kind}.{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+/// Nine letters and digits, as Entra's user codes are (no 0/O or 1/I, which people misread).
+fn user_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    uuid::Uuid::new_v4()
+        .as_bytes()
+        .iter()
+        .take(9)
+        .filter_map(|b| ALPHABET.get(usize::from(*b) % ALPHABET.len()))
+        .map(|b| char::from(*b))
+        .collect()
+}
+
+/// Entra's error answer: 401 for `invalid_client`, 400 for the rest.
+fn oauth_error(error: &str, code: u32, description: &str) -> Response {
+    let status = if error == "invalid_client" {
+        StatusCode::UNAUTHORIZED
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    oauth_error_with_status(status, error, code, description)
+}
+
+/// Entra's error body with an explicit status.
+fn oauth_error_with_status(
+    status: StatusCode,
+    error: &str,
+    code: u32,
+    description: &str,
+) -> Response {
+    let trace_id = uuid::Uuid::new_v4().to_string();
+    let correlation_id = uuid::Uuid::new_v4().to_string();
+    let timestamp = chrono::Utc::now().format("%Y-%m-%d %H:%M:%SZ").to_string();
+    json_response(
+        status,
+        &json!({
+            "error": error,
+            "error_description": format!(
+                "AADSTS{code}: {description} Trace ID: {trace_id} Correlation ID: {correlation_id} Timestamp: {timestamp}"
+            ),
+            "error_codes": [code],
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+            "correlation_id": correlation_id,
+        }),
+    )
+}
+
+/// A scripted fault's answer at the authority: a status fault (a 500, a 429 with `Retry-After`) in Entra's shape.
+pub(crate) fn scripted_status(status: StatusCode, retry_after: Option<u64>) -> Response {
+    let error =
+        if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE {
+            "temporarily_unavailable"
+        } else {
+            "server_error"
+        };
+    let mut response = oauth_error_with_status(
+        status,
+        error,
+        50000,
+        &format!("Scripted fault: the local authority answered {status}."),
+    );
+    if let Some(seconds) = retry_after
+        && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+    {
+        response.headers_mut().insert(RETRY_AFTER, value);
+    }
+    response
+}
+
+/// A scripted OAuth2 error, such as `authorization_pending` or `slow_down`: 400 with Entra's body for it.
+pub(crate) fn scripted_error(error: &str) -> Response {
+    let (code, description) = match error {
+        "authorization_pending" => (
+            70016,
+            "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
+        ),
+        "slow_down" => (70016, "Polling too fast: slow down and keep polling."),
+        "access_denied" => (70017, "The user declined the sign-in request."),
+        "expired_token" => (70020, "The device code has expired."),
+        "invalid_client" => (7000215, "Invalid client secret provided."),
+        "invalid_grant" => (70000, "The provided grant is invalid or malformed."),
+        _ => (50000, "Scripted error."),
+    };
+    oauth_error(error, code, description)
+}
+
+pub(super) fn method_not_allowed(method: &Method) -> Response {
+    oauth_error_with_status(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "invalid_request",
+        900561,
+        &format!("The endpoint only accepts POST requests. Received a {method} request."),
+    )
+}
+
+fn json_response(status: StatusCode, body: &Value) -> Response {
+    let mut response = Response::new(Bytes::from(body.to_string()));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    headers.insert(
+        http::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store, no-cache"),
+    );
+    response
+}

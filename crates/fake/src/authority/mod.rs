@@ -1,0 +1,173 @@
+//! A local stand-in for Microsoft Entra ID's token authority, so every sign-in flow can be tested offline: it
+//! answers `POST /{tenant}/oauth2/v2.0/token` (the `client_credentials`, `refresh_token` and device-code grants) and
+//! `POST /{tenant}/oauth2/v2.0/devicecode` as Entra does, issues opaque tokens, and then the Graph paths accept
+//! exactly the access tokens it issued (401 `InvalidAuthenticationToken` for any other, a missing one, or one that
+//! expired).
+//!
+//! Its answers follow Entra's v2.0 endpoint: a token answer has `token_type`, `expires_in`, `ext_expires_in`,
+//! `access_token`, `scope` and, when `offline_access` was asked for on a delegated grant, `refresh_token`; an error
+//! is 400 (401 for `invalid_client`) with `error`, an `AADSTS` `error_description`, `error_codes`, `timestamp`,
+//! `trace_id` and `correlation_id`.
+//!
+//! It approves every device code by itself: a user's "not yet" and "no" are scripted with
+//! [`Fault::Authority`](crate::Fault::Authority) (`authorization_pending`, `slow_down`, `access_denied`,
+//! `expired_token`, ...). A device code also expires on its own after
+//! [`LocalAuthority::device_code_lifetime`]. Client secrets and assertions are not checked against a registration:
+//! any non-empty one is accepted (script `invalid_client` to test a refusal).
+
+mod endpoints;
+mod issued;
+
+use std::time::Duration;
+
+use http::Method;
+use intune_osimages_transport::{Request, Response};
+
+pub(crate) use endpoints::{scripted_error, scripted_status};
+use issued::{Issued, Lookup};
+
+/// How the local authority behaves; [`Default`] is what Entra does (tokens for an hour, device codes for 15 minutes,
+/// polled every 5 seconds). Turn it on with
+/// [`FakeGraphBuilder::local_authority`](crate::FakeGraphBuilder::local_authority).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LocalAuthority {
+    /// How long an access token it issues is valid (`expires_in`).
+    pub token_lifetime: Duration,
+    /// How long a device code can be redeemed (`expires_in` of the devicecode answer).
+    pub device_code_lifetime: Duration,
+    /// The polling interval it asks device-code clients for, in seconds (`interval`); 0 lets a test poll at once.
+    pub device_code_interval: u64,
+}
+
+impl Default for LocalAuthority {
+    fn default() -> Self {
+        LocalAuthority {
+            token_lifetime: Duration::from_secs(3600),
+            device_code_lifetime: Duration::from_secs(900),
+            device_code_interval: 5,
+        }
+    }
+}
+
+impl LocalAuthority {
+    /// Sets [`LocalAuthority::token_lifetime`].
+    #[must_use]
+    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.token_lifetime = lifetime;
+        self
+    }
+
+    /// Sets [`LocalAuthority::device_code_lifetime`].
+    #[must_use]
+    pub fn device_code_lifetime(mut self, lifetime: Duration) -> Self {
+        self.device_code_lifetime = lifetime;
+        self
+    }
+
+    /// Sets [`LocalAuthority::device_code_interval`], in seconds.
+    #[must_use]
+    pub fn device_code_interval(mut self, seconds: u64) -> Self {
+        self.device_code_interval = seconds;
+        self
+    }
+}
+
+/// Which endpoint a request addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Endpoint {
+    Token,
+    DeviceCode,
+}
+
+/// What a delegated token (or device code) was issued for: the client and the scopes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Grant {
+    tenant: String,
+    client_id: String,
+    scope: String,
+}
+
+/// The running authority: its settings and what it has issued.
+#[derive(Debug, Default)]
+pub(crate) struct Authority {
+    settings: LocalAuthority,
+    access_tokens: Issued<()>,
+    refresh_tokens: Issued<Grant>,
+    device_codes: Issued<Grant>,
+}
+
+impl Authority {
+    pub(crate) fn new(settings: LocalAuthority) -> Self {
+        Authority {
+            settings,
+            ..Authority::default()
+        }
+    }
+
+    /// The endpoint `request` addresses, when its path is `/{tenant}/oauth2/v2.0/token` or `.../devicecode` (the
+    /// segments compared ignoring ASCII case, as Entra does).
+    pub(crate) fn endpoint(request: &Request) -> Option<(Endpoint, String)> {
+        Self::endpoint_of_path(request.uri().path())
+    }
+
+    /// [`Authority::endpoint`] for a path.
+    pub(crate) fn endpoint_of_path(path: &str) -> Option<(Endpoint, String)> {
+        let mut segments = path.trim_start_matches('/').split('/');
+        let tenant = segments.next().filter(|t| !t.is_empty())?;
+        let oauth2 = segments.next()?;
+        let version = segments.next()?;
+        let name = segments.next()?;
+        if segments.next().is_some()
+            || !oauth2.eq_ignore_ascii_case("oauth2")
+            || !version.eq_ignore_ascii_case("v2.0")
+        {
+            return None;
+        }
+        let endpoint = if name.eq_ignore_ascii_case("token") {
+            Endpoint::Token
+        } else if name.eq_ignore_ascii_case("devicecode") {
+            Endpoint::DeviceCode
+        } else {
+            return None;
+        };
+        let tenant = percent_encoding::percent_decode_str(tenant)
+            .decode_utf8_lossy()
+            .into_owned();
+        Some((endpoint, tenant))
+    }
+
+    /// Answers a request to one of its endpoints.
+    pub(crate) fn respond(&self, request: &Request, endpoint: Endpoint, tenant: &str) -> Response {
+        if request.method() != Method::POST {
+            return endpoints::method_not_allowed(request.method());
+        }
+        match endpoint {
+            Endpoint::Token => endpoints::token(self, request, tenant),
+            Endpoint::DeviceCode => endpoints::device_code(self, request, tenant),
+        }
+    }
+
+    /// Whether `headers` carry `Authorization: Bearer <a token this authority issued and that has not expired>`;
+    /// the reason for Graph's 401 otherwise.
+    pub(crate) fn check_bearer(&self, headers: &http::HeaderMap) -> Result<(), &'static str> {
+        let value = headers
+            .get(http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or("Access token is empty: sign in at the local authority and send 'Authorization: Bearer <token>'")?;
+        let (scheme, token) = value
+            .trim()
+            .split_once(' ')
+            .ok_or("Access token is empty: the Authorization header is not 'Bearer <token>'")?;
+        if !scheme.eq_ignore_ascii_case("bearer") {
+            return Err("Access token is empty: the Authorization header is not 'Bearer <token>'");
+        }
+        match self.access_tokens.lookup(token.trim()) {
+            Lookup::Valid(()) => Ok(()),
+            Lookup::Expired => Err("Lifetime validation failed, the token is expired."),
+            Lookup::Unknown => Err(
+                "Access token validation failure: the token was not issued by this local authority",
+            ),
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! The local authority: Entra ID's token and devicecode endpoints, the tokens it issues being exactly those Graph
+//! then accepts, scripted faults at its endpoints, and no secret in the request log.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{Method, StatusCode};
+use intune_osimages_fake::{FakeGraph, Fault, LocalAuthority};
+use serde_json::Value;
+
+const GRAPH: &str = "http://graph.test/beta/deviceManagement/managedDeviceWindowsOSImages";
+const SCOPE: &str = "https://graph.microsoft.com/.default";
+
+fn fake() -> FakeGraph {
+    FakeGraph::builder()
+        .catalog(intune_osimages_fake::sample_catalog())
+        .local_authority(LocalAuthority::default().token_lifetime(Duration::from_secs(60)))
+        .build()
+}
+
+fn form(path: &str, pairs: &[(&str, &str)]) -> http::Request<Bytes> {
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    http::Request::builder()
+        .method(Method::POST)
+        .uri(format!("http://login.test{path}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Bytes::from(body))
+        .unwrap()
+}
+
+async fn post(fake: &FakeGraph, path: &str, pairs: &[(&str, &str)]) -> (StatusCode, Value) {
+    let response = fake.handle(form(path, pairs)).await.unwrap();
+    let status = response.status();
+    (status, serde_json::from_slice(response.body()).unwrap())
+}
+
+async fn graph_status(fake: &FakeGraph, token: Option<&str>) -> StatusCode {
+    let mut request = http::Request::builder().uri(GRAPH);
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    fake.handle(request.body(Bytes::new()).unwrap())
+        .await
+        .unwrap()
+        .status()
+}
+
+async fn client_credentials(fake: &FakeGraph) -> (StatusCode, Value) {
+    post(
+        fake,
+        "/tenant-1/oauth2/v2.0/token",
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", "app-1"),
+            ("client_secret", "cs-LOCAL-secret"),
+            ("scope", SCOPE),
+        ],
+    )
+    .await
+}
+
+#[tokio::test(start_paused = true)]
+async fn graph_accepts_exactly_the_tokens_it_issued_until_they_expire() {
+    let fake = fake();
+    assert_eq!(graph_status(&fake, None).await, StatusCode::UNAUTHORIZED);
+
+    let (status, answer) = client_credentials(&fake).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["token_type"], "Bearer");
+    assert_eq!(answer["expires_in"], 60);
+    assert!(answer.get("refresh_token").is_none(), "{answer}");
+    let token = answer["access_token"].as_str().unwrap();
+
+    assert_eq!(graph_status(&fake, Some(token)).await, StatusCode::OK);
+    assert_eq!(
+        graph_status(&fake, Some("made-up")).await,
+        StatusCode::UNAUTHORIZED
+    );
+    tokio::time::advance(Duration::from_secs(61)).await;
+    let response = fake
+        .handle(
+            http::Request::builder()
+                .uri(GRAPH)
+                .header("authorization", format!("Bearer {token}"))
+                .body(Bytes::new())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = serde_json::from_slice(response.body()).unwrap();
+    assert_eq!(body["error"]["code"], "InvalidAuthenticationToken");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired")
+    );
+}
+
+#[tokio::test]
+async fn client_credentials_refusals_are_entra_shaped() {
+    let fake = fake();
+    let (status, answer) = post(
+        &fake,
+        "/t/oauth2/v2.0/token",
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", "app"),
+            ("scope", SCOPE),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(answer["error"], "invalid_client");
+    assert_eq!(answer["error_codes"][0], 7000218);
+    assert!(
+        answer["error_description"]
+            .as_str()
+            .unwrap()
+            .starts_with("AADSTS7000218:")
+    );
+
+    let (status, answer) = post(
+        &fake,
+        "/t/oauth2/v2.0/token",
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", "app"),
+            ("client_secret", "s"),
+            ("scope", "DeviceManagementConfiguration.Read.All"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer["error"], "invalid_scope");
+
+    let (_, answer) = post(
+        &fake,
+        "/t/oauth2/v2.0/token",
+        &[("grant_type", "password"), ("client_id", "app")],
+    )
+    .await;
+    assert_eq!(answer["error"], "unsupported_grant_type");
+
+    // A federated assertion (workload identity) is a client credential too.
+    let (status, answer) = post(
+        &fake,
+        "/t/oauth2/v2.0/token",
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", "app"),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
+            ("client_assertion", "eyJ.federated.jwt"),
+            ("scope", SCOPE),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_device_code_is_redeemed_once_and_its_refresh_token_renews_the_access_token() {
+    let fake = FakeGraph::builder()
+        .local_authority(
+            LocalAuthority::default()
+                .device_code_interval(0)
+                .device_code_lifetime(Duration::from_secs(30)),
+        )
+        .build();
+    let scope = "https://graph.microsoft.com/DeviceManagementConfiguration.Read.All offline_access";
+    let (status, code) = post(
+        &fake,
+        "/contoso.onmicrosoft.com/oauth2/v2.0/devicecode",
+        &[("client_id", "public-app"), ("scope", scope)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{code}");
+    assert_eq!(code["interval"], 0);
+    assert_eq!(code["expires_in"], 30);
+    assert_eq!(code["user_code"].as_str().unwrap().len(), 9);
+    assert!(
+        code["verification_uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://login.test/")
+    );
+    let device_code = code["device_code"].as_str().unwrap();
+    let grant = [
+        ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+        ("client_id", "public-app"),
+        ("device_code", device_code),
+    ];
+
+    let (status, tokens) = post(&fake, "/contoso.onmicrosoft.com/oauth2/v2.0/token", &grant).await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    assert_eq!(
+        tokens["scope"],
+        "https://graph.microsoft.com/DeviceManagementConfiguration.Read.All"
+    );
+    let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        graph_status(&fake, tokens["access_token"].as_str()).await,
+        StatusCode::OK
+    );
+
+    let (_, again) = post(&fake, "/contoso.onmicrosoft.com/oauth2/v2.0/token", &grant).await;
+    assert_eq!(again["error"], "bad_verification_code");
+
+    let (status, renewed) = post(
+        &fake,
+        "/contoso.onmicrosoft.com/oauth2/v2.0/token",
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", "public-app"),
+            ("refresh_token", &refresh),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{renewed}");
+    assert_ne!(renewed["access_token"], tokens["access_token"]);
+    assert!(renewed["refresh_token"].is_string());
+    assert_eq!(
+        graph_status(&fake, renewed["access_token"].as_str()).await,
+        StatusCode::OK
+    );
+
+    // Another client cannot use the refresh token; a device code left too long expires.
+    let (_, stolen) = post(
+        &fake,
+        "/contoso.onmicrosoft.com/oauth2/v2.0/token",
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", "other-app"),
+            ("refresh_token", &refresh),
+        ],
+    )
+    .await;
+    assert_eq!(stolen["error"], "invalid_grant");
+    let (_, code) = post(
+        &fake,
+        "/contoso.onmicrosoft.com/oauth2/v2.0/devicecode",
+        &[("client_id", "public-app"), ("scope", scope)],
+    )
+    .await;
+    tokio::time::advance(Duration::from_secs(31)).await;
+    let (_, expired) = post(
+        &fake,
+        "/contoso.onmicrosoft.com/oauth2/v2.0/token",
+        &[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+            ("client_id", "public-app"),
+            ("device_code", code["device_code"].as_str().unwrap()),
+        ],
+    )
+    .await;
+    assert_eq!(expired["error"], "expired_token");
+}
+
+#[tokio::test]
+async fn scripted_faults_answer_at_the_authority_in_its_shape() {
+    let fake = fake();
+    fake.push_fault(Fault::Authority {
+        error: "authorization_pending".into(),
+        times: 1,
+    });
+    fake.push_fault(Fault::Authority {
+        error: "slow_down".into(),
+        times: 1,
+    });
+    // The devicecode endpoint is not answered by authority faults.
+    let (status, _) = post(
+        &fake,
+        "/t/oauth2/v2.0/devicecode",
+        &[("client_id", "app"), ("scope", "openid")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, first) = client_credentials(&fake).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(first["error"], "authorization_pending");
+    assert_eq!(first["error_codes"][0], 70016);
+    let (_, second) = client_credentials(&fake).await;
+    assert_eq!(second["error"], "slow_down");
+    let (status, _) = client_credentials(&fake).await;
+    assert_eq!(status, StatusCode::OK);
+
+    fake.push_fault(Fault::Status {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        retry_after: None,
+        times: 1,
+    });
+    let (status, answer) = client_credentials(&fake).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(answer["error"], "server_error");
+    assert!(fake.faults().pending().is_empty());
+}
+
+#[tokio::test]
+async fn the_request_log_keeps_no_secret_of_a_sign_in() {
+    let fake = fake();
+    let (_, answer) = client_credentials(&fake).await;
+    let token = answer["access_token"].as_str().unwrap();
+    graph_status(&fake, Some(token)).await;
+    let log = format!("{:?}", fake.requests());
+    assert!(!log.contains("cs-LOCAL-secret"), "{log}");
+    assert!(!log.contains(token), "{log}");
+    assert!(
+        fake.requests()[0]
+            .path()
+            .ends_with("/tenant-1/oauth2/v2.0/token")
+    );
+}
+
+#[tokio::test]
+async fn without_the_authority_its_paths_are_not_found_and_tokens_are_not_checked() {
+    let fake = FakeGraph::with_sample_catalog();
+    let (status, _) = client_credentials(&fake).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(graph_status(&fake, None).await, StatusCode::OK);
+}
