@@ -15,8 +15,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     max_term_width = 110
 )]
 #[command(
-    after_help = "Credentials: --token or GRAPH_TOKEN; or AZURE_TENANT_ID, AZURE_CLIENT_ID and \
-AZURE_CLIENT_SECRET for client credentials.\nExit status: 0 success, 2 usage, 3 validation errors, \
+    after_help = "Credentials (--auth auto): --token or GRAPH_TOKEN; or AZURE_TENANT_ID and AZURE_CLIENT_ID with \
+AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE; or the Azure CLI's account. --auth managed-identity on Azure.\nExit status: 0 success, 2 usage, 3 validation errors, \
 4 Graph answered with an error, 5 transport failure, 6 the output could not be written."
 )]
 pub struct Cli {
@@ -47,6 +47,10 @@ pub struct Global {
         value_name = "TOKEN"
     )]
     pub token: Option<String>,
+    /// Where credentials come from: auto tries --token/GRAPH_TOKEN, then the AZURE_* environment (secret,
+    /// federated token file, certificate), then the Azure CLI; managed identity only when asked for.
+    #[arg(long, global = true, value_enum, default_value_t = AuthSource::Auto, value_name = "SOURCE")]
+    pub auth: AuthSource,
     /// Print Graph's JSON instead of a table (short for --output json).
     #[arg(long, global = true, conflicts_with = "output")]
     pub json: bool,
@@ -339,6 +343,27 @@ pub struct ServeArgs {
     /// With --authority: how long the access tokens it issues are valid, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 3600, requires = "authority", value_parser = clap::value_parser!(u64).range(1..))]
     pub authority_token_lifetime: u64,
+}
+
+/// A sign-in source for `--auth`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuthSource {
+    /// The first source that is configured (token, environment, Azure CLI).
+    Auto,
+    /// --token or GRAPH_TOKEN.
+    Token,
+    /// AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET.
+    Secret,
+    /// AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_CERTIFICATE_PATH.
+    Certificate,
+    /// AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE (AKS, GitHub Actions).
+    WorkloadIdentity,
+    /// The Azure resource's managed identity (IDENTITY_ENDPOINT/IDENTITY_HEADER on App Service and Functions).
+    ManagedIdentity,
+    /// The account signed in to the Azure CLI (`az login`).
+    AzureCli,
+    /// A cached `osimages login`.
+    DeviceCode,
 }
 
 /// What a body is validated for.

@@ -15,31 +15,6 @@ fn cloud(name: CloudName) -> Cloud {
     }
 }
 
-/// Client credentials from `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`: all three or none.
-fn env_client_credentials() -> Result<Option<(String, String, String)>, Failure> {
-    let names = ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"];
-    let values: Vec<Option<String>> = names
-        .iter()
-        .map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()))
-        .collect();
-    match values.as_slice() {
-        [Some(t), Some(c), Some(s)] => Ok(Some((t.clone(), c.clone(), s.clone()))),
-        [None, None, None] => Ok(None),
-        _ => {
-            let missing: Vec<&str> = names
-                .iter()
-                .zip(&values)
-                .filter(|(_, v)| v.is_none())
-                .map(|(n, _)| *n)
-                .collect();
-            Err(Failure::usage(format!(
-                "client credentials need AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET; missing: {}",
-                missing.join(", ")
-            )))
-        }
-    }
-}
-
 /// The client a command runs on, and whether it is the built-in sample tenant (whose writes are not kept).
 pub struct Target {
     pub client: Client,
@@ -68,12 +43,10 @@ pub fn client(global: &Global, ui: &Ui) -> Result<Target, Failure> {
              failed): give a token, or unset GRAPH_TOKEN to use the sample tenant",
         ));
     }
-    let token = global.token.clone();
-    let client_credentials = if token.is_none() {
-        env_client_credentials()?
-    } else {
-        None
-    };
+    let credential = crate::sign_in::choose(
+        global.auth,
+        &crate::sign_in::Inputs::read(global.token.clone()),
+    )?;
     let chosen = cloud(global.cloud);
     // AZURE_AUTHORITY_HOST is the Azure SDKs' way to point token requests elsewhere (a private cloud, a test
     // authority); it is honoured the same way here.
@@ -81,7 +54,7 @@ pub fn client(global: &Global, ui: &Ui) -> Result<Target, Failure> {
         .ok()
         .filter(|a| !a.is_empty());
     let cloud = match (&global.base_url, authority_override) {
-        (None, _) if token.is_none() && client_credentials.is_none() => {
+        (None, _) if credential.is_none() => {
             return sample("no credentials and no --base-url", ui);
         }
         (None, None) => chosen,
@@ -94,10 +67,8 @@ pub fn client(global: &Global, ui: &Ui) -> Result<Target, Failure> {
     let mut builder = Client::builder()
         .cloud(cloud)
         .operation_timeout(global.timeout);
-    if let Some(token) = token {
-        builder = builder.token(token);
-    } else if let Some((tenant, client_id, secret)) = client_credentials {
-        builder = builder.client_credentials(tenant, client_id, secret);
+    if let Some(credential) = credential {
+        builder = credential.apply(builder);
     }
     Ok(Target {
         client: builder.build().map_err(Failure::from)?,

@@ -63,12 +63,42 @@ impl Failure {
     }
 }
 
+/// A sign-in that failed: 5 when the network (or the authority's own service) failed, so trying again may work; 2
+/// when the source is misconfigured (the authority refused the credential, a file is missing, `az` is not signed
+/// in), which only a change of configuration fixes.
+fn sign_in_code(e: &Error) -> u8 {
+    let service_trouble = e
+        .as_credential()
+        .and_then(|c| c.code())
+        .is_some_and(|code| matches!(code, "server_error" | "temporarily_unavailable"));
+    let mut cause = std::error::Error::source(e);
+    let mut network = false;
+    while let Some(c) = cause {
+        let transport = c
+            .downcast_ref::<intune_osimages::transport::TransportError>()
+            .is_some_and(|t| {
+                t.kind() != intune_osimages::transport::TransportErrorKind::Credential
+            });
+        let azure_io = c
+            .downcast_ref::<azure_core::Error>()
+            .is_some_and(|a| matches!(a.kind(), azure_core::error::ErrorKind::Io));
+        network |= transport || azure_io;
+        cause = c.source();
+    }
+    if network || service_trouble {
+        TRANSPORT
+    } else {
+        USAGE
+    }
+}
+
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
         let code = match e.kind() {
             ErrorKind::Validation => VALIDATION,
             ErrorKind::Graph | ErrorKind::Decode => GRAPH,
-            ErrorKind::Transport | ErrorKind::Credential => TRANSPORT,
+            ErrorKind::Transport => TRANSPORT,
+            ErrorKind::Credential => sign_in_code(&e),
             _ => USAGE,
         };
         let message = match &e {

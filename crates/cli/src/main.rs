@@ -11,6 +11,7 @@ mod exit;
 mod plan;
 mod progress;
 mod render;
+mod sign_in;
 mod sink;
 mod snapshot;
 mod table;

@@ -56,7 +56,7 @@ fn client_credentials_fetch_a_token_from_the_authority_and_use_it() {
 }
 
 #[test]
-fn a_refusing_authority_is_a_transport_failure_that_never_shows_the_secret() {
+fn a_refusing_authority_is_a_configuration_failure_that_never_shows_the_secret() {
     let rt = runtime();
     let authority = rt.block_on(MockServer::start());
     rt.block_on(
@@ -75,7 +75,26 @@ fn a_refusing_authority_is_a_transport_failure_that_never_shows_the_secret() {
         .env("AZURE_AUTHORITY_HOST", authority.uri())
         .args(["--base-url", &emulator.base_url, "list"])
         .assert()
-        .code(5)
+        // A refused credential is a configuration to fix (exit 2), not a network failure (5).
+        .code(2)
         .stderr(contains("invalid_client"))
+        .stderr(contains(SECRET).not());
+}
+
+#[test]
+fn an_unreachable_authority_is_a_network_failure_exit_5() {
+    let port = common::closed_port();
+    osimages()
+        .env("AZURE_TENANT_ID", "contoso-tenant")
+        .env("AZURE_CLIENT_ID", "app-123")
+        .env("AZURE_CLIENT_SECRET", SECRET)
+        .env("AZURE_AUTHORITY_HOST", format!("http://127.0.0.1:{port}"))
+        .args([
+            "--base-url",
+            &format!("http://127.0.0.1:{port}/beta"),
+            "list",
+        ])
+        .assert()
+        .code(5)
         .stderr(contains(SECRET).not());
 }

@@ -68,14 +68,14 @@ fn scripted_authority_faults_reach_the_cli_without_its_secret() {
         &emulator,
         r#"{"kind": "authority", "error": "invalid_client"}"#,
     );
-    let refused = signed_in(&emulator).args(["count"]).assert().failure();
+    let refused = signed_in(&emulator).args(["count"]).assert().code(2);
     let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
     assert!(stderr.contains("invalid_client"), "{stderr}");
     assert!(!stderr.contains(SECRET), "{stderr}");
 
     // A 500 from the authority is said as such; the next sign-in works again.
     post_faults(&emulator, r#"{"kind": "status", "status": 500}"#);
-    let failed = signed_in(&emulator).args(["count"]).assert().failure();
+    let failed = signed_in(&emulator).args(["count"]).assert().code(5);
     let stderr = String::from_utf8_lossy(&failed.get_output().stderr).into_owned();
     assert!(stderr.contains("500"), "{stderr}");
     signed_in(&emulator)

@@ -35,6 +35,11 @@ enum Credentials {
         client_id: String,
         secret: Secret,
     },
+    ClientAssertionFile {
+        tenant_id: String,
+        client_id: String,
+        token_file: std::path::PathBuf,
+    },
     Provider(Arc<dyn TokenProvider>),
     #[cfg(feature = "azure-identity")]
     Azure(Arc<dyn azure_core::credentials::TokenCredential>),
@@ -54,6 +59,16 @@ impl fmt::Debug for Credentials {
                 .field("tenant_id", tenant_id)
                 .field("client_id", client_id)
                 .field("secret", &"<redacted>")
+                .finish(),
+            Credentials::ClientAssertionFile {
+                tenant_id,
+                client_id,
+                token_file,
+            } => f
+                .debug_struct("ClientAssertionFile")
+                .field("tenant_id", tenant_id)
+                .field("client_id", client_id)
+                .field("token_file", token_file)
                 .finish(),
             Credentials::Provider(p) => f.debug_tuple("Provider").field(p).finish(),
             #[cfg(feature = "azure-identity")]
@@ -125,6 +140,24 @@ impl ClientBuilder {
             tenant_id: tenant_id.into(),
             client_id: client_id.into(),
             secret: client_secret.into(),
+        };
+        self
+    }
+
+    /// Workload identity federation: the app registration `client_id` proves itself with the federated token in
+    /// `token_file` (as `AZURE_FEDERATED_TOKEN_FILE` names it in AKS and CI), read at each token request, against
+    /// the cloud's authority and default scope. Unlike `azure_identity`'s credential, it also works against a
+    /// loopback `http` authority such as the emulator's `--authority`.
+    pub fn client_assertion_file(
+        mut self,
+        tenant_id: impl Into<String>,
+        client_id: impl Into<String>,
+        token_file: impl Into<std::path::PathBuf>,
+    ) -> Self {
+        self.credentials = Credentials::ClientAssertionFile {
+            tenant_id: tenant_id.into(),
+            client_id: client_id.into(),
+            token_file: token_file.into(),
         };
         self
     }
@@ -283,6 +316,21 @@ impl ClientBuilder {
                     credential, scope,
                 )))
             }
+            Credentials::ClientAssertionFile {
+                tenant_id,
+                client_id,
+                token_file,
+            } => {
+                let (authority, scope) = authority_and_scope(&self.cloud)?;
+                Some(Arc::new(ClientCredentials::with_assertion_file(
+                    &authority,
+                    &tenant_id,
+                    client_id,
+                    token_file,
+                    scope,
+                    Pipeline::token_stages(base.clone(), &settings),
+                )?))
+            }
             Credentials::ClientSecret {
                 tenant_id,
                 client_id,
@@ -325,6 +373,21 @@ impl ClientBuilder {
             parsed.origin(),
         )))
     }
+}
+
+/// The cloud's token authority and default scope, which client credentials of any kind need.
+fn authority_and_scope(cloud: &Cloud) -> Result<(String, String), Error> {
+    let authority = cloud.authority().ok_or_else(|| {
+        Error::configuration(
+            "client credentials need a token authority; a custom base URL has none unless set",
+        )
+    })?;
+    let scope = cloud.default_scope().ok_or_else(|| {
+        Error::configuration(
+            "client credentials need a scope; a custom base URL has none unless set",
+        )
+    })?;
+    Ok((authority, scope))
 }
 
 fn is_loopback(url: &url::Url) -> bool {

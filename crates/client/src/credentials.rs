@@ -46,6 +46,18 @@ impl From<&str> for Secret {
     }
 }
 
+/// How the app proves who it is in a token request.
+#[derive(Debug)]
+enum ClientAuth {
+    /// `client_secret`.
+    Secret(Secret),
+    /// `client_assertion`: a federated token (workload identity) read from this file at each request, as
+    /// Kubernetes and CI systems rotate it in place.
+    AssertionFile(std::path::PathBuf),
+}
+
+const CLIENT_ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
 /// A token provider for an app registration's client credentials
 /// (`POST {authority}/{tenant}/oauth2/v2.0/token`, `grant_type=client_credentials`).
 ///
@@ -54,7 +66,7 @@ impl From<&str> for Secret {
 pub struct ClientCredentials {
     token_url: String,
     client_id: String,
-    secret: Secret,
+    auth: ClientAuth,
     scope: String,
     transport: Arc<dyn Transport>,
     cache: tokio::sync::Mutex<Option<Cached>>,
@@ -65,7 +77,7 @@ impl fmt::Debug for ClientCredentials {
         f.debug_struct("ClientCredentials")
             .field("token_url", &self.token_url)
             .field("client_id", &self.client_id)
-            .field("secret", &self.secret)
+            .field("auth", &self.auth)
             .field("scope", &self.scope)
             .finish_non_exhaustive()
     }
@@ -95,11 +107,34 @@ impl ClientCredentials {
                 authority.trim_end_matches('/')
             ),
             client_id,
-            secret,
+            auth: ClientAuth::Secret(secret),
             scope: scope.into(),
             transport,
             cache: tokio::sync::Mutex::new(None),
         })
+    }
+
+    /// Workload identity federation: like [`ClientCredentials::new`], but the app proves itself with a federated
+    /// token (a Kubernetes service-account token, a CI system's OIDC token) read from `token_file` at each token
+    /// request and sent as `client_assertion`, as Entra ID's workload identity expects.
+    pub fn with_assertion_file(
+        authority: &str,
+        tenant_id: &str,
+        client_id: impl Into<String>,
+        token_file: impl Into<std::path::PathBuf>,
+        scope: impl Into<String>,
+        transport: Arc<dyn Transport>,
+    ) -> Result<Self, crate::Error> {
+        let mut credentials = Self::new(
+            authority,
+            tenant_id,
+            client_id,
+            Secret::new(String::new()),
+            scope,
+            transport,
+        )?;
+        credentials.auth = ClientAuth::AssertionFile(token_file.into());
+        Ok(credentials)
     }
 
     /// The token endpoint this provider posts to.
@@ -107,13 +142,47 @@ impl ClientCredentials {
         &self.token_url
     }
 
+    /// The client's own secret for this request: the client secret, or the federated token read now.
+    async fn proof(&self) -> Result<Secret, TokenError> {
+        match &self.auth {
+            ClientAuth::Secret(secret) => Ok(secret.clone()),
+            ClientAuth::AssertionFile(path) => {
+                let text = tokio::fs::read_to_string(path).await.map_err(|e| {
+                    TokenError::new(format!(
+                        "cannot read the federated token file {}",
+                        path.display()
+                    ))
+                    .with_source(e)
+                })?;
+                let assertion = text.trim();
+                if assertion.is_empty() {
+                    return Err(TokenError::new(format!(
+                        "the federated token file {} is empty",
+                        path.display()
+                    )));
+                }
+                Ok(Secret::new(assertion))
+            }
+        }
+    }
+
+    /// The token request's form body.
+    fn form(&self, proof: &Secret) -> String {
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        form.append_pair("grant_type", "client_credentials")
+            .append_pair("client_id", &self.client_id);
+        match &self.auth {
+            ClientAuth::Secret(_) => form.append_pair("client_secret", proof.expose()),
+            ClientAuth::AssertionFile(_) => form
+                .append_pair("client_assertion_type", CLIENT_ASSERTION_TYPE)
+                .append_pair("client_assertion", proof.expose()),
+        };
+        form.append_pair("scope", &self.scope).finish()
+    }
+
     async fn fetch(&self) -> Result<(AccessToken, Instant), TokenError> {
-        let body: String = url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("grant_type", "client_credentials")
-            .append_pair("client_id", &self.client_id)
-            .append_pair("client_secret", self.secret.expose())
-            .append_pair("scope", &self.scope)
-            .finish();
+        let proof = self.proof().await?;
+        let body = self.form(&proof);
         let request = http::Request::builder()
             .method(Method::POST)
             .uri(&self.token_url)
@@ -136,7 +205,11 @@ impl ClientCredentials {
             .with_source(e)
         })?;
         if !response.status().is_success() {
-            return Err(self.refusal(response.status().as_u16(), response.body()));
+            return Err(refusal(
+                response.status().as_u16(),
+                response.body(),
+                proof.expose(),
+            ));
         }
         let answer: TokenAnswer = serde_json::from_slice(response.body()).map_err(|e| {
             TokenError::new("the token authority's answer is not a token").with_source(e)
@@ -150,19 +223,19 @@ impl ClientCredentials {
     }
 }
 
-impl ClientCredentials {
-    /// The authority's refusal as one error: its OAuth2 `error` as the code, its description (with the client
-    /// secret masked, for an authority or stand-in that echoes the form) in the message.
-    fn refusal(&self, status: u16, body: &[u8]) -> TokenError {
+/// The authority's refusal as one error: its OAuth2 `error` as the code, its description (with the client's secret
+/// or assertion masked, for an authority or stand-in that echoes the form) in the message.
+fn refusal(status: u16, body: &[u8], proof: &str) -> TokenError {
+    {
         match serde_json::from_slice::<TokenErrorBody>(body) {
             Ok(answer) => {
-                let description = mask(&answer.error_description, &[self.secret.expose()]);
+                let description = mask(&answer.error_description, &[proof]);
                 let message = if description.is_empty() {
                     format!("the token authority answered {status}")
                 } else {
                     format!("the token authority answered {status}: {description}")
                 };
-                TokenError::new(message).with_code(mask(&answer.error, &[self.secret.expose()]))
+                TokenError::new(message).with_code(mask(&answer.error, &[proof]))
             }
             Err(_) => TokenError::new(format!(
                 "the token authority answered {status} with a body that is not a token error"
