@@ -1,9 +1,62 @@
-//! The side-by-side table, rendered as Markdown from the rows and this run's samples.
+//! The figures a run measured, and the side-by-side table rendered from them as Markdown.
 
 use std::fmt::Write;
 
-use super::rows::{DisplayUnit, Metric, Row, Target};
-use super::sample::{Sample, Unit};
+use super::rows::{Goal, Metric, Row, Shown};
+
+/// A figure measured in this run, named by a stable id such as `decode/typed_1000`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    /// The id rows refer to: criterion's full id, or the `name` a bench program printed.
+    pub id: String,
+    /// The figure in `unit`.
+    pub value: f64,
+    /// What the figure counts.
+    pub unit: Unit,
+}
+
+/// The kinds of figure. Times are kept in nanoseconds, so rows convert for display only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Time per operation, in nanoseconds (criterion's unit).
+    Nanoseconds,
+    /// Operations per second.
+    PerSecond,
+    /// Memory, in MiB.
+    Mebibytes,
+    /// A plain ratio.
+    Ratio,
+}
+
+impl Sample {
+    /// A figure named `id`.
+    pub fn new(id: &str, value: f64, unit: Unit) -> Sample {
+        let id = id.to_owned();
+        Sample { id, value, unit }
+    }
+
+    /// Operations per second for a time or a rate; `None` for other units and for a zero time.
+    fn speed(&self) -> Option<f64> {
+        match self.unit {
+            Unit::PerSecond => Some(self.value),
+            Unit::Nanoseconds if self.value > 0.0 => Some(1e9 / self.value),
+            _ => None,
+        }
+    }
+
+    /// The figure in its natural unit: `1.23 µs`, `45,600 /s`.
+    fn shown(&self) -> String {
+        let v = self.value;
+        match self.unit {
+            Unit::PerSecond => format!("{} /s", thousands(v)),
+            Unit::Nanoseconds if v >= 1e6 => format!("{:.2} ms", v / 1e6),
+            Unit::Nanoseconds if v >= 1e3 => format!("{:.2} µs", v / 1e3),
+            Unit::Nanoseconds => format!("{v:.1} ns"),
+            Unit::Mebibytes => format!("{v:.1} MiB"),
+            Unit::Ratio => format!("{v:.2}×"),
+        }
+    }
+}
 
 /// Facts about the machine and the run, printed above the table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,30 +69,6 @@ pub struct Environment {
     pub commit: String,
     /// The day of the run, UTC.
     pub date: String,
-}
-
-/// A row's computed outcome.
-#[derive(Debug, Clone, PartialEq)]
-struct Outcome {
-    result: String,
-    status: &'static str,
-    measured: String,
-}
-
-fn find<'a>(samples: &'a [Sample], id: &str) -> Option<&'a Sample> {
-    samples.iter().find(|sample| sample.id == id)
-}
-
-/// A raw sample in its natural unit: `1.23 µs`, `45,600 /s`.
-pub fn format_sample(sample: &Sample) -> String {
-    match sample.unit {
-        Unit::PerSecond => format!("{} /s", thousands(sample.value)),
-        Unit::Nanoseconds if sample.value >= 1e6 => format!("{:.2} ms", sample.value / 1e6),
-        Unit::Nanoseconds if sample.value >= 1e3 => format!("{:.2} µs", sample.value / 1e3),
-        Unit::Nanoseconds => format!("{:.1} ns", sample.value),
-        Unit::Mebibytes => format!("{:.1} MiB", sample.value),
-        Unit::Ratio => format!("{:.2}×", sample.value),
-    }
 }
 
 fn thousands(value: f64) -> String {
@@ -55,100 +84,53 @@ fn thousands(value: f64) -> String {
     out
 }
 
-fn in_unit(value: f64, unit: DisplayUnit) -> String {
+fn in_unit(value: f64, unit: Shown) -> String {
     match unit {
-        DisplayUnit::Ns => format!("{value:.0} ns"),
-        DisplayUnit::Us => format!("{value:.2} µs"),
-        DisplayUnit::Ms => format!("{value:.2} ms"),
-        DisplayUnit::PerSecond => format!("{} /s", thousands(value)),
-        DisplayUnit::MiB => format!("{value:.1} MiB"),
-        DisplayUnit::Ratio => format!("{value:.2}×"),
+        Shown::Ns => format!("{value:.0} ns"),
+        Shown::Us => format!("{value:.2} µs"),
+        Shown::Ms => format!("{value:.2} ms"),
+        Shown::PerSecond => format!("{} /s", thousands(value)),
+        Shown::MiB => format!("{value:.1} MiB"),
+        Shown::Ratio => format!("{value:.2}×"),
     }
 }
 
-/// A time in nanoseconds converted to the row's unit (rates and ratios pass through).
-fn from_nanos(nanos: f64, unit: DisplayUnit) -> f64 {
-    match unit {
-        DisplayUnit::Us => nanos / 1e3,
-        DisplayUnit::Ms => nanos / 1e6,
-        _ => nanos,
-    }
-}
-
-fn target_text(target: Target, unit: DisplayUnit) -> String {
-    match target {
-        Target::None => "—".to_owned(),
-        Target::AtMost(limit) => format!("≤ {}", in_unit(limit, unit)),
-        Target::AtLeast(limit) => format!("≥ {}", in_unit(limit, unit)),
-    }
-}
-
-fn outcome(row: &Row, samples: &[Sample]) -> Outcome {
-    let ids = row.metric.ids();
-    let found: Vec<Option<&Sample>> = ids.iter().map(|id| find(samples, id)).collect();
-    let measured = ids
-        .iter()
-        .zip(&found)
-        .map(|(id, sample)| match sample {
-            Some(sample) => format!("`{id}` {}", format_sample(sample)),
-            None => format!("`{id}` not run"),
-        })
-        .collect::<Vec<_>>()
-        .join(" vs ");
-    let value = match (row.metric, found.as_slice()) {
-        (Metric::Time(_), [Some(s)]) if s.unit == Unit::Nanoseconds => {
-            Ok(from_nanos(s.value, row.unit))
+/// A row's result and status: `not run` when a sample is missing, `invalid` when the samples do not fit the metric.
+fn outcome(Row(_, metric, unit, goal): &Row, samples: &[&Sample]) -> (String, &'static str) {
+    let nanos = |s: &Sample| (s.unit == Unit::Nanoseconds).then_some(s.value);
+    let in_shown = |ns: f64| match unit {
+        Shown::Us => ns / 1e3,
+        Shown::Ms => ns / 1e6,
+        _ => ns,
+    };
+    let value = match (metric, samples) {
+        (Metric::Time(_), [s]) => nanos(s).map(in_shown).ok_or("not a time"),
+        (Metric::Rate(_), [s]) => s.speed().ok_or("not a time or rate"),
+        (Metric::Value(_), [s]) => Ok(s.value),
+        (Metric::Quotient(..), [a, b]) if a.unit == b.unit && b.value > 0.0 => {
+            Ok(a.value / b.value)
         }
-        (Metric::Rate(_), [Some(s)]) => s.speed().ok_or("not a time or rate"),
-        (Metric::Value(_), [Some(s)]) => Ok(s.value),
-        (Metric::Quotient { .. }, [Some(subject), Some(baseline)])
-            if subject.unit == baseline.unit =>
-        {
-            if baseline.value > 0.0 {
-                Ok(subject.value / baseline.value)
-            } else {
-                Err("zero denominator")
-            }
-        }
-        (Metric::Speedup { .. }, [Some(subject), Some(baseline)]) => {
-            match (subject.speed(), baseline.speed()) {
-                (Some(a), Some(b)) if b > 0.0 => Ok(a / b),
-                _ => Err("zero time or rate"),
-            }
-        }
-        (Metric::Overhead { .. }, [Some(subject), Some(baseline)])
-            if subject.unit == Unit::Nanoseconds && baseline.unit == Unit::Nanoseconds =>
-        {
-            Ok(from_nanos(subject.value - baseline.value, row.unit))
-        }
-        (_, found) if found.iter().any(Option::is_none) => {
-            return Outcome {
-                result: "not run".to_owned(),
-                status: "not run",
-                measured,
-            };
-        }
-        _ => Err("sample of the wrong kind"),
+        (Metric::Speedup(..), [a, b]) => match (a.speed(), b.speed()) {
+            (Some(a), Some(b)) if b > 0.0 => Ok(a / b),
+            _ => Err("zero time or rate"),
+        },
+        (Metric::Overhead(..), [a, b]) => match (nanos(a), nanos(b)) {
+            (Some(a), Some(b)) => Ok(in_shown(a - b)),
+            _ => Err("not times"),
+        },
+        _ => Err("samples of the wrong kind or a zero denominator"),
     };
     match value {
+        Err(why) => (format!("invalid: {why}"), "invalid"),
         Ok(value) => {
-            let status = match row.target {
-                Target::None => "—",
-                Target::AtMost(limit) if value <= limit => "ok",
-                Target::AtLeast(limit) if value >= limit => "ok",
+            let status = match *goal {
+                Goal::Info => "—",
+                Goal::AtMost(limit) if value <= limit => "ok",
+                Goal::AtLeast(limit) if value >= limit => "ok",
                 _ => "MISSED",
             };
-            Outcome {
-                result: in_unit(value, row.unit),
-                status,
-                measured,
-            }
+            (in_unit(value, *unit), status)
         }
-        Err(why) => Outcome {
-            result: format!("invalid: {why}"),
-            status: "invalid",
-            measured,
-        },
     }
 }
 
@@ -159,117 +141,86 @@ fn cell(text: &str) -> String {
 
 /// The report: environment, the table, samples no row reads, and measurements that failed.
 pub fn render(rows: &[Row], samples: &[Sample], failures: &[String], env: &Environment) -> String {
-    let mut out = String::new();
-    // Writing to a String cannot fail.
-    let _ = writeln!(out, "# Benchmark report\n");
-    let _ = writeln!(
-        out,
-        "cores (nproc): {} · {} · commit {} · {}\n",
+    let mut out = format!(
+        "# Benchmark report\n\ncores (nproc): {} · {} · commit {} · {}\n\n\
+         | Measurement | Result | Target | Status | Measured (same run) |\n|---|---|---|---|---|\n",
         env.cores, env.rustc, env.commit, env.date
     );
-    let _ = writeln!(
-        out,
-        "| Measurement | Result | Target | Status | Measured (same run) |"
-    );
-    let _ = writeln!(out, "|---|---|---|---|---|");
     for row in rows {
-        let outcome = outcome(row, samples);
+        let ids = row.1.ids();
+        let found: Vec<Option<&Sample>> = ids
+            .iter()
+            .map(|id| samples.iter().find(|s| s.id == *id))
+            .collect();
+        let measured = ids
+            .iter()
+            .zip(&found)
+            .map(|(id, s)| format!("`{id}` {}", s.map_or("not run".to_owned(), Sample::shown)))
+            .collect::<Vec<_>>()
+            .join(" vs ");
+        let (result, status) = match found.iter().copied().collect::<Option<Vec<_>>>() {
+            Some(found) => outcome(row, &found),
+            None => ("not run".to_owned(), "not run"),
+        };
+        let target = match row.3 {
+            Goal::Info => "—".to_owned(),
+            Goal::AtMost(limit) => format!("≤ {}", in_unit(limit, row.2)),
+            Goal::AtLeast(limit) => format!("≥ {}", in_unit(limit, row.2)),
+        };
+        let (name, measured) = (cell(row.0), cell(&measured));
+        // Writing to a String cannot fail.
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} |",
-            cell(row.name),
-            outcome.result,
-            target_text(row.target, row.unit),
-            outcome.status,
-            cell(&outcome.measured)
+            "| {name} | {result} | {target} | {status} | {measured} |"
         );
     }
-    let used: Vec<&str> = rows.iter().flat_map(|row| row.metric.ids()).collect();
-    let others: Vec<&Sample> = samples
+    let used: Vec<&str> = rows.iter().flat_map(|row| row.1.ids()).collect();
+    let mut others = samples
         .iter()
         .filter(|s| !used.contains(&s.id.as_str()))
-        .collect();
-    if !others.is_empty() {
-        let _ = writeln!(out, "\nOther results of this run:\n");
-        for sample in others {
-            let _ = writeln!(out, "- `{}`: {}", sample.id, format_sample(sample));
-        }
+        .peekable();
+    if others.peek().is_some() {
+        out.push_str("\nOther results of this run:\n\n");
+        others.for_each(|s| _ = writeln!(out, "- `{}`: {}", s.id, s.shown()));
     }
     if !failures.is_empty() {
-        let _ = writeln!(out, "\nFailed:\n");
-        for failure in failures {
-            let _ = writeln!(out, "- {failure}");
-        }
+        out.push_str("\nFailed:\n\n");
+        failures.iter().for_each(|f| _ = writeln!(out, "- {f}"));
     }
     out
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::rows::{Goal::*, Metric::*, Shown::*};
     use super::*;
 
-    fn env() -> Environment {
-        Environment {
+    const ROWS: &[Row] = &[
+        Row("decode", Speedup("typed", "value"), Ratio, AtLeast(1.0)),
+        Row("validate", Time("validate"), Ns, AtMost(2_000.0)),
+        Row("overhead", Overhead("stack", "bare"), Us, AtMost(5.0)),
+        Row("gets", Rate("gets"), PerSecond, AtLeast(20_000.0)),
+        Row("list", Time("list"), Ms, Info),
+        Row("rss", Value("rss"), MiB, Info),
+        Row("flat", Quotient("big", "small"), Ratio, AtMost(2.0)),
+        Row("http", Speedup("facade", "raw"), Ratio, AtLeast(0.95)),
+        Row("a|b", Time("x|y"), Ns, Info),
+    ];
+
+    fn report(samples: &[(&str, f64, Unit)], failures: &[&str]) -> String {
+        let samples: Vec<Sample> = samples
+            .iter()
+            .map(|(id, v, u)| Sample::new(id, *v, *u))
+            .collect();
+        let failures: Vec<String> = failures.iter().map(|f| (*f).to_owned()).collect();
+        let env = Environment {
             cores: 2,
             rustc: "rustc 1.95.0".to_owned(),
             commit: "abc1234".to_owned(),
             date: "2030-01-01".to_owned(),
-        }
+        };
+        render(ROWS, &samples, &failures, &env)
     }
-
-    const ROWS: &[Row] = &[
-        Row {
-            name: "decode",
-            metric: Metric::Speedup {
-                subject: "typed",
-                baseline: "value",
-            },
-            unit: DisplayUnit::Ratio,
-            target: Target::AtLeast(1.0),
-        },
-        Row {
-            name: "validate",
-            metric: Metric::Time("validate"),
-            unit: DisplayUnit::Ns,
-            target: Target::AtMost(2_000.0),
-        },
-        Row {
-            name: "overhead",
-            metric: Metric::Overhead {
-                subject: "stack",
-                baseline: "bare",
-            },
-            unit: DisplayUnit::Us,
-            target: Target::AtMost(5.0),
-        },
-        Row {
-            name: "gets",
-            metric: Metric::Rate("gets"),
-            unit: DisplayUnit::PerSecond,
-            target: Target::AtLeast(20_000.0),
-        },
-        Row {
-            name: "list",
-            metric: Metric::Time("list"),
-            unit: DisplayUnit::Ms,
-            target: Target::None,
-        },
-        Row {
-            name: "rss",
-            metric: Metric::Value("rss"),
-            unit: DisplayUnit::MiB,
-            target: Target::None,
-        },
-        Row {
-            name: "flat",
-            metric: Metric::Quotient {
-                subject: "big",
-                baseline: "small",
-            },
-            unit: DisplayUnit::Ratio,
-            target: Target::AtMost(2.0),
-        },
-    ];
 
     fn line<'a>(report: &'a str, name: &str) -> &'a str {
         report
@@ -280,71 +231,66 @@ mod tests {
 
     #[test]
     fn ratios_times_and_rates_are_computed_and_judged() {
-        let samples = [
-            Sample::nanos("typed", 1_000_000.0),
-            Sample::nanos("value", 2_500_000.0),
-            Sample::nanos("validate", 2_500.0),
-            Sample::nanos("stack", 4_000.0),
-            Sample::nanos("bare", 1_500.0),
-            Sample::per_second("gets", 31_234.4),
-            Sample::nanos("list", 7_250_000.0),
-            Sample {
-                id: "rss".to_owned(),
-                value: 12.34,
-                unit: Unit::Mebibytes,
-            },
-            Sample {
-                id: "big".to_owned(),
-                value: 30.0,
-                unit: Unit::Mebibytes,
-            },
-            Sample {
-                id: "small".to_owned(),
-                value: 20.0,
-                unit: Unit::Mebibytes,
-            },
-        ];
-        let report = render(ROWS, &samples, &[], &env());
+        use Unit::*;
+        let report = report(
+            &[
+                ("typed", 1_000_000.0, Nanoseconds),
+                ("value", 2_500_000.0, Nanoseconds),
+                ("validate", 2_500.0, Nanoseconds),
+                ("stack", 4_000.0, Nanoseconds),
+                ("bare", 1_500.0, Nanoseconds),
+                ("gets", 31_234.4, PerSecond),
+                ("list", 7_250_000.0, Nanoseconds),
+                ("rss", 12.34, Mebibytes),
+                ("big", 30.0, Mebibytes),
+                ("small", 20.0, Mebibytes),
+                ("facade", 9_000.0, PerSecond),
+                ("raw", 10_000.0, PerSecond),
+                ("x|y", 5.0, Nanoseconds),
+            ],
+            &[],
+        );
         assert!(report.contains("cores (nproc): 2"), "{report}");
-        assert_eq!(
-            line(&report, "decode"),
-            "| decode | 2.50× | ≥ 1.00× | ok | `typed` 1.00 ms vs `value` 2.50 ms |"
-        );
-        assert_eq!(
-            line(&report, "validate"),
-            "| validate | 2500 ns | ≤ 2000 ns | MISSED | `validate` 2.50 µs |"
-        );
-        assert_eq!(
-            line(&report, "overhead"),
-            "| overhead | 2.50 µs | ≤ 5.00 µs | ok | `stack` 4.00 µs vs `bare` 1.50 µs |"
-        );
-        assert_eq!(
-            line(&report, "gets"),
-            "| gets | 31,234 /s | ≥ 20,000 /s | ok | `gets` 31,234 /s |"
-        );
-        assert_eq!(
-            line(&report, "list"),
-            "| list | 7.25 ms | — | — | `list` 7.25 ms |"
-        );
-        assert_eq!(
-            line(&report, "rss"),
-            "| rss | 12.3 MiB | — | — | `rss` 12.3 MiB |"
-        );
-        assert_eq!(
-            line(&report, "flat"),
-            "| flat | 1.50× | ≤ 2.00× | ok | `big` 30.0 MiB vs `small` 20.0 MiB |"
-        );
+        for (name, expected) in [
+            (
+                "decode",
+                "2.50× | ≥ 1.00× | ok | `typed` 1.00 ms vs `value` 2.50 ms |",
+            ),
+            (
+                "validate",
+                "2500 ns | ≤ 2000 ns | MISSED | `validate` 2.50 µs |",
+            ),
+            (
+                "overhead",
+                "2.50 µs | ≤ 5.00 µs | ok | `stack` 4.00 µs vs `bare` 1.50 µs |",
+            ),
+            ("gets", "31,234 /s | ≥ 20,000 /s | ok | `gets` 31,234 /s |"),
+            ("list", "7.25 ms | — | — | `list` 7.25 ms |"),
+            ("rss", "12.3 MiB | — | — | `rss` 12.3 MiB |"),
+            (
+                "flat",
+                "1.50× | ≤ 2.00× | ok | `big` 30.0 MiB vs `small` 20.0 MiB |",
+            ),
+            // A ratio of rates compares speeds.
+            (
+                "http",
+                "0.90× | ≥ 0.95× | MISSED | `facade` 9,000 /s vs `raw` 10,000 /s |",
+            ),
+            // Pipes in names and ids do not break the table.
+            ("a\\|b", "5 ns | — | — | `x\\|y` 5.0 ns |"),
+        ] {
+            assert_eq!(line(&report, name), format!("| {name} | {expected}"));
+        }
         assert!(!report.contains("Other results"));
     }
 
     #[test]
     fn rows_without_data_say_not_run_and_strays_are_listed() {
         let samples = [
-            Sample::nanos("typed", 1_000.0),
-            Sample::nanos("extra/bench", 12.0),
+            ("typed", 1_000.0, Unit::Nanoseconds),
+            ("extra/bench", 12.0, Unit::Nanoseconds),
         ];
-        let failures = ["criterion: bench `x` failed".to_owned()];
-        let report = render(ROWS, &samples, &failures, &env());
+        let report = report(&samples, &["criterion: bench `x` failed"]);
         assert_eq!(
             line(&report, "decode"),
             "| decode | not run | ≥ 1.00× | not run | `typed` 1.00 µs vs `value` not run |"
@@ -355,38 +301,17 @@ mod tests {
     }
 
     #[test]
-    fn pipes_in_ids_do_not_break_the_table() {
-        let rows = [Row {
-            name: "a|b",
-            metric: Metric::Time("x|y"),
-            unit: DisplayUnit::Ns,
-            target: Target::None,
-        }];
-        let report = render(&rows, &[Sample::nanos("x|y", 5.0)], &[], &env());
+    fn samples_of_the_wrong_kind_are_invalid() {
+        let samples = [
+            ("validate", 3.0, Unit::Ratio),
+            ("big", 30.0, Unit::Mebibytes),
+            ("small", 0.0, Unit::Mebibytes),
+        ];
+        let report = report(&samples, &[]);
         assert!(
-            report.contains("| a\\|b | 5 ns | — | — | `x\\|y` 5.0 ns |"),
+            line(&report, "validate").contains("| invalid: not a time | ≤ 2000 ns | invalid |"),
             "{report}"
         );
-    }
-
-    #[test]
-    fn a_rate_ratio_compares_speeds() {
-        let rows = [Row {
-            name: "http",
-            metric: Metric::Speedup {
-                subject: "facade",
-                baseline: "raw",
-            },
-            unit: DisplayUnit::Ratio,
-            target: Target::AtLeast(0.95),
-        }];
-        let samples = [
-            Sample::per_second("facade", 9_000.0),
-            Sample::per_second("raw", 10_000.0),
-        ];
-        assert!(
-            line(&render(&rows, &samples, &[], &env()), "http")
-                .contains("| 0.90× | ≥ 0.95× | MISSED |")
-        );
+        assert!(line(&report, "flat").contains("| invalid"), "{report}");
     }
 }
