@@ -1,13 +1,13 @@
 //! `POST /beta/$batch`: items through the same handlers, `dependsOn`, 424, per-item faults, malformed batches.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::*;
 use http::{Method, StatusCode};
 use intune_osimages_fake::{BatchItem, FakeGraph, FakeTransport, Fault};
 use intune_osimages_transport::Transport;
 use serde_json::{Value, json};
+use support::*;
 
 const BATCH: &str = "http://127.0.0.1:1/beta/$batch";
 const SET_REL: &str = "/deviceManagement/managedDeviceWindowsOSImages";

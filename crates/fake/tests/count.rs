@@ -1,11 +1,11 @@
 //! `GET .../managedDeviceWindowsOSImages/$count`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::*;
 use http::{Method, StatusCode};
 use intune_osimages_fake::FakeGraph;
+use support::*;
 
 #[test]
 fn count_table() {

@@ -1,12 +1,12 @@
 //! `POST .../managedDeviceWindowsOSImages`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::*;
 use http::{Method, StatusCode};
 use intune_osimages_fake::FakeGraph;
 use serde_json::json;
+use support::*;
 
 #[test]
 fn create_answers_201_with_the_stored_object_and_stores_it() {

@@ -1,11 +1,11 @@
 //! `DELETE .../managedDeviceWindowsOSImages/{id}`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::*;
 use http::{Method, StatusCode};
 use intune_osimages_fake::FakeGraph;
+use support::*;
 
 #[test]
 fn delete_table() {

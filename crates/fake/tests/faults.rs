@@ -1,15 +1,15 @@
 //! Scripted faults: statuses with `Retry-After`, dropped connections, latency, PATCH answered 204.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::*;
 use http::{Method, StatusCode};
 use intune_osimages_fake::{FakeGraph, FakeTransport, Fault};
 use intune_osimages_transport::{ManualClock, Retry, RetryPolicy, Transport, TransportErrorKind};
+use support::*;
 
 #[tokio::test]
 async fn status_faults_answer_the_next_requests_then_the_service_recovers() {

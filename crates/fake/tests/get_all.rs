@@ -1,11 +1,11 @@
 //! `GET .../managedDeviceWindowsOSImages/{id}/getAllManagedDeviceWindowsOSImages()`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::*;
 use http::{Method, StatusCode};
 use intune_osimages_fake::FakeGraph;
+use support::*;
 
 #[test]
 fn get_all_answers_the_whole_catalog_as_a_collection() {

@@ -1,11 +1,11 @@
 //! Keys: one percent-encoded path segment, decoded; a raw `/` splits segments.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::*;
 use http::{Method, StatusCode};
 use intune_osimages_fake::FakeGraph;
+use support::*;
 
 const ODD_IDS: [&str; 10] = [
     "C++",

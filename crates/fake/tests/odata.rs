@@ -2,11 +2,11 @@
 //! with its parameters, and `$metadata` serving the CSDL the `@odata.context` links point at.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::*;
 use http::{Method, StatusCode};
 use intune_osimages_fake::FakeGraph;
+use support::*;
 
 const GRAPH_JSON: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
 

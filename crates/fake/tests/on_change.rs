@@ -2,16 +2,16 @@
 //! write back and answers 500.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use common::*;
 use http::{Method, StatusCode};
 use intune_osimages_fake::{FakeGraph, FakeTransport};
 use intune_osimages_transport::Transport;
 use serde_json::Value;
+use support::*;
 
 #[test]
 fn the_hook_sees_each_new_catalog_before_the_answer() {

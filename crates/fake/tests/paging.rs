@@ -2,14 +2,14 @@
 //! following it visits every item once.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
 use std::collections::HashSet;
 
-use common::*;
 use http::StatusCode;
 use intune_osimages_fake::FakeGraph;
 use serde_json::Value;
+use support::*;
 
 /// Follows `@odata.nextLink` from `first` to the end; returns every id in order and the number of pages.
 fn walk(graph: &FakeGraph, first: &str) -> (Vec<String>, usize) {

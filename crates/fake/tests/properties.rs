@@ -2,15 +2,15 @@
 //! the path, query or body.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
 use bytes::Bytes;
-use common::{SET, enc, image_json};
 use http::{Method, StatusCode};
 use intune_osimages_fake::FakeGraph;
 use intune_osimages_fake::filter::Filter;
 use proptest::prelude::*;
 use serde_json::Value;
+use support::{SET, enc, image_json};
 
 const VOCABULARY: &[&str] = &[
     "id",

@@ -1,12 +1,12 @@
 //! The request log: every request received, credentials redacted.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
 use bytes::Bytes;
-use common::*;
 use http::{Method, StatusCode};
 use intune_osimages_fake::{FakeGraph, Fault};
+use support::*;
 
 const SECRET: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOi.secret-token-value";
 

@@ -2,12 +2,12 @@
 //! with Graph's message, and so is a body that names a property twice; `lenient(true)` relaxes properties and enums.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::*;
 use http::{Method, StatusCode};
 use intune_osimages_fake::FakeGraph;
 use serde_json::json;
+use support::*;
 
 fn seeded(graph: FakeGraph) -> FakeGraph {
     let resp = graph.handle_sync(&json_req(Method::POST, SET, &image_json("a")));

@@ -1,12 +1,12 @@
 //! `FakeTransport`: the fake behind the `Transport` trait.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::*;
 use http::{Method, StatusCode};
 use intune_osimages_fake::{FakeGraph, FakeTransport, sample_catalog};
 use intune_osimages_transport::Transport;
+use support::*;
 
 #[tokio::test]
 async fn the_transport_answers_from_its_graph_and_shares_it() {

@@ -1,12 +1,12 @@
 //! Properties and enum values this version does not know survive storage and every read unchanged.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::*;
 use http::{Method, StatusCode};
 use intune_osimages_fake::FakeGraph;
 use serde_json::json;
+use support::*;
 
 fn seeded() -> (FakeGraph, serde_json::Value) {
     let image = json!({

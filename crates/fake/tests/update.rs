@@ -1,12 +1,12 @@
 //! `PATCH .../managedDeviceWindowsOSImages/{id}`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::*;
 use http::{Method, StatusCode};
 use intune_osimages_fake::FakeGraph;
 use serde_json::json;
+use support::*;
 
 const ITEM: &str = "/beta/deviceManagement/managedDeviceWindowsOSImages/Windows%2011%2024H2";
 
