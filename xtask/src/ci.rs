@@ -68,15 +68,7 @@ pub fn ci_steps() -> Vec<Step> {
         Step::new(
             "clippy",
             &cargo,
-            &[
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--locked",
-                "--",
-                "-D",
-                "warnings",
-            ],
+            &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"],
         ),
         Step::new("test", &cargo, &["test", "--workspace", "--locked"]),
         // As docs.rs builds it: every feature, `--cfg docsrs` for the `doc(cfg)` badges. docs.rs uses a nightly
@@ -84,27 +76,14 @@ pub fn ci_steps() -> Vec<Step> {
         Step::new(
             "doc",
             &cargo,
-            &[
-                "doc",
-                "--workspace",
-                "--no-deps",
-                "--all-features",
-                "--locked",
-            ],
+            &["doc", "--workspace", "--no-deps", "--all-features", "--locked"],
         )
         .with_env("RUSTDOCFLAGS", "--cfg docsrs -D warnings")
         .with_env("RUSTC_BOOTSTRAP", "1"),
         // The advisory database cannot be fetched here; `cargo xtask release publish` checks it (docs/release.md).
-        Step::new(
-            "deny",
-            &cargo,
-            &["deny", "--offline", "check", "licenses", "bans", "sources"],
-        ),
+        Step::new("deny", &cargo, &["deny", "--offline", "check", "licenses", "bans", "sources"]),
     ];
-    steps
-        .into_iter()
-        .map(|step| step.with_env("CARGO_INCREMENTAL", &incremental))
-        .collect()
+    steps.into_iter().map(|step| step.with_env("CARGO_INCREMENTAL", &incremental)).collect()
 }
 
 /// Runs `steps` in order in `cwd`, logging each with its duration; stops at the first failure.
@@ -127,10 +106,7 @@ pub fn run_steps(
         let elapsed = started.elapsed();
         if !status.success() {
             let _ = writeln!(log, "<== {}: FAILED after {}", step.name, seconds(elapsed));
-            return Err(StepFailed {
-                step: step.name,
-                reason: status.to_string(),
-            });
+            return Err(StepFailed { step: step.name, reason: status.to_string() });
         }
         let _ = writeln!(log, "<== {}: ok in {}", step.name, seconds(elapsed));
         timings.push((step.name, elapsed));
@@ -185,34 +161,22 @@ mod tests {
         let names: Vec<&str> = steps.iter().map(|step| step.name).collect();
         assert_eq!(names, ["fmt", "clippy", "test", "doc", "deny"]);
         let clippy = &steps[1];
-        assert!(
-            clippy
-                .args
-                .ends_with(&["-D".to_owned(), "warnings".to_owned()])
-        );
+        assert!(clippy.args.ends_with(&["-D".to_owned(), "warnings".to_owned()]));
         assert!(clippy.args.contains(&"--all-targets".to_owned()));
         let doc = &steps[3];
-        assert!(doc.env.contains(&(
-            "RUSTDOCFLAGS".to_owned(),
-            "--cfg docsrs -D warnings".to_owned()
-        )));
+        assert!(
+            doc.env.contains(&("RUSTDOCFLAGS".to_owned(), "--cfg docsrs -D warnings".to_owned()))
+        );
         assert!(doc.args.contains(&"--all-features".to_owned()));
         let deny = &steps[4];
-        assert_eq!(
-            deny.args[1..],
-            ["--offline", "check", "licenses", "bans", "sources"]
-        );
+        assert_eq!(deny.args[1..], ["--offline", "check", "licenses", "bans", "sources"]);
         for step in &steps[1..4] {
             assert!(
                 step.args.contains(&"--workspace".to_owned()),
                 "{} covers the workspace",
                 step.name
             );
-            assert!(
-                step.args.contains(&"--locked".to_owned()),
-                "{} uses the lock file",
-                step.name
-            );
+            assert!(step.args.contains(&"--locked".to_owned()), "{} uses the lock file", step.name);
         }
     }
 
@@ -250,11 +214,7 @@ mod tests {
         let steps = [Step::new("ghost", "xtask-no-such-program", &[])];
         let failed = run_steps(&steps, dir.path(), &mut Vec::new()).unwrap_err();
         assert_eq!(failed.step, "ghost");
-        assert!(
-            failed.reason.contains("could not start"),
-            "{}",
-            failed.reason
-        );
+        assert!(failed.reason.contains("could not start"), "{}", failed.reason);
     }
 
     /// The real `fmt` step, run on a crate whose code is badly formatted, fails the run.
@@ -268,19 +228,12 @@ mod tests {
         )
         .unwrap();
         std::fs::write(dir.path().join("src/lib.rs"), "pub fn f( )->u8{1}\n").unwrap();
-        let fmt: Vec<Step> = ci_steps()
-            .into_iter()
-            .filter(|step| step.name == "fmt")
-            .collect();
+        let fmt: Vec<Step> = ci_steps().into_iter().filter(|step| step.name == "fmt").collect();
         let failed = run_steps(&fmt, dir.path(), &mut Vec::new()).unwrap_err();
         assert_eq!(failed.step, "fmt");
 
         // The same crate, formatted, passes: the failure above is about formatting, not the setup.
-        std::fs::write(
-            dir.path().join("src/lib.rs"),
-            "pub fn f() -> u8 {\n    1\n}\n",
-        )
-        .unwrap();
+        std::fs::write(dir.path().join("src/lib.rs"), "pub fn f() -> u8 {\n    1\n}\n").unwrap();
         run_steps(&fmt, dir.path(), &mut Vec::new()).unwrap();
     }
     /// The real `deny` step, with this repository's deny.toml, fails on a crate under a licence it does not allow.
@@ -298,10 +251,7 @@ mod tests {
                  license = \"{license}\"\n\n[workspace]\n"
             )
         };
-        let deny: Vec<Step> = ci_steps()
-            .into_iter()
-            .filter(|step| step.name == "deny")
-            .collect();
+        let deny: Vec<Step> = ci_steps().into_iter().filter(|step| step.name == "deny").collect();
         std::fs::write(dir.path().join("Cargo.toml"), manifest("GPL-3.0-only")).unwrap();
         let failed = run_steps(&deny, dir.path(), &mut Vec::new()).unwrap_err();
         assert_eq!(failed.step, "deny");

@@ -6,8 +6,6 @@
 //! `src/tidy.rs`, so `cargo test --workspace` runs them and so does `cargo xtask ci`.
 
 mod bench;
-#[cfg(test)]
-mod checks;
 mod ci;
 #[cfg(test)]
 mod layers;
@@ -65,9 +63,7 @@ fn main() -> ExitCode {
 /// The workspace root: xtask lives one directory below it.
 fn project_root() -> PathBuf {
     let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
-        .parent()
-        .map_or_else(|| manifest_dir.to_path_buf(), Path::to_path_buf)
+    manifest_dir.parent().map_or_else(|| manifest_dir.to_path_buf(), Path::to_path_buf)
 }
 
 #[cfg(test)]
@@ -88,10 +84,7 @@ mod tests {
                 paths.push(vec!["cargo xtask", command.get_name(), sub.get_name()]);
             }
         }
-        assert!(
-            paths.iter().any(|p| p.ends_with(&["release", "bump"])),
-            "{paths:?}"
-        );
+        assert!(paths.iter().any(|p| p.ends_with(&["release", "bump"])), "{paths:?}");
         for mut path in paths {
             path.push("--help");
             let err = Cli::try_parse_from(&path).unwrap_err();

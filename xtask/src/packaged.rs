@@ -42,19 +42,10 @@ pub fn run(workspace: &Workspace) -> Result<(), String> {
             .join(format!("{}-{}.crate", member.name, member.version));
         // The system's `tar` reads a .crate (a gzipped tarball) in one step; a decoder crate would add two
         // dependencies for the same.
-        process::run(
-            Command::new("tar")
-                .arg("-xzf")
-                .arg(&archive)
-                .arg("-C")
-                .arg(&unpacked),
-        )?;
+        process::run(Command::new("tar").arg("-xzf").arg(&archive).arg("-C").arg(&unpacked))?;
         let missing = missing_licence_files(&package_dir(&unpacked, member), &member.name);
         if !missing.is_empty() {
-            return Err(format!(
-                "packaged crate without its licence: {}",
-                missing.join("; ")
-            ));
+            return Err(format!("packaged crate without its licence: {}", missing.join("; ")));
         }
     }
 
@@ -121,10 +112,8 @@ fn package_dir(unpacked: &Path, package: &Package) -> PathBuf {
 /// dev-dependencies (cargo ignores those of dependencies).
 fn siblings<'a>(workspace: &'a Workspace, package: &'a Package) -> BTreeSet<&'a str> {
     let mut found = BTreeSet::new();
-    let mut pending: Vec<&str> = workspace
-        .internal_deps(package)
-        .map(|dep| dep.name.as_str())
-        .collect();
+    let mut pending: Vec<&str> =
+        workspace.internal_deps(package).map(|dep| dep.name.as_str()).collect();
     while let Some(name) = pending.pop() {
         if name == package.name || !found.insert(name) {
             continue;
@@ -133,7 +122,7 @@ fn siblings<'a>(workspace: &'a Workspace, package: &'a Package) -> BTreeSet<&'a 
             pending.extend(
                 workspace
                     .internal_deps(dep)
-                    .filter(|d| d.kind != DepKind::Dev)
+                    .filter(|d| d.kind != DepKind::Development)
                     .map(|d| d.name.as_str()),
             );
         }
@@ -191,10 +180,7 @@ mod tests {
             .unwrap();
         // ...but not in the package, which does not hold it.
         let err = run(&Workspace::load(outside.path()).unwrap()).unwrap_err();
-        assert!(
-            err.contains("the published a does not pass its own tests"),
-            "{err}"
-        );
+        assert!(err.contains("the published a does not pass its own tests"), "{err}");
 
         let inside = workspace("../fixture.txt", &LICENCE_FILES);
         run(&Workspace::load(inside.path()).unwrap()).unwrap();
@@ -204,9 +190,6 @@ mod tests {
     fn a_package_without_a_licence_file_fails() {
         let unlicensed = workspace("../fixture.txt", &["LICENSE-MIT"]);
         let err = run(&Workspace::load(unlicensed.path()).unwrap()).unwrap_err();
-        assert!(
-            err.contains("without its licence") && err.contains("LICENSE-APACHE"),
-            "{err}"
-        );
+        assert!(err.contains("without its licence") && err.contains("LICENSE-APACHE"), "{err}");
     }
 }

@@ -18,18 +18,11 @@ pub struct Tool {
 }
 
 /// Licence, ban, source and duplicate-version policy (deny.toml).
-pub const CARGO_DENY: Tool = Tool {
-    name: "cargo-deny",
-    subcommand: "deny",
-    version: "0.20.2",
-};
+pub const CARGO_DENY: Tool = Tool { name: "cargo-deny", subcommand: "deny", version: "0.20.2" };
 
 /// The semver guard: the public API against the last release.
-pub const CARGO_SEMVER_CHECKS: Tool = Tool {
-    name: "cargo-semver-checks",
-    subcommand: "semver-checks",
-    version: "0.51.0",
-};
+pub const CARGO_SEMVER_CHECKS: Tool =
+    Tool { name: "cargo-semver-checks", subcommand: "semver-checks", version: "0.51.0" };
 
 impl Tool {
     /// True when `cargo SUBCOMMAND --version` prints the pinned version.
@@ -50,11 +43,7 @@ impl Tool {
             self.name, self.version
         );
         let mut install = process::cargo(root);
-        install.args([
-            "install",
-            "--locked",
-            &format!("{}@{}", self.name, self.version),
-        ]);
+        install.args(["install", "--locked", &format!("{}@{}", self.name, self.version)]);
         process::run(&mut install)
     }
 }

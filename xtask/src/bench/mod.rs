@@ -23,15 +23,8 @@ use crate::process;
 use report::{Sample, Unit};
 
 /// Short runs keep the whole `cargo xtask bench` within minutes; criterion still reports its spread.
-const CRITERION_ARGS: [&str; 7] = [
-    "--warm-up-time",
-    "1",
-    "--measurement-time",
-    "3",
-    "--noplot",
-    "--output-format",
-    "bencher",
-];
+const CRITERION_ARGS: [&str; 7] =
+    ["--warm-up-time", "1", "--measurement-time", "3", "--noplot", "--output-format", "bencher"];
 
 /// Time limits: a criterion bench target; a `bench-*` binary (it must bound itself well below); the loadgen, whose
 /// scenarios are each bounded to seconds (this only guards against a hang).
@@ -52,9 +45,7 @@ pub fn run(root: &Path) -> Result<(), String> {
         "xtask",
     ]))?;
     let release = |name: &str| {
-        ws.target_dir
-            .join("release")
-            .join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+        ws.target_dir.join("release").join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
     };
     let (mut samples, mut failures) = (Vec::new(), Vec::new());
     let mut record = |program: String, outcome: Result<Vec<Sample>, String>| match outcome {
@@ -81,20 +72,14 @@ pub fn run(root: &Path) -> Result<(), String> {
         if target.is("bin") && target.name.starts_with("bench-") {
             let mut command = Command::new(release(&target.name));
             let outcome = run_bounded(command.current_dir(root), BINARY_LIMIT);
-            record(
-                target.name.clone(),
-                outcome.and_then(|out| parse_json_lines(&out)),
-            );
+            record(target.name.clone(), outcome.and_then(|out| parse_json_lines(&out)));
         }
     }
     // Without the loadgen crate its rows show "not run".
-    if ws.is_member(LOADGEN) {
+    if ws.package(LOADGEN).is_some() {
         println!("==> loadgen (loopback load, process start, memory)");
         let mut command = Command::new(release(LOADGEN));
-        command
-            .arg("all")
-            .current_dir(root)
-            .env("OSIMAGES_BIN", release("osimages"));
+        command.arg("all").current_dir(root).env("OSIMAGES_BIN", release("osimages"));
         let outcome =
             run_bounded(&mut command, LOADGEN_LIMIT).and_then(|out| parse_json_lines(&out));
         record(LOADGEN.to_owned(), outcome);
@@ -126,33 +111,21 @@ fn run_bounded(command: &mut Command, limit: Duration) -> Result<String, String>
         let _ = stdout.read_to_string(&mut text);
         text
     });
-    let status = child
-        .wait_timeout(limit)
-        .map_err(|err| format!("waiting for `{described}`: {err}"))?;
+    let status =
+        child.wait_timeout(limit).map_err(|err| format!("waiting for `{described}`: {err}"))?;
     let Some(status) = status else {
         let _ = child.kill();
         let _ = child.wait();
-        return Err(format!(
-            "`{described}` ran longer than {}s and was stopped",
-            limit.as_secs()
-        ));
+        return Err(format!("`{described}` ran longer than {}s and was stopped", limit.as_secs()));
     };
-    let text = reader
-        .join()
-        .map_err(|_| "stdout reader panicked".to_owned())?;
-    status
-        .success()
-        .then_some(text)
-        .ok_or_else(|| format!("`{described}` failed ({status})"))
+    let text = reader.join().map_err(|_| "stdout reader panicked".to_owned())?;
+    status.success().then_some(text).ok_or_else(|| format!("`{described}` failed ({status})"))
 }
 
 /// Criterion's bencher lines, `test ID ... bench:   1,234 ns/iter (+/- 56)`: the median, in nanoseconds.
 fn parse_bencher(output: &str) -> Vec<Sample> {
     let sample = |line: &str| {
-        let (id, figures) = line
-            .trim()
-            .strip_prefix("test ")?
-            .split_once(" ... bench:")?;
+        let (id, figures) = line.trim().strip_prefix("test ")?.split_once(" ... bench:")?;
         let mut words = figures.split_whitespace();
         let value: f64 = words.next()?.replace(',', "").parse().ok()?;
         (words.next()? == "ns/iter").then(|| Sample::new(id.trim(), value, Unit::Nanoseconds))
@@ -171,10 +144,7 @@ struct ResultLine {
 /// The samples in a bench program's output. Lines that are not JSON objects are progress and ignored; an object
 /// without a string `name`, a non-negative `value` and a known `unit` is an error naming the line.
 fn parse_json_lines(stdout: &str) -> Result<Vec<Sample>, String> {
-    let objects = stdout
-        .lines()
-        .map(str::trim)
-        .filter(|line| line.starts_with('{'));
+    let objects = stdout.lines().map(str::trim).filter(|line| line.starts_with('{'));
     let objects = objects.filter_map(|line| match serde_json::from_str(line) {
         Ok(object @ serde_json::Value::Object(_)) => Some((line, object)),
         _ => None,
@@ -184,9 +154,7 @@ fn parse_json_lines(stdout: &str) -> Result<Vec<Sample>, String> {
             let bad = |why: &str| format!("`{line}`: {why}");
             let ResultLine { name, value, unit } =
                 serde_json::from_value(object).map_err(|err| {
-                    bad(&format!(
-                        "expected a string name, a number value and a unit ({err})"
-                    ))
+                    bad(&format!("expected a string name, a number value and a unit ({err})"))
                 })?;
             if !(value.is_finite() && value >= 0.0) {
                 return Err(bad("the value must be finite and non-negative"));
@@ -227,11 +195,8 @@ mod tests {
 
     #[test]
     fn a_bounded_run_returns_stdout_or_stops_the_child() {
-        let out = run_bounded(
-            Command::new("echo").arg("BENCH a 1 ns"),
-            Duration::from_secs(30),
-        )
-        .unwrap();
+        let out =
+            run_bounded(Command::new("echo").arg("BENCH a 1 ns"), Duration::from_secs(30)).unwrap();
         assert_eq!(out, "BENCH a 1 ns\n");
         let err =
             run_bounded(Command::new("sleep").arg("30"), Duration::from_millis(200)).unwrap_err();
@@ -247,10 +212,7 @@ mod tests {
                    test validate/update_body ... bench:        2571 ns/iter (+/- 40)\n\
                    test odd ... bench: many widgets/iter (+/- 1)\n\
                    test throughput ... bench:      12 B/iter (+/- 1)\n";
-        let expected = [
-            ("decode/typed_1000", 912_345.0),
-            ("validate/update_body", 2_571.0),
-        ];
+        let expected = [("decode/typed_1000", 912_345.0), ("validate/update_body", 2_571.0)];
         assert_eq!(
             parse_bencher(out),
             expected.map(|(id, v)| Sample::new(id, v, Unit::Nanoseconds))

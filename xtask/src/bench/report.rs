@@ -148,10 +148,8 @@ pub fn render(rows: &[Row], samples: &[Sample], failures: &[String], env: &Envir
     );
     for row in rows {
         let ids = row.1.ids();
-        let found: Vec<Option<&Sample>> = ids
-            .iter()
-            .map(|id| samples.iter().find(|s| s.id == *id))
-            .collect();
+        let found: Vec<Option<&Sample>> =
+            ids.iter().map(|id| samples.iter().find(|s| s.id == *id)).collect();
         let measured = ids
             .iter()
             .zip(&found)
@@ -169,16 +167,10 @@ pub fn render(rows: &[Row], samples: &[Sample], failures: &[String], env: &Envir
         };
         let (name, measured) = (cell(row.0), cell(&measured));
         // Writing to a String cannot fail.
-        let _ = writeln!(
-            out,
-            "| {name} | {result} | {target} | {status} | {measured} |"
-        );
+        let _ = writeln!(out, "| {name} | {result} | {target} | {status} | {measured} |");
     }
     let used: Vec<&str> = rows.iter().flat_map(|row| row.1.ids()).collect();
-    let mut others = samples
-        .iter()
-        .filter(|s| !used.contains(&s.id.as_str()))
-        .peekable();
+    let mut others = samples.iter().filter(|s| !used.contains(&s.id.as_str())).peekable();
     if others.peek().is_some() {
         out.push_str("\nOther results of this run:\n\n");
         others.for_each(|s| _ = writeln!(out, "- `{}`: {}", s.id, s.shown()));
@@ -208,10 +200,8 @@ mod tests {
     ];
 
     fn report(samples: &[(&str, f64, Unit)], failures: &[&str]) -> String {
-        let samples: Vec<Sample> = samples
-            .iter()
-            .map(|(id, v, u)| Sample::new(id, *v, *u))
-            .collect();
+        let samples: Vec<Sample> =
+            samples.iter().map(|(id, v, u)| Sample::new(id, *v, *u)).collect();
         let failures: Vec<String> = failures.iter().map(|f| (*f).to_owned()).collect();
         let env = Environment {
             cores: 2,
@@ -223,10 +213,7 @@ mod tests {
     }
 
     fn line<'a>(report: &'a str, name: &str) -> &'a str {
-        report
-            .lines()
-            .find(|line| line.starts_with(&format!("| {name} |")))
-            .unwrap()
+        report.lines().find(|line| line.starts_with(&format!("| {name} |"))).unwrap()
     }
 
     #[test]
@@ -252,30 +239,15 @@ mod tests {
         );
         assert!(report.contains("cores (nproc): 2"), "{report}");
         for (name, expected) in [
-            (
-                "decode",
-                "2.50× | ≥ 1.00× | ok | `typed` 1.00 ms vs `value` 2.50 ms |",
-            ),
-            (
-                "validate",
-                "2500 ns | ≤ 2000 ns | MISSED | `validate` 2.50 µs |",
-            ),
-            (
-                "overhead",
-                "2.50 µs | ≤ 5.00 µs | ok | `stack` 4.00 µs vs `bare` 1.50 µs |",
-            ),
+            ("decode", "2.50× | ≥ 1.00× | ok | `typed` 1.00 ms vs `value` 2.50 ms |"),
+            ("validate", "2500 ns | ≤ 2000 ns | MISSED | `validate` 2.50 µs |"),
+            ("overhead", "2.50 µs | ≤ 5.00 µs | ok | `stack` 4.00 µs vs `bare` 1.50 µs |"),
             ("gets", "31,234 /s | ≥ 20,000 /s | ok | `gets` 31,234 /s |"),
             ("list", "7.25 ms | — | — | `list` 7.25 ms |"),
             ("rss", "12.3 MiB | — | — | `rss` 12.3 MiB |"),
-            (
-                "flat",
-                "1.50× | ≤ 2.00× | ok | `big` 30.0 MiB vs `small` 20.0 MiB |",
-            ),
+            ("flat", "1.50× | ≤ 2.00× | ok | `big` 30.0 MiB vs `small` 20.0 MiB |"),
             // A ratio of rates compares speeds.
-            (
-                "http",
-                "0.90× | ≥ 0.95× | MISSED | `facade` 9,000 /s vs `raw` 10,000 /s |",
-            ),
+            ("http", "0.90× | ≥ 0.95× | MISSED | `facade` 9,000 /s vs `raw` 10,000 /s |"),
             // Pipes in names and ids do not break the table.
             ("a\\|b", "5 ns | — | — | `x\\|y` 5.0 ns |"),
         ] {
@@ -286,10 +258,8 @@ mod tests {
 
     #[test]
     fn rows_without_data_say_not_run_and_strays_are_listed() {
-        let samples = [
-            ("typed", 1_000.0, Unit::Nanoseconds),
-            ("extra/bench", 12.0, Unit::Nanoseconds),
-        ];
+        let samples =
+            [("typed", 1_000.0, Unit::Nanoseconds), ("extra/bench", 12.0, Unit::Nanoseconds)];
         let report = report(&samples, &["criterion: bench `x` failed"]);
         assert_eq!(
             line(&report, "decode"),

@@ -62,9 +62,7 @@ pub fn next_version(
         return Err(format!("{next} is not after the last release {last}"));
     }
     if next < *current {
-        return Err(format!(
-            "{next} is below the version the manifests carry, {current}"
-        ));
+        return Err(format!("{next} is below the version the manifests carry, {current}"));
     }
     Ok(next)
 }
@@ -164,15 +162,9 @@ mod tests {
         let bumped = bump_manifest(ROOT, &v("0.1.0"), &v("0.2.0")).unwrap();
         assert_eq!(
             bumped,
-            ROOT.replace(
-                "version = \"0.1.0\" # lockstep",
-                "version = \"0.2.0\" # lockstep"
-            )
-            .replace("version = \"0.1.0\" }", "version = \"0.2.0\" }")
-            .replace(
-                "version = \"=0.1.0\" # exact",
-                "version = \"=0.2.0\" # exact"
-            )
+            ROOT.replace("version = \"0.1.0\" # lockstep", "version = \"0.2.0\" # lockstep")
+                .replace("version = \"0.1.0\" }", "version = \"0.2.0\" }")
+                .replace("version = \"=0.1.0\" # exact", "version = \"=0.2.0\" # exact")
         );
     }
 
@@ -186,25 +178,13 @@ mod tests {
     #[test]
     fn the_first_release_is_named_and_later_ones_count_from_the_last() {
         let current = v("0.1.0");
-        assert_eq!(
-            next_version(&current, None, &Target::Exact(v("0.1.0"))),
-            Ok(v("0.1.0"))
-        );
+        assert_eq!(next_version(&current, None, &Target::Exact(v("0.1.0"))), Ok(v("0.1.0")));
         let err = next_version(&current, None, &Target::Patch).unwrap_err();
         assert!(err.contains("release bump 0.1.0"), "{err}");
         let last = v("0.1.0");
-        assert_eq!(
-            next_version(&current, Some(&last), &Target::Patch),
-            Ok(v("0.1.1"))
-        );
-        assert_eq!(
-            next_version(&current, Some(&last), &Target::Minor),
-            Ok(v("0.2.0"))
-        );
-        assert_eq!(
-            next_version(&current, Some(&last), &Target::Major),
-            Ok(v("1.0.0"))
-        );
+        assert_eq!(next_version(&current, Some(&last), &Target::Patch), Ok(v("0.1.1")));
+        assert_eq!(next_version(&current, Some(&last), &Target::Minor), Ok(v("0.2.0")));
+        assert_eq!(next_version(&current, Some(&last), &Target::Major), Ok(v("1.0.0")));
         assert!(next_version(&current, Some(&last), &Target::Exact(v("0.1.0"))).is_err());
         assert!(next_version(&v("0.3.0"), Some(&last), &Target::Minor).is_err());
         assert!("0.1".parse::<Target>().unwrap_err().contains("`0.1`"));

@@ -6,9 +6,7 @@ const UNRELEASED: &str = "## [Unreleased]";
 /// reference definitions at the bottom. `None` when there is no such header.
 fn section(changelog: &str, header_matches: impl Fn(&str) -> bool) -> Option<(usize, Vec<&str>)> {
     let mut lines = changelog.lines().enumerate();
-    let (index, _) = lines
-        .by_ref()
-        .find(|(_, line)| header_matches(line.trim_end()))?;
+    let (index, _) = lines.by_ref().find(|(_, line)| header_matches(line.trim_end()))?;
     let body = lines
         .map(|(_, line)| line)
         .take_while(|line| !line.starts_with("## ") && !is_link_definition(line))
@@ -32,10 +30,8 @@ fn has_entries(body: &[&str]) -> bool {
 /// True when the changelog has a section for `version` (`## [X.Y.Z] - date`) with at least one entry.
 pub fn has_release_entry(changelog: &str, version: &str) -> bool {
     let header = format!("## [{version}]");
-    section(changelog, |line| {
-        line == header || line.starts_with(&format!("{header} "))
-    })
-    .is_some_and(|(_, body)| has_entries(&body))
+    section(changelog, |line| line == header || line.starts_with(&format!("{header} ")))
+        .is_some_and(|(_, body)| has_entries(&body))
 }
 
 /// The changelog with its Unreleased entries moved under `## [version] - date` and a fresh, empty
@@ -50,10 +46,7 @@ pub fn release_unreleased(changelog: &str, version: &str, date: &str) -> Result<
         ));
     }
     let existing = format!("## [{version}]");
-    if changelog
-        .lines()
-        .any(|line| line == existing || line.starts_with(&format!("{existing} ")))
-    {
+    if changelog.lines().any(|line| line == existing || line.starts_with(&format!("{existing} "))) {
         return Err(format!("CHANGELOG.md already has a `{existing}` section"));
     }
     let mut lines: Vec<String> = changelog.lines().map(str::to_owned).collect();

@@ -91,18 +91,13 @@ pub fn require_clean_tree(root: &Path) -> Result<(), String> {
         return Ok(());
     }
     let shown: Vec<&str> = status.lines().take(10).collect();
-    Err(format!(
-        "the working tree is dirty; commit or remove these first:\n{}",
-        shown.join("\n")
-    ))
+    Err(format!("the working tree is dirty; commit or remove these first:\n{}", shown.join("\n")))
 }
 
 /// The one version every publishable crate carries (they are released in lockstep).
 pub fn lockstep_version(workspace: &Workspace) -> Result<String, String> {
     let mut publishable = workspace.publishable();
-    let first = publishable
-        .next()
-        .ok_or("no publishable crate in the workspace")?;
+    let first = publishable.next().ok_or("no publishable crate in the workspace")?;
     match publishable.find(|p| p.version != first.version) {
         Some(odd) => Err(format!(
             "{} is at {}, not the lockstep version {} of {}",
@@ -137,10 +132,7 @@ fn plan(root: &Path) -> Result<(), String> {
     let commits = process::output(&mut log)?;
     match &last {
         Some((tag, _)) => println!("{} commit(s) since {tag}:", commits.lines().count()),
-        None => println!(
-            "no release tag yet; {} commit(s) in all:",
-            commits.lines().count()
-        ),
+        None => println!("no release tag yet; {} commit(s) in all:", commits.lines().count()),
     }
     print!("{commits}");
     Ok(())
@@ -157,15 +149,9 @@ mod tests {
     fn repository() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         git(dir.path(), &["init", "--quiet"]);
-        git(
-            dir.path(),
-            &["config", "user.email", "release@example.invalid"],
-        );
+        git(dir.path(), &["config", "user.email", "release@example.invalid"]);
         git(dir.path(), &["config", "user.name", "release"]);
-        git(
-            dir.path(),
-            &["commit", "--quiet", "--allow-empty", "-m", "one"],
-        );
+        git(dir.path(), &["commit", "--quiet", "--allow-empty", "-m", "one"]);
         dir
     }
 

@@ -68,10 +68,7 @@ pub fn run(root: &Path, execute: bool) -> Result<(), String> {
     publish.args(["publish", "--workspace", "--locked"]);
     for package in workspace.publishable() {
         if is_published(&package.name, &version)? {
-            println!(
-                "{} {version} is already on crates.io; skipped",
-                package.name
-            );
+            println!("{} {version} is already on crates.io; skipped", package.name);
             publish.args(["--exclude", &package.name]);
         }
     }
@@ -108,29 +105,16 @@ pub fn classify_info(
     if stderr.contains(&format!("could not find `{name}@{version}`")) {
         return Ok(false);
     }
-    Err(format!(
-        "could not ask crates.io whether {name} {version} is published: {}",
-        stderr.trim()
-    ))
+    Err(format!("could not ask crates.io whether {name} {version} is published: {}", stderr.trim()))
 }
 
 fn is_published(name: &str, version: &str) -> Result<bool, String> {
     // Outside the workspace, so cargo asks the registry instead of describing the local member.
     let out = process::cargo(&std::env::temp_dir())
-        .args([
-            "info",
-            &format!("{name}@{version}"),
-            "--registry",
-            "crates-io",
-        ])
+        .args(["info", &format!("{name}@{version}"), "--registry", "crates-io"])
         .output()
         .map_err(|err| format!("could not start `cargo info`: {err}"))?;
-    classify_info(
-        out.status.success(),
-        &String::from_utf8_lossy(&out.stderr),
-        name,
-        version,
-    )
+    classify_info(out.status.success(), &String::from_utf8_lossy(&out.stderr), name, version)
 }
 
 #[cfg(test)]

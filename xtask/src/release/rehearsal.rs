@@ -20,11 +20,7 @@ fn git(dir: &Path, args: &[&str]) -> String {
 fn add_entry(dir: &Path, entry: &str) {
     let path = dir.join("CHANGELOG.md");
     let text = std::fs::read_to_string(&path).unwrap();
-    let text = text.replacen(
-        "## [Unreleased]\n",
-        &format!("## [Unreleased]\n\n- {entry}\n"),
-        1,
-    );
+    let text = text.replacen("## [Unreleased]\n", &format!("## [Unreleased]\n\n- {entry}\n"), 1);
     std::fs::write(&path, text).unwrap();
     git(dir, &["commit", "--quiet", "-am", entry]);
 }
@@ -33,16 +29,10 @@ fn add_entry(dir: &Path, entry: &str) {
 fn cut(dir: &Path, target: Target) -> Version {
     let last = last_release(dir).unwrap().map(|(_, version)| version);
     let (_, new) = bump::bump_files(dir, target, last.as_ref(), "2026-12-01").unwrap();
-    git(
-        dir,
-        &["commit", "--quiet", "-am", &format!("release {new}")],
-    );
+    git(dir, &["commit", "--quiet", "-am", &format!("release {new}")]);
     assert_eq!(publish::preflight(dir).unwrap(), new.to_string());
     publish::tag(dir).unwrap();
-    assert_eq!(
-        last_release(dir).unwrap().map(|(_, v)| v),
-        Some(new.clone())
-    );
+    assert_eq!(last_release(dir).unwrap().map(|(_, v)| v), Some(new.clone()));
     new
 }
 
@@ -75,21 +65,14 @@ fn a_release_and_the_next_one_are_cut_tagged_and_dry_run_published_from_a_clone(
 
     add_entry(dir, "Rehearsed patch release.");
     let patch = cut(dir, Target::Patch);
-    assert_eq!(
-        patch,
-        Version::new(first.major, first.minor, first.patch + 1)
-    );
+    assert_eq!(patch, Version::new(first.major, first.minor, first.patch + 1));
 
     let workspace = Workspace::load(dir).unwrap();
     assert_eq!(lockstep_version(&workspace).unwrap(), patch.to_string());
     let lock = std::fs::read_to_string(dir.join("Cargo.lock")).unwrap();
     for package in workspace.publishable() {
         let entry = format!("name = \"{}\"\nversion = \"{patch}\"\n", package.name);
-        assert!(
-            lock.contains(&entry),
-            "Cargo.lock does not move {} to {patch}",
-            package.name
-        );
+        assert!(lock.contains(&entry), "Cargo.lock does not move {} to {patch}", package.name);
     }
     let log = std::fs::read_to_string(dir.join("CHANGELOG.md")).unwrap();
     assert!(changelog::has_release_entry(&log, &first.to_string()));
@@ -99,13 +82,7 @@ fn a_release_and_the_next_one_are_cut_tagged_and_dry_run_published_from_a_clone(
     )));
     // Releasing the same version again is refused: it needs a new entry and a bump.
     assert!(
-        bump::bump_files(
-            dir,
-            Target::Exact(patch.clone()),
-            Some(&patch),
-            "2026-12-01"
-        )
-        .is_err()
+        bump::bump_files(dir, Target::Exact(patch.clone()), Some(&patch), "2026-12-01").is_err()
     );
 
     // `--no-verify`: cargo packages every crate in dependency order, checks what crates.io would check and resolves
