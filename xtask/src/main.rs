@@ -16,7 +16,6 @@ mod process;
 mod release;
 #[cfg(test)]
 mod tidy;
-mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

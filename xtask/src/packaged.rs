@@ -3,16 +3,19 @@
 //! its workspace siblings (which are not on crates.io, so they are patched in by path).
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use crate::metadata::{DepKind, Package, Workspace};
 use crate::process;
 
-/// Where the packages are unpacked. Inside the workspace's `target/`, which the root manifest excludes from the
-/// workspace, so each unpacked package is a workspace of its own, as it is for whoever downloads it.
-pub fn unpack_dir(workspace: &Workspace) -> PathBuf {
-    workspace.root.join("target").join("packaged")
+/// The licence files every package (and the repository root) must hold, as `license = "MIT OR Apache-2.0"` promises.
+pub const LICENCE_FILES: [&str; 2] = ["LICENSE-MIT", "LICENSE-APACHE"];
+
+/// The licence files missing from `dir`, named with `owner`.
+pub fn missing_licence_files(dir: &Path, owner: &str) -> Vec<String> {
+    let missing = LICENCE_FILES.iter().filter(|file| !dir.join(file).is_file());
+    missing.map(|file| format!("{owner}: no {file} in {}", dir.display())).collect()
 }
 
 /// Packages, unpacks and tests every publishable member of `workspace`; stops at the first failure, naming it.
@@ -23,27 +26,25 @@ pub fn run(workspace: &Workspace) -> Result<(), String> {
     }
     let mut package = process::cargo(&workspace.root);
     package.args(["package", "--no-verify", "--allow-dirty", "--locked"]);
-    for member in &publishable {
-        package.args(["-p", &member.name]);
-    }
-    process::run(&mut package)?;
+    process::run(package.args(publishable.iter().flat_map(|member| ["-p", &member.name])))?;
 
-    let unpacked = unpack_dir(workspace);
+    // Inside the workspace's `target/`, which the root manifest excludes from the workspace, so each unpacked
+    // package is a workspace of its own, as it is for whoever downloads it.
+    let unpacked = workspace.root.join("target/packaged");
     if unpacked.exists() {
         std::fs::remove_dir_all(&unpacked)
             .map_err(|err| format!("cannot clear {}: {err}", unpacked.display()))?;
     }
     std::fs::create_dir_all(&unpacked)
         .map_err(|err| format!("cannot create {}: {err}", unpacked.display()))?;
+    let dir = |package: &Package| unpacked.join(format!("{}-{}", package.name, package.version));
     for member in &publishable {
-        let archive = workspace
-            .target_dir
-            .join("package")
-            .join(format!("{}-{}.crate", member.name, member.version));
+        let archive =
+            workspace.target_dir.join(format!("package/{}-{}.crate", member.name, member.version));
         // The system's `tar` reads a .crate (a gzipped tarball) in one step; a decoder crate would add two
         // dependencies for the same.
         process::run(Command::new("tar").arg("-xzf").arg(&archive).arg("-C").arg(&unpacked))?;
-        let missing = missing_licence_files(&package_dir(&unpacked, member), &member.name);
+        let missing = missing_licence_files(&dir(member), &member.name);
         if !missing.is_empty() {
             return Err(format!("packaged crate without its licence: {}", missing.join("; ")));
         }
@@ -52,60 +53,38 @@ pub fn run(workspace: &Workspace) -> Result<(), String> {
     // One target directory for all, kept between runs: the registry dependencies build once.
     let target = workspace.target_dir.join("packaged-build");
     for member in &publishable {
-        let dir = package_dir(&unpacked, member);
-        let patches = siblings(workspace, member)
-            .into_iter()
+        let patches: Vec<String> = (siblings(workspace, member).into_iter())
             .filter_map(|name| workspace.package(name))
             .map(|sibling| {
                 format!(
                     "patch.crates-io.{}.path={:?}",
                     sibling.name,
-                    package_dir(&unpacked, sibling).display().to_string()
+                    dir(sibling).display().to_string()
                 )
             })
-            .collect::<Vec<_>>();
-        let has_lib = member.targets.iter().any(|t| t.is("lib"));
+            .collect();
         // `check` first: without the dev-dependencies, so a feature the crate uses but does not name (a tokio
         // feature, say) fails here instead of being lent by a dev-dependency.
         let mut runs = vec![vec!["check"], vec!["test", "--all-targets"]];
-        if has_lib {
+        if member.targets.iter().any(|t| t.is("lib")) {
             runs.push(vec!["test", "--doc"]);
         }
         for args in runs {
-            let mut test = process::cargo(&dir);
+            let mut test = process::cargo(&dir(member));
             test.args(&args)
                 .args(["--all-features", "--offline", "--quiet"])
                 .env("CARGO_TARGET_DIR", &target);
-            for patch in &patches {
-                test.args(["--config", patch]);
-            }
+            test.args(patches.iter().flat_map(|patch| ["--config", patch]));
             println!("--> {} {}: {}", member.name, member.version, args.join(" "));
             process::run(&mut test).map_err(|err| {
+                let (name, shown) = (&member.name, dir(member).display().to_string());
                 format!(
-                    "the published {} does not pass its own tests (unpacked in {}): {err}",
-                    member.name,
-                    dir.display()
+                    "the published {name} does not pass its own tests (unpacked in {shown}): {err}"
                 )
             })?;
         }
     }
     Ok(())
-}
-
-/// The licence files every package (and the repository root) must hold, as `license = "MIT OR Apache-2.0"` promises.
-pub const LICENCE_FILES: [&str; 2] = ["LICENSE-MIT", "LICENSE-APACHE"];
-
-/// The licence files missing from `dir`, named with `owner`.
-pub fn missing_licence_files(dir: &std::path::Path, owner: &str) -> Vec<String> {
-    LICENCE_FILES
-        .iter()
-        .filter(|file| !dir.join(file).is_file())
-        .map(|file| format!("{owner}: no {file} in {}", dir.display()))
-        .collect()
-}
-
-fn package_dir(unpacked: &Path, package: &Package) -> PathBuf {
-    unpacked.join(format!("{}-{}", package.name, package.version))
 }
 
 /// The workspace crates `package`'s build and tests reach: its own dependencies of every kind, then theirs except
@@ -115,16 +94,12 @@ fn siblings<'a>(workspace: &'a Workspace, package: &'a Package) -> BTreeSet<&'a 
     let mut pending: Vec<&str> =
         workspace.internal_deps(package).map(|dep| dep.name.as_str()).collect();
     while let Some(name) = pending.pop() {
-        if name == package.name || !found.insert(name) {
-            continue;
-        }
-        if let Some(dep) = workspace.package(name) {
-            pending.extend(
-                workspace
-                    .internal_deps(dep)
-                    .filter(|d| d.kind != DepKind::Development)
-                    .map(|d| d.name.as_str()),
-            );
+        if name != package.name
+            && found.insert(name)
+            && let Some(dep) = workspace.package(name)
+        {
+            let normal = workspace.internal_deps(dep).filter(|d| d.kind != DepKind::Development);
+            pending.extend(normal.map(|d| d.name.as_str()));
         }
     }
     found
@@ -134,7 +109,7 @@ fn siblings<'a>(workspace: &'a Workspace, package: &'a Package) -> BTreeSet<&'a 
 mod tests {
     use super::*;
 
-    /// A one-crate workspace whose test reads `test_source`'s file; `licences` are the licence files it ships.
+    /// A one-crate workspace whose test reads the file `include` names; `licences` are the licence files it ships.
     fn workspace(include: &str, licences: &[&str]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         let write = |path: &str, text: &str| {
@@ -154,15 +129,11 @@ mod tests {
         write("a/src/lib.rs", "//! a\n");
         write("a/fixture.txt", "inside");
         write("outside.txt", "outside");
-        write(
-            "a/tests/reads.rs",
-            &format!(
-                "#[test]\nfn reads() {{\n    assert!(!include_str!({include:?}).is_empty());\n}}\n"
-            ),
+        let test = format!(
+            "#[test]\nfn reads() {{\n    assert!(!include_str!({include:?}).is_empty());\n}}\n"
         );
-        for licence in licences {
-            write(&format!("a/{licence}"), "licence text");
-        }
+        write("a/tests/reads.rs", &test);
+        licences.iter().for_each(|licence| write(&format!("a/{licence}"), "licence text"));
         process::run(process::cargo(dir.path()).args([
             "generate-lockfile",
             "--offline",
@@ -173,7 +144,8 @@ mod tests {
     }
 
     #[test]
-    fn a_package_whose_tests_read_outside_it_fails_and_a_self_contained_one_passes() {
+    fn a_package_whose_tests_read_outside_it_or_lacks_a_licence_fails_and_a_self_contained_one_passes()
+     {
         let outside = workspace("../../outside.txt", &LICENCE_FILES);
         // The test passes in the workspace, where `../../outside.txt` exists...
         process::run(process::cargo(outside.path()).args(["test", "--quiet", "--offline"]))
@@ -182,14 +154,11 @@ mod tests {
         let err = run(&Workspace::load(outside.path()).unwrap()).unwrap_err();
         assert!(err.contains("the published a does not pass its own tests"), "{err}");
 
-        let inside = workspace("../fixture.txt", &LICENCE_FILES);
-        run(&Workspace::load(inside.path()).unwrap()).unwrap();
-    }
-
-    #[test]
-    fn a_package_without_a_licence_file_fails() {
         let unlicensed = workspace("../fixture.txt", &["LICENSE-MIT"]);
         let err = run(&Workspace::load(unlicensed.path()).unwrap()).unwrap_err();
         assert!(err.contains("without its licence") && err.contains("LICENSE-APACHE"), "{err}");
+
+        let inside = workspace("../fixture.txt", &LICENCE_FILES);
+        run(&Workspace::load(inside.path()).unwrap()).unwrap();
     }
 }

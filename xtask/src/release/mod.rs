@@ -1,8 +1,8 @@
-//! `cargo xtask release plan | bump | semver | publish | tag`: the steps of docs/release.md.
+//! `cargo xtask release plan | bump | semver | publish | tag`: the steps of docs/release.md. Publishing is cargo's
+//! own workspace publishing (`cargo publish --workspace`, which orders the crates by dependency), dry run first.
 
 mod bump;
 mod changelog;
-mod publish;
 #[cfg(test)]
 mod rehearsal;
 
@@ -11,8 +11,7 @@ use std::path::Path;
 use semver::Version;
 
 use crate::metadata::Workspace;
-use crate::process;
-use crate::tools;
+use crate::process::{self, git, output};
 
 pub use bump::Target;
 
@@ -63,39 +62,39 @@ pub fn run(root: &Path, command: Command) -> Result<(), String> {
         Command::Semver { baseline_rev } => {
             let baseline = match baseline_rev {
                 Some(rev) => rev,
-                None => last_release(root)?
-                    .map(|(tag, _)| tag)
-                    .ok_or("no release tag yet: pass --baseline-rev REV")?,
+                None => last_release(root)?.ok_or("no release tag yet: pass --baseline-rev REV")?.0,
             };
             semver_guard(root, &baseline)
         }
-        Command::Publish { execute } => publish::run(root, execute),
-        Command::Tag => publish::tag(root),
+        Command::Publish { execute } => publish(root, execute),
+        Command::Tag => tag(root),
     }
 }
 
 /// The newest `vX.Y.Z` tag reachable from HEAD, with its version.
 pub fn last_release(root: &Path) -> Result<Option<(String, Version)>, String> {
-    let tags =
-        process::output(process::git(root).args(["tag", "--list", "v*", "--merged", "HEAD"]))?;
-    Ok(tags
+    let tags = output(git(root).args(["tag", "--list", "v*", "--merged", "HEAD"]))?;
+    let releases = tags
         .lines()
-        .filter_map(|tag| Some((tag.to_owned(), Version::parse(tag.strip_prefix('v')?).ok()?)))
-        .max_by(|a, b| a.1.cmp(&b.1)))
+        .filter_map(|tag| Some((tag.to_owned(), Version::parse(tag.strip_prefix('v')?).ok()?)));
+    Ok(releases.max_by(|a, b| a.1.cmp(&b.1)))
 }
 
 /// Refuses a tree with uncommitted changes: what is released must be what is committed.
-pub fn require_clean_tree(root: &Path) -> Result<(), String> {
-    let status = process::output(process::git(root).args(["status", "--porcelain"]))?;
-    if status.trim().is_empty() {
-        return Ok(());
-    }
+fn require_clean_tree(root: &Path) -> Result<(), String> {
+    let status = output(git(root).args(["status", "--porcelain"]))?;
     let shown: Vec<&str> = status.lines().take(10).collect();
-    Err(format!("the working tree is dirty; commit or remove these first:\n{}", shown.join("\n")))
+    match shown.is_empty() {
+        true => Ok(()),
+        false => Err(format!(
+            "the working tree is dirty; commit or remove these first:\n{}",
+            shown.join("\n")
+        )),
+    }
 }
 
 /// The one version every publishable crate carries (they are released in lockstep).
-pub fn lockstep_version(workspace: &Workspace) -> Result<String, String> {
+fn lockstep_version(workspace: &Workspace) -> Result<String, String> {
     let mut publishable = workspace.publishable();
     let first = publishable.next().ok_or("no publishable crate in the workspace")?;
     match publishable.find(|p| p.version != first.version) {
@@ -110,7 +109,7 @@ pub fn lockstep_version(workspace: &Workspace) -> Result<String, String> {
 /// The semver guard: cargo-semver-checks compares every published crate's public API with `baseline` (a git
 /// revision) and fails on a change that the version bump does not allow.
 pub fn semver_guard(root: &Path, baseline: &str) -> Result<(), String> {
-    tools::CARGO_SEMVER_CHECKS.ensure(root)?;
+    process::ensure(process::CARGO_SEMVER_CHECKS, root)?;
     let mut check = process::cargo(root);
     check.args(["semver-checks", "--workspace", "--baseline-rev", baseline]);
     process::run(&mut check).map_err(|err| format!("semver guard against {baseline}: {err}"))
@@ -118,18 +117,16 @@ pub fn semver_guard(root: &Path, baseline: &str) -> Result<(), String> {
 
 fn plan(root: &Path) -> Result<(), String> {
     let workspace = Workspace::load(root)?;
-    let version = lockstep_version(&workspace)?;
-    println!("version {version}; published (cargo orders them by dependency):");
-    for package in workspace.publishable() {
-        println!("  {}", package.name);
-    }
+    println!(
+        "version {}; published (cargo orders them by dependency):",
+        lockstep_version(&workspace)?
+    );
+    workspace.publishable().for_each(|package| println!("  {}", package.name));
     let last = last_release(root)?;
-    let mut log = process::git(root);
-    log.args(["log", "--oneline", "--no-decorate"]);
-    if let Some((tag, _)) = &last {
-        log.arg(format!("{tag}..HEAD"));
-    }
-    let commits = process::output(&mut log)?;
+    let mut log = git(root);
+    log.args(["log", "--oneline", "--no-decorate"])
+        .args(last.iter().map(|(tag, _)| format!("{tag}..HEAD")));
+    let commits = output(&mut log)?;
     match &last {
         Some((tag, _)) => println!("{} commit(s) since {tag}:", commits.lines().count()),
         None => println!("no release tag yet; {} commit(s) in all:", commits.lines().count()),
@@ -138,12 +135,111 @@ fn plan(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// The release checks that need no build: a clean tree, one lockstep version, its changelog section, and no tag of
+/// that version on another commit. Returns the version.
+fn preflight(root: &Path) -> Result<String, String> {
+    require_clean_tree(root)?;
+    let version = lockstep_version(&Workspace::load(root)?)?;
+    let text = std::fs::read_to_string(root.join("CHANGELOG.md"))
+        .map_err(|err| format!("cannot read CHANGELOG.md: {err}"))?;
+    if !changelog::has_release_entry(&text, &version) {
+        return Err(format!(
+            "missing changelog entry: CHANGELOG.md has no non-empty `## [{version}]` section \
+             (run `cargo xtask release bump ...` after writing the Unreleased entries)"
+        ));
+    }
+    let tag = format!("v{version}");
+    let tagged = output(git(root).args(["rev-list", "-n", "1", &tag, "--"])).ok();
+    let head = output(git(root).args(["rev-parse", "HEAD"]))?;
+    match tagged {
+        Some(tagged) if tagged.trim() != head.trim() => {
+            Err(format!("{tag} already tags another commit: {version} is released; bump first"))
+        }
+        _ => Ok(version),
+    }
+}
+
+/// `cargo publish --workspace --dry-run --locked`: packages every publishable crate and builds each against the
+/// others, in dependency order, without uploading.
+fn dry_run(root: &Path) -> std::process::Command {
+    let mut command = process::cargo(root);
+    command.args(["publish", "--workspace", "--dry-run", "--locked"]);
+    command
+}
+
+/// `cargo xtask release publish [--execute]`.
+fn publish(root: &Path, execute: bool) -> Result<(), String> {
+    let version = preflight(root)?;
+    match last_release(root)? {
+        Some((tag, _)) if tag != format!("v{version}") => semver_guard(root, &tag)?,
+        Some(_) => {
+            println!("semver guard: {version} is the tagged release itself; nothing to compare")
+        }
+        None => println!("semver guard: first release, no baseline to compare with"),
+    }
+    // The advisory database is fetched from the network, so only here, not in `cargo xtask ci`.
+    process::ensure(process::CARGO_DENY, root)?;
+    process::run(process::cargo(root).args(["deny", "check", "advisories"]))?;
+    crate::ci::run(root).map_err(|err| format!("release stopped: {err}"))?;
+    process::run(&mut dry_run(root))?;
+    if !execute {
+        println!(
+            "dry run passed for {version}; `cargo xtask release publish --execute` publishes for real"
+        );
+        return Ok(());
+    }
+    // An interrupted release is resumed by running the command again: what crates.io has already is left out.
+    let mut publish = process::cargo(root);
+    publish.args(["publish", "--workspace", "--locked"]);
+    for package in Workspace::load(root)?.publishable() {
+        if is_published(&package.name, &version)? {
+            println!("{} {version} is already on crates.io; skipped", package.name);
+            publish.args(["--exclude", &package.name]);
+        }
+    }
+    process::run(&mut publish)?;
+    println!("published {version}; now `cargo xtask release tag` and push the tag");
+    Ok(())
+}
+
+/// `cargo xtask release tag`: an annotated `vX.Y.Z` tag on the release commit.
+fn tag(root: &Path) -> Result<(), String> {
+    let version = preflight(root)?;
+    process::run(git(root).args([
+        "tag",
+        "-a",
+        &format!("v{version}"),
+        "-m",
+        &format!("release {version}"),
+    ]))?;
+    println!("tagged v{version}; push it: git push origin v{version}");
+    Ok(())
+}
+
+/// Asks `cargo info NAME@VERSION`: `Ok(true)` published, `Ok(false)` not, `Err` when the registry could not be
+/// asked (offline, for instance), with cargo's reason.
+fn is_published(name: &str, version: &str) -> Result<bool, String> {
+    // Outside the workspace, so cargo asks the registry instead of describing the local member.
+    let mut info = process::cargo(&std::env::temp_dir());
+    let out =
+        (info.args(["info", &format!("{name}@{version}"), "--registry", "crates-io"]).output())
+            .map_err(|err| format!("could not start `cargo info`: {err}"))?;
+    classify_info(out.status.success(), &String::from_utf8_lossy(&out.stderr), name, version)
+}
+
+fn classify_info(success: bool, stderr: &str, name: &str, version: &str) -> Result<bool, String> {
+    if success || stderr.contains(&format!("could not find `{name}@{version}`")) {
+        return Ok(success);
+    }
+    Err(format!("could not ask crates.io whether {name} {version} is published: {}", stderr.trim()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn git(dir: &Path, args: &[&str]) -> String {
-        process::output(process::git(dir).args(args)).unwrap()
+        output(process::git(dir).args(args)).unwrap()
     }
 
     fn repository() -> tempfile::TempDir {
@@ -159,9 +255,9 @@ mod tests {
     fn the_last_release_is_the_highest_version_tag_reachable_from_head() {
         let dir = repository();
         assert_eq!(last_release(dir.path()).unwrap(), None);
-        git(dir.path(), &["tag", "v0.9.0"]);
-        git(dir.path(), &["tag", "v0.10.0"]);
-        git(dir.path(), &["tag", "not-a-release"]);
+        for tag in ["v0.9.0", "v0.10.0", "not-a-release"] {
+            git(dir.path(), &["tag", tag]);
+        }
         let (tag, version) = last_release(dir.path()).unwrap().unwrap();
         assert_eq!((tag.as_str(), version), ("v0.10.0", Version::new(0, 10, 0)));
     }
@@ -175,6 +271,21 @@ mod tests {
         assert!(err.contains("dirty") && err.contains("stray.txt"), "{err}");
     }
 
+    #[test]
+    fn cargo_info_answers_are_classified() {
+        assert_eq!(classify_info(true, "", "a", "0.1.0"), Ok(true));
+        let missing = "    Updating crates.io index\nerror: could not find `a@0.1.0` in registry `crates-io`\n";
+        assert_eq!(classify_info(false, missing, "a", "0.1.0"), Ok(false));
+        let offline = "error: failed to query replaced source registry `crates-io`\n\nCaused by:\n  network down";
+        let err = classify_info(false, offline, "a", "0.1.0").unwrap_err();
+        assert!(
+            err.contains("could not ask crates.io whether a 0.1.0") && err.contains("network down"),
+            "{err}"
+        );
+        // Another crate's or version's absence is not an answer about this one.
+        assert!(classify_info(false, "error: could not find `a@0.2.0`", "a", "0.1.0").is_err());
+    }
+
     /// The guard passes an added function and fails a removed one, in a one-crate repository tagged v0.1.0.
     /// Ignored by a plain `cargo test` because it needs cargo-semver-checks, whose first install compiles for many
     /// minutes: run it with `cargo test -p xtask -- --ignored` (it installs the pinned tool when missing).
@@ -182,48 +293,33 @@ mod tests {
     #[ignore = "needs cargo-semver-checks; run with `cargo test -p xtask -- --ignored`"]
     fn the_semver_guard_fails_on_a_removed_public_function() {
         let dir = repository();
-        let write = |path: &str, text: &str| {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
-        let manifest = |version: &str| {
-            format!(
+        let (kept, added) =
+            ("//! g\n/// Kept.\npub fn kept() {}\n", "/// Added.\npub fn added() {}\n");
+        let removed = "/// Removed later.\npub fn removed() {}\n";
+        let commit = |version: &str, lib: &str, message: &str| {
+            let manifest = format!(
                 "[package]\nname = \"guarded\"\nversion = \"{version}\"\nedition = \"2024\"\n\
                  license = \"MIT\"\ndescription = \"g\"\n\n[workspace]\n"
-            )
-        };
-        let commit = |message: &str| {
+            );
+            std::fs::create_dir_all(dir.path().join("src")).unwrap();
+            std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
+            std::fs::write(dir.path().join(".gitignore"), "/target\n").unwrap();
+            std::fs::write(dir.path().join("src/lib.rs"), lib).unwrap();
             git(dir.path(), &["add", "-A"]);
             git(dir.path(), &["commit", "--quiet", "-m", message]);
         };
-        write("Cargo.toml", &manifest("0.1.0"));
-        write(".gitignore", "/target\n");
-        write(
-            "src/lib.rs",
-            "//! g\n/// Kept.\npub fn kept() {}\n/// Removed later.\npub fn removed() {}\n",
-        );
-        commit("0.1.0");
+        commit("0.1.0", &format!("{kept}{removed}"), "0.1.0");
         git(dir.path(), &["tag", "v0.1.0"]);
-
-        write("Cargo.toml", &manifest("0.1.1"));
-        write(
-            "src/lib.rs",
-            "//! g\n/// Kept.\npub fn kept() {}\n/// Removed later.\npub fn removed() {}\n/// Added.\npub fn added() {}\n",
-        );
-        commit("add a function");
+        commit("0.1.1", &format!("{kept}{removed}{added}"), "add a function");
         semver_guard(dir.path(), "v0.1.0").unwrap();
-
-        write("src/lib.rs", "//! g\n/// Kept.\npub fn kept() {}\n");
-        commit("remove a function");
+        commit("0.1.1", kept, "remove a function");
         let err = semver_guard(dir.path(), "v0.1.0").unwrap_err();
         assert!(err.contains("semver guard against v0.1.0"), "{err}");
     }
 
     #[test]
     fn this_workspace_is_in_lockstep() {
-        let workspace = Workspace::load(&crate::project_root()).unwrap();
-        let version = lockstep_version(&workspace).unwrap();
+        let version = lockstep_version(&Workspace::load(&crate::project_root()).unwrap()).unwrap();
         assert!(Version::parse(&version).is_ok(), "{version}");
     }
 }

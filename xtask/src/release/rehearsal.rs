@@ -8,7 +8,7 @@ use std::path::Path;
 use semver::Version;
 
 use super::bump::{self, Target};
-use super::{changelog, last_release, lockstep_version, publish};
+use super::{changelog, dry_run, last_release, lockstep_version, preflight, tag};
 use crate::metadata::Workspace;
 use crate::process;
 
@@ -30,8 +30,8 @@ fn cut(dir: &Path, target: Target) -> Version {
     let last = last_release(dir).unwrap().map(|(_, version)| version);
     let (_, new) = bump::bump_files(dir, target, last.as_ref(), "2026-12-01").unwrap();
     git(dir, &["commit", "--quiet", "-am", &format!("release {new}")]);
-    assert_eq!(publish::preflight(dir).unwrap(), new.to_string());
-    publish::tag(dir).unwrap();
+    assert_eq!(preflight(dir).unwrap(), new.to_string());
+    tag(dir).unwrap();
     assert_eq!(last_release(dir).unwrap().map(|(_, v)| v), Some(new.clone()));
     new
 }
@@ -88,7 +88,7 @@ fn a_release_and_the_next_one_are_cut_tagged_and_dry_run_published_from_a_clone(
     // `--no-verify`: cargo packages every crate in dependency order, checks what crates.io would check and resolves
     // each against the others, without building them again: `cargo xtask ci` builds and tests every package
     // already (packaged.rs), and the real `release publish` dry run verifies too.
-    let mut dry_run = publish::dry_run(dir);
+    let mut dry_run = dry_run(dir);
     dry_run.args(["--no-verify", "--quiet"]);
     process::run(&mut dry_run).unwrap();
 }
