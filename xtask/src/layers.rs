@@ -61,7 +61,7 @@ pub fn check_layers(workspace: &Workspace) -> Vec<Violation> {
     let mut violations = Vec::new();
     for package in &workspace.packages {
         let violation = |to: &str, kind, rule| Violation {
-            from: package.name.clone(),
+            from: package.name.to_string(),
             to: to.to_owned(),
             kind,
             rule,
@@ -109,10 +109,8 @@ pub fn unclosed_layers() -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
-
     use super::*;
-    use crate::metadata::{Dependency, Package};
+    use crate::metadata::{package, path_dependency};
     use DepKind::{Build, Development as Dev, Normal};
 
     type Edges = &'static [(&'static str, DepKind)];
@@ -146,17 +144,12 @@ mod tests {
                 None => graph.push((short, edges)),
             }
         }
-        let package = |(short, edges): &(&str, Edges)| Package {
-            name: package_name(short),
-            dependencies: (edges.iter())
-                .map(|(to, kind)| Dependency {
-                    name: package_name(to),
-                    kind: *kind,
-                    req: "^0.1.0".to_owned(),
-                    path: Some(PathBuf::from(format!("/w/{to}"))),
-                })
-                .collect(),
-            ..Package::default()
+        let package = |(short, edges): &(&str, Edges)| {
+            let deps: Vec<_> = edges
+                .iter()
+                .map(|(to, kind)| path_dependency(&package_name(to), *kind, "^0.1.0"))
+                .collect();
+            package(&package_name(short), serde_json::json!({ "dependencies": deps }))
         };
         let packages = graph.iter().map(package).collect();
         check_layers(&Workspace { root: "/w".into(), target_dir: "/w/target".into(), packages })
@@ -194,16 +187,11 @@ mod tests {
 
     #[test]
     fn third_party_dependencies_are_ignored() {
-        let mut workspace =
-            Workspace { root: "/w".into(), target_dir: "/w/target".into(), packages: Vec::new() };
-        let serde =
-            Dependency { name: "serde".to_owned(), kind: Normal, req: "^1".to_owned(), path: None };
-        let model = Package {
-            name: package_name("model"),
-            dependencies: vec![serde],
-            ..Package::default()
-        };
-        workspace.packages.push(model);
+        let mut serde = path_dependency("serde", Normal, "^1");
+        serde["path"] = serde_json::Value::Null;
+        let model = package(&package_name("model"), serde_json::json!({ "dependencies": [serde] }));
+        let workspace =
+            Workspace { root: "/w".into(), target_dir: "/w/target".into(), packages: vec![model] };
         assert_eq!(check_layers(&workspace), []);
     }
 

@@ -66,7 +66,7 @@ pub fn run(workspace: &Workspace) -> Result<(), String> {
         // `check` first: without the dev-dependencies, so a feature the crate uses but does not name (a tokio
         // feature, say) fails here instead of being lent by a dev-dependency.
         let mut runs = vec![vec!["check"], vec!["test", "--all-targets"]];
-        if member.targets.iter().any(|t| t.is("lib")) {
+        if member.targets.iter().any(|t| t.is_lib()) {
             runs.push(vec!["test", "--doc"]);
         }
         for args in runs {
@@ -94,7 +94,7 @@ fn siblings<'a>(workspace: &'a Workspace, package: &'a Package) -> BTreeSet<&'a 
     let mut pending: Vec<&str> =
         workspace.internal_deps(package).map(|dep| dep.name.as_str()).collect();
     while let Some(name) = pending.pop() {
-        if name != package.name
+        if name != package.name.as_str()
             && found.insert(name)
             && let Some(dep) = workspace.package(name)
         {

@@ -20,7 +20,8 @@ fn workspace() -> &'static Workspace {
     WORKSPACE.get_or_init(|| Workspace::load(&root()).unwrap())
 }
 
-fn read(path: &Path) -> String {
+fn read(path: impl AsRef<Path>) -> String {
+    let path = path.as_ref();
     std::fs::read_to_string(path)
         .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()))
 }
@@ -29,88 +30,131 @@ fn assert_none(problems: &[String], what: &str) {
     assert!(problems.is_empty(), "{what}:\n  {}", problems.join("\n  "));
 }
 
-#[test]
-fn workspace_dependencies_follow_the_layer_rules() {
-    let violations: Vec<String> =
-        crate::layers::check_layers(workspace()).iter().map(ToString::to_string).collect();
-    assert_none(&violations, "layer rules of DESIGN.md (xtask/src/layers.rs) broken");
-}
+/// A rule every member (`false`) or every published crate (`true`) must keep: the problems it finds, each naming
+/// the crate or the file.
+type PackageRule = (&'static str, bool, fn(&Package) -> Vec<String>);
 
-#[test]
-fn publishable_crates_carry_the_metadata_crates_io_shows() {
-    let mut problems = Vec::new();
-    for package in workspace().publishable() {
-        problems.extend(missing_publish_metadata(package));
+const PACKAGE_RULES: &[PackageRule] = &[
+    ("publishable crates carry the metadata crates.io shows", true, |package| {
+        let mut problems = missing_publish_metadata(package);
         if let (Some(readme), Some(dir)) = (&package.readme, package.manifest_path.parent())
             && !dir.join(readme).is_file()
         {
             problems.push(format!("{}: readme `{readme}` does not exist", package.name));
         }
-    }
-    assert_none(&problems, "publishable crates with missing metadata");
-}
-
-#[test]
-fn internal_dependencies_come_from_the_workspace_at_the_workspace_version() {
-    let ws = workspace();
-    let root_manifest = read(&root().join("Cargo.toml"));
-    let version =
-        manifest::workspace_version(&manifest::parse(&root_manifest, "Cargo.toml").unwrap())
-            .unwrap();
-    let names: Vec<&str> = ws.packages.iter().map(|p| p.name.as_str()).collect();
-    let mut problems = root_requirements_off_version(&root_manifest).unwrap();
-    for package in &ws.packages {
+        problems
+    }),
+    ("internal dependencies come from the workspace at the workspace version", false, |package| {
+        let ws = workspace();
+        let version = manifest::workspace_version(
+            &manifest::parse(&read(root().join("Cargo.toml")), "").unwrap(),
+        );
+        let version = version.unwrap();
+        let names: Vec<&str> = ws.packages.iter().map(|p| p.name.as_str()).collect();
         let shown = package.manifest_path.strip_prefix(&ws.root).unwrap_or(&package.manifest_path);
         let not_inherited = internal_deps_not_inherited(&read(&package.manifest_path), &names);
-        problems.extend(
-            not_inherited.into_iter().map(|problem| format!("{}: {problem}", shown.display())),
-        );
+        let mut problems: Vec<String> =
+            not_inherited.into_iter().map(|problem| format!("{shown}: {problem}")).collect();
         problems.extend(internal_requirements_off_version(ws, package, &version));
-        if package.publishable && package.version != version {
+        if ws.publishable().any(|p| p.name == package.name)
+            && package.version.to_string() != version
+        {
+            let found = &package.version;
+            let fix = "use `version.workspace = true`";
             problems.push(format!(
-                "{}: version {} is not the workspace version {version} (use `version.workspace = true`)",
-                package.name, package.version
+                "{}: version {found} is not the workspace version {version} ({fix})",
+                package.name
             ));
         }
-    }
-    assert_none(&problems, "internal dependencies not taken from the workspace");
-}
-
-/// `rust-version` is a promise only when CI builds with it: CI builds with the pinned toolchain, so they agree
-/// (docs/release.md, "Minimum supported Rust version").
-#[test]
-fn the_toolchain_is_pinned_and_is_the_msrv_ci_builds() {
-    let pinned = pinned_toolchain(&read(&root().join("rust-toolchain.toml"))).unwrap();
-    let minor = |text: &str| -> String { text.split('.').take(2).collect::<Vec<_>>().join(".") };
-    for package in workspace().publishable() {
-        let msrv = package.rust_version.as_deref().unwrap_or("none");
-        let name = &package.name;
-        assert_eq!(
-            minor(msrv),
-            minor(&pinned),
-            "{name}: rust-version {msrv} is not the toolchain CI builds with ({pinned})"
+        problems
+    }),
+    // `rust-version` is a promise only when CI builds with it: CI builds with the pinned toolchain, so they agree
+    // (docs/release.md, "Minimum supported Rust version").
+    ("the MSRV is the pinned toolchain CI builds with", true, |package| {
+        let pinned = pinned_toolchain(&read(root().join("rust-toolchain.toml"))).unwrap();
+        let minor = |text: &str| text.split('.').take(2).collect::<Vec<_>>().join(".");
+        let msrv = package.rust_version.as_ref().map_or("none".to_owned(), ToString::to_string);
+        let problem = format!(
+            "{}: rust-version {msrv} is not the toolchain CI builds with ({pinned})",
+            package.name
         );
-    }
-}
-
-#[test]
-fn undocumented_public_items_fail_the_build() {
-    assert!(
-        workspace_requires_docs(&read(&root().join("Cargo.toml"))),
-        "Cargo.toml: [workspace.lints.rust] must set missing_docs = \"warn\" (clippy -D warnings makes it an error)"
-    );
-    let mut problems = Vec::new();
-    for package in &workspace().packages {
+        if minor(&msrv) == minor(&pinned) { vec![] } else { vec![problem] }
+    }),
+    ("public items may not go undocumented", false, |package| {
+        let mut problems = Vec::new();
         if !inherits_workspace_lints(&read(&package.manifest_path)) {
             problems.push(format!("{}: Cargo.toml lacks `[lints] workspace = true`", package.name));
         }
-        for target in package.targets.iter().filter(|t| t.is("lib")) {
-            if allows_missing_docs(&read(&target.src_path)) {
-                problems.push(format!("{}: allows missing_docs", target.src_path.display()));
-            }
+        for target in
+            package.targets.iter().filter(|t| t.is_lib() && allows_missing_docs(&read(&t.src_path)))
+        {
+            problems.push(format!("{}: allows missing_docs", target.src_path));
+        }
+        problems
+    }),
+    ("every publishable crate ships both licence files", true, |package| {
+        missing_licence_files(package.manifest_path.parent().unwrap().as_std_path(), &package.name)
+    }),
+    ("crate fixtures are the repository's fixtures/, byte for byte", false, |package| {
+        let copy = package.manifest_path.parent().unwrap().join("fixtures");
+        if copy.is_dir() {
+            drifted_copies(&root().join("fixtures"), copy.as_std_path())
+        } else {
+            vec![]
+        }
+    }),
+    // docs.rs shows the fake, the transports and the credentials only when it builds every feature, and marks them
+    // with their feature only when the crate turns `doc_cfg` on under `--cfg docsrs`.
+    ("docs.rs documents every feature of every published crate", true, |package| {
+        let mut problems = Vec::new();
+        if package.metadata["docs"]["rs"]["all-features"] != true {
+            let name = &package.name;
+            problems.push(format!(
+                "{name}: Cargo.toml lacks `[package.metadata.docs.rs] all-features = true`"
+            ));
+        }
+        let attribute = "#![cfg_attr(docsrs, feature(doc_cfg))]";
+        for target in
+            package.targets.iter().filter(|t| t.is_lib() && !read(&t.src_path).contains(attribute))
+        {
+            problems.push(format!("{}: no `{attribute}`", target.src_path));
+        }
+        problems
+    }),
+];
+
+#[test]
+fn every_member_keeps_the_package_rules() {
+    let ws = workspace();
+    let mut broken = Vec::new();
+    for (rule, published_only, check) in PACKAGE_RULES {
+        let members: Vec<&Package> =
+            if *published_only { ws.publishable().collect() } else { ws.packages.iter().collect() };
+        let problems: Vec<String> = members.into_iter().flat_map(check).collect();
+        if !problems.is_empty() {
+            broken.push(format!("{rule}:\n    {}", problems.join("\n    ")));
         }
     }
-    assert_none(&problems, "public items may go undocumented");
+    assert_none(&broken, "package rules broken");
+}
+
+#[test]
+fn the_workspace_keeps_its_rules() {
+    let violations: Vec<String> =
+        crate::layers::check_layers(workspace()).iter().map(ToString::to_string).collect();
+    assert_none(&violations, "layer rules of DESIGN.md (xtask/src/layers.rs) broken");
+    let root_manifest = read(root().join("Cargo.toml"));
+    assert_none(
+        &root_requirements_off_version(&root_manifest).unwrap(),
+        "internal dependencies off the version",
+    );
+    assert!(
+        workspace_requires_docs(&root_manifest),
+        "Cargo.toml: [workspace.lints.rust] must set missing_docs = \"warn\" (clippy -D warnings makes it an error)"
+    );
+    assert_none(&missing_licence_files(&root(), "the repository root"), "licence files missing");
+    let changelog = read(root().join("CHANGELOG.md"));
+    assert!(has_unreleased_section(&changelog), "CHANGELOG.md needs a `## [Unreleased]` section");
 }
 
 #[test]
@@ -125,7 +169,7 @@ fn ci_runs_the_readme_test_command() {
         let mode = std::fs::metadata(&script_path).unwrap().permissions().mode();
         assert!(mode & 0o111 != 0, ".ci/run must be executable");
     }
-    let readme = read(&root().join("README.md"));
+    let readme = read(root().join("README.md"));
     assert!(
         shows_command(&readme, "cargo xtask ci"),
         "README.md must show `cargo xtask ci` as its test command"
@@ -133,14 +177,8 @@ fn ci_runs_the_readme_test_command() {
 }
 
 #[test]
-fn the_changelog_has_an_unreleased_section() {
-    let changelog = read(&root().join("CHANGELOG.md"));
-    assert!(has_unreleased_section(&changelog), "CHANGELOG.md needs a `## [Unreleased]` section");
-}
-
-#[test]
 fn the_readme_links_every_document_in_docs() {
-    let readme = read(&root().join("README.md"));
+    let readme = read(root().join("README.md"));
     let mut unlinked = Vec::new();
     for entry in std::fs::read_dir(root().join("docs")).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
@@ -152,60 +190,15 @@ fn the_readme_links_every_document_in_docs() {
     assert_none(&unlinked, "README.md does not link");
 }
 
-#[test]
-fn every_publishable_crate_ships_both_licence_files() {
-    let mut problems = missing_licence_files(&root(), "the repository root");
-    for package in workspace().publishable() {
-        problems
-            .extend(missing_licence_files(package.manifest_path.parent().unwrap(), &package.name));
-    }
-    assert_none(&problems, "licence files missing");
-}
-
-#[test]
-fn packaged_fixture_copies_match_the_repository_fixtures() {
-    let mut problems = Vec::new();
-    for package in &workspace().packages {
-        let copy = package.manifest_path.parent().unwrap().join("fixtures");
-        if copy.is_dir() {
-            problems.extend(drifted_copies(&root().join("fixtures"), &copy));
-        }
-    }
-    assert_none(&problems, "crate fixtures differ from fixtures/");
-}
-
-/// docs.rs shows the fake, the transports and the credentials only when it builds every feature, and marks them
-/// with their feature only when the crate turns `doc_cfg` on under `--cfg docsrs`.
-#[test]
-fn docs_rs_documents_every_feature_of_every_published_crate() {
-    let mut problems = Vec::new();
-    for package in workspace().publishable() {
-        if !package.docs_rs_all_features {
-            problems.push(format!(
-                "{}: Cargo.toml lacks `[package.metadata.docs.rs] all-features = true`",
-                package.name
-            ));
-        }
-        for target in package.targets.iter().filter(|t| t.is("lib")) {
-            if !read(&target.src_path).contains("#![cfg_attr(docsrs, feature(doc_cfg))]") {
-                problems.push(format!(
-                    "{}: no `#![cfg_attr(docsrs, feature(doc_cfg))]`",
-                    target.src_path.display()
-                ));
-            }
-        }
-    }
-    assert_none(&problems, "crates docs.rs would document partly");
-}
-
 /// The metadata fields a publishable crate must set, and keywords crates.io would refuse, each named.
 pub fn missing_publish_metadata(p: &Package) -> Vec<String> {
-    let set = |value: &Option<String>| value.as_deref().is_some_and(|s| !s.trim().is_empty());
+    let set = |value: Option<String>| value.is_some_and(|s| !s.trim().is_empty());
     #[rustfmt::skip]
     let fields = [
-        ("description", set(&p.description)), ("license", set(&p.license)), ("repository", set(&p.repository)),
-        ("readme", set(&p.readme)), ("keywords", !p.keywords.is_empty()), ("categories", !p.categories.is_empty()),
-        ("rust-version", set(&p.rust_version)),
+        ("description", set(p.description.clone())), ("license", set(p.license.clone())),
+        ("repository", set(p.repository.clone())), ("readme", p.readme.is_some()),
+        ("keywords", !p.keywords.is_empty()), ("categories", !p.categories.is_empty()),
+        ("rust-version", p.rust_version.is_some()),
     ];
     let unset = fields.iter().filter(|(_, present)| !present);
     let mut problems: Vec<String> =
@@ -237,7 +230,7 @@ pub fn internal_requirements_off_version(
     version: &str,
 ) -> Vec<String> {
     (workspace.internal_deps(package))
-        .filter(|dep| dep.req.trim_start_matches(['^', '=', '~']) != version)
+        .filter(|dep| dep.req.to_string().trim_start_matches(['^', '=', '~']) != version)
         .map(|dep| {
             let (from, to, req) = (&package.name, &dep.name, &dep.req);
             format!("{from} -> {to}: requirement `{req}` is not the workspace version {version}")
@@ -393,28 +386,19 @@ pub fn shows_command(text: &str, command: &str) -> bool {
 }
 
 mod bad_input {
-    use std::path::PathBuf;
+    use serde_json::json;
 
     use super::*;
-    use crate::metadata::{DepKind, Dependency};
+    use crate::metadata::{DepKind, package, path_dependency};
 
     type TextCheck = fn(&str) -> bool;
 
     fn full_package() -> Package {
-        let text = |s: &str| Some(s.to_owned());
-        Package {
-            name: "intune-osimages-model".to_owned(),
-            version: "0.1.0".to_owned(),
-            publishable: true,
-            description: text("types"),
-            license: text("MIT OR Apache-2.0"),
-            repository: text("https://example.invalid/repo"),
-            readme: text("README.md"),
-            keywords: vec!["intune".to_owned()],
-            categories: vec!["api-bindings".to_owned()],
-            rust_version: text("1.88"),
-            ..Package::default()
-        }
+        let metadata = json!({
+            "description": "types", "license": "MIT OR Apache-2.0", "repository": "https://example.invalid/repo",
+            "readme": "README.md", "keywords": ["intune"], "categories": ["api-bindings"], "rust_version": "1.88",
+        });
+        package("intune-osimages-model", metadata)
     }
 
     #[test]
@@ -439,14 +423,8 @@ mod bad_input {
 
     #[test]
     fn internal_requirements_must_match_the_workspace_version() {
-        let mut validate = full_package();
-        validate.name = "intune-osimages-validate".to_owned();
-        validate.dependencies.push(Dependency {
-            name: "intune-osimages-model".to_owned(),
-            kind: DepKind::Normal,
-            req: "^0.0.9".to_owned(),
-            path: Some(PathBuf::from("/w/crates/model")),
-        });
+        let model = path_dependency("intune-osimages-model", DepKind::Normal, "^0.0.9");
+        let validate = package("intune-osimages-validate", json!({ "dependencies": [model] }));
         let packages = vec![full_package(), validate.clone()];
         let workspace = Workspace { root: "/w".into(), target_dir: "/w/target".into(), packages };
         let problems = internal_requirements_off_version(&workspace, &validate, "0.1.0");

@@ -58,7 +58,7 @@ pub fn run(root: &Path) -> Result<(), String> {
 
     println!("==> criterion benches");
     for package in ws.packages.iter().filter(|p| p.name != "xtask") {
-        for target in package.targets.iter().filter(|t| t.is("bench")) {
+        for target in package.targets.iter().filter(|t| t.is_bench()) {
             let mut command = process::cargo(root);
             command
                 .args(["bench", "-p", &package.name, "--bench", &target.name, "--"])
@@ -69,7 +69,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     }
     println!("==> bench-* binaries");
     for target in ws.packages.iter().flat_map(|p| &p.targets) {
-        if target.is("bin") && target.name.starts_with("bench-") {
+        if target.is_bin() && target.name.starts_with("bench-") {
             let mut command = Command::new(release(&target.name));
             let outcome = run_bounded(command.current_dir(root), BINARY_LIMIT);
             record(target.name.clone(), outcome.and_then(|out| parse_json_lines(&out)));

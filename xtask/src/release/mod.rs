@@ -102,7 +102,7 @@ fn lockstep_version(workspace: &Workspace) -> Result<String, String> {
             "{} is at {}, not the lockstep version {} of {}",
             odd.name, odd.version, first.version, first.name
         )),
-        None => Ok(first.version.clone()),
+        None => Ok(first.version.to_string()),
     }
 }
 
