@@ -1,58 +1,23 @@
-//! Faults through the real HTTP transport: throttling storms, 503/504, connections broken mid-answer, a server that
-//! never answers, truncated and non-JSON bodies, a looping next link, and the rule that a write which may have reached
-//! the server is not sent twice. wiremock plays Graph where it can; a small hand-written TCP server plays the
-//! behaviours wiremock cannot (closing a connection half-way, never answering).
+//! Retries through the real HTTP transport: throttling storms, 503/504, connections broken mid-answer, a server that
+//! never answers, and the rule that a write which may have reached the server is not sent twice. wiremock plays Graph
+//! where it can; a small hand-written TCP server plays the behaviours wiremock cannot (closing a connection half-way,
+//! never answering).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use futures::TryStreamExt;
 use intune_osimages::transport::{ManualClock, RetryPolicy, TransportErrorKind};
-use intune_osimages::{Client, Error, OsImagePatch};
+use intune_osimages::{Error, OsImagePatch};
 use serde_json::json;
+use support::{bounded, client_with_policy, graph_error_body, image_body, request_count};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use wiremock::matchers::{method, path};
+use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
-
-const TOKEN: &str = "reliability-token";
-const COLLECTION: &str = "/beta/deviceManagement/managedDeviceWindowsOSImages";
-/// No test may take longer than this to come back: a hang is a failure, not a slow pass.
-const LIVENESS: Duration = Duration::from_secs(15);
-
-fn client_for(base: &str, clock: &ManualClock, policy: RetryPolicy) -> Client {
-    Client::builder()
-        .base_url(format!("{base}/beta"))
-        .token(TOKEN)
-        .retry_policy(policy)
-        .clock(Arc::new(clock.clone()))
-        .timeout(Duration::from_millis(500))
-        .connect_timeout(Duration::from_millis(500))
-        .build()
-        .unwrap()
-}
-
-async fn bounded<F: std::future::IntoFuture>(future: F) -> F::Output {
-    tokio::time::timeout(LIVENESS, future.into_future())
-        .await
-        .expect("the call came back within the liveness bound")
-}
-
-fn graph_error_body(code: &str) -> String {
-    json!({"error": {"code": code, "message": format!("{code} from the test server"),
-        "innerError": {"date": "2026-11-29T05:02:11", "request-id": "rid-1", "client-request-id": "cid-1"}}})
-    .to_string()
-}
-
-fn image_body(id: &str) -> serde_json::Value {
-    json!({"id": id, "supportedEditions": [], "supportedArchitectures": ["x64"], "availableUpdates": []})
-}
-
-async fn count(server: &MockServer) -> usize {
-    server.received_requests().await.unwrap().len()
-}
 
 fn retry_attempts(requests: &[Request]) -> Vec<Option<String>> {
     requests
@@ -79,7 +44,7 @@ async fn a_429_storm_with_retry_after_ends_after_the_retry_budget_with_the_delay
         .mount(&server)
         .await;
     let clock = ManualClock::new();
-    let client = client_for(&server.uri(), &clock, RetryPolicy::default());
+    let client = client_with_policy(&server.uri(), &clock, RetryPolicy::default());
 
     let error = bounded(client.os_images().get("Windows 11 24H2"))
         .await
@@ -110,13 +75,13 @@ async fn a_429_storm_without_retry_after_backs_off_within_the_ceilings() {
         .await;
     let clock = ManualClock::new();
     let policy = RetryPolicy::default().max_retries(5);
-    let client = client_for(&server.uri(), &clock, policy.clone());
+    let client = client_with_policy(&server.uri(), &clock, policy.clone());
 
     let error = bounded(client.os_images().list().page()).await.unwrap_err();
 
     let graph = error.as_graph().expect("a Graph error");
     assert_eq!((graph.status, graph.retry_after), (429, None));
-    assert_eq!(count(&server).await, 6, "1 attempt + 5 retries");
+    assert_eq!(request_count(&server).await, 6, "1 attempt + 5 retries");
     let slept = clock.slept();
     assert_eq!(slept.len(), 5);
     for (n, delay) in slept.iter().enumerate() {
@@ -137,7 +102,7 @@ async fn no_policy_can_retry_more_than_the_cap() {
         .mount(&server)
         .await;
     let clock = ManualClock::new();
-    let client = client_for(
+    let client = client_with_policy(
         &server.uri(),
         &clock,
         RetryPolicy::default().max_retries(u32::MAX),
@@ -147,7 +112,7 @@ async fn no_policy_can_retry_more_than_the_cap() {
 
     assert_eq!(error.status(), Some(503));
     assert_eq!(
-        count(&server).await,
+        request_count(&server).await,
         1 + intune_osimages::transport::MAX_RETRIES_CAP as usize
     );
 }
@@ -164,7 +129,7 @@ async fn a_retry_after_beyond_the_cap_is_handed_back_at_once() {
         .mount(&server)
         .await;
     let clock = ManualClock::new();
-    let client = client_for(&server.uri(), &clock, RetryPolicy::default());
+    let client = client_with_policy(&server.uri(), &clock, RetryPolicy::default());
 
     let error = bounded(
         client
@@ -178,7 +143,7 @@ async fn a_retry_after_beyond_the_cap_is_handed_back_at_once() {
         error.as_graph().unwrap().retry_after,
         Some(Duration::from_secs(3600))
     );
-    assert_eq!(count(&server).await, 1);
+    assert_eq!(request_count(&server).await, 1);
     assert!(clock.slept().is_empty(), "nothing waited out an hour");
 }
 
@@ -222,7 +187,7 @@ async fn a_503_and_a_504_then_success_is_a_success_for_reads_and_writes() {
             .mount(&server)
             .await;
         let clock = ManualClock::new();
-        let client = client_for(&server.uri(), &clock, RetryPolicy::default());
+        let client = client_with_policy(&server.uri(), &clock, RetryPolicy::default());
         let images = client.os_images();
         let id = match verb {
             "GET" => bounded(images.get("a")).await.unwrap().id,
@@ -243,160 +208,8 @@ async fn a_503_and_a_504_then_success_is_a_success_for_reads_and_writes() {
         };
         assert_eq!(id.as_deref(), Some("a"), "{verb}");
         // A 503/504 says the server did not process the request, so even writes are resent.
-        assert_eq!(count(&server).await, expected, "{verb}");
+        assert_eq!(request_count(&server).await, expected, "{verb}");
     }
-}
-
-// ---------------------------------------------------------------- bodies that are not what they claim (wiremock)
-
-#[tokio::test]
-async fn truncated_json_is_a_decode_error_naming_where_it_stopped() {
-    let server = MockServer::start().await;
-    let full = serde_json::to_string(&image_body("Windows 11 24H2")).unwrap();
-    // Cut at several places, including inside a string and between tokens.
-    let cuts = [1, 7, full.len() / 2, full.len() - 1];
-    for cut in cuts {
-        server.reset().await;
-        Mock::given(method("GET"))
-            .respond_with(
-                ResponseTemplate::new(200).set_body_raw(full[..cut].to_owned(), "application/json"),
-            )
-            .mount(&server)
-            .await;
-        let client = client_for(&server.uri(), &ManualClock::new(), RetryPolicy::default());
-
-        let error = bounded(client.os_images().get("Windows 11 24H2"))
-            .await
-            .unwrap_err();
-
-        let Error::Decode(decode) = &error else {
-            panic!("cut at {cut}: expected a decode error, got {error:?}");
-        };
-        assert_eq!(decode.status, 200);
-        assert!(
-            decode.message.contains("EOF") || decode.message.contains("end of"),
-            "cut at {cut}: {error}"
-        );
-        assert!(
-            error.to_string().contains("could not read Graph's answer"),
-            "{error}"
-        );
-        assert_eq!(count(&server).await, 1, "a decode failure is not retried");
-    }
-}
-
-#[tokio::test]
-async fn a_truncated_page_is_a_decode_error_not_a_short_list() {
-    let server = MockServer::start().await;
-    let page = json!({"value": [image_body("a"), image_body("b")]}).to_string();
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_raw(page[..page.len() - 10].to_owned(), "application/json"),
-        )
-        .mount(&server)
-        .await;
-    let client = client_for(&server.uri(), &ManualClock::new(), RetryPolicy::default());
-
-    let result: Result<Vec<_>, _> = bounded(client.os_images().list().all()).await;
-
-    assert!(matches!(result, Err(Error::Decode(_))), "{result:?}");
-}
-
-#[tokio::test]
-async fn a_200_with_an_html_body_is_a_decode_error_that_says_so() {
-    let server = MockServer::start().await;
-    let html = "<!DOCTYPE html><html><body><h1>Sign in to your proxy</h1></body></html>";
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("request-id", "html-rid")
-                .set_body_raw(html, "text/html; charset=utf-8"),
-        )
-        .mount(&server)
-        .await;
-    let client = client_for(&server.uri(), &ManualClock::new(), RetryPolicy::default());
-
-    for result in [
-        bounded(client.os_images().get("a")).await.map(|_| ()),
-        bounded(client.os_images().list().page()).await.map(|_| ()),
-    ] {
-        let error = result.unwrap_err();
-        let Error::Decode(decode) = &error else {
-            panic!("expected a decode error, got {error:?}");
-        };
-        assert_eq!(decode.status, 200);
-        assert_eq!(error.request_id(), Some("html-rid"));
-        let text = error.to_string();
-        assert!(text.contains("text/html"), "names the content type: {text}");
-        assert!(text.contains("not JSON"), "says it is not JSON: {text}");
-    }
-}
-
-// ---------------------------------------------------------------- a looping next link (wiremock)
-
-#[tokio::test]
-async fn a_next_link_that_loops_ends_the_stream_with_each_item_once() {
-    let server = MockServer::start().await;
-    let first = format!("{}{COLLECTION}", server.uri());
-    let second = format!("{}{COLLECTION}?page=2", server.uri());
-    let third = format!("{}{COLLECTION}?page=3", server.uri());
-    // 1 -> 2 -> 3 -> 2: the link back to a page already read ends the listing.
-    let pages = [
-        (
-            None,
-            json!({"value": [image_body("a"), image_body("b")], "@odata.nextLink": second}),
-        ),
-        (
-            Some("2"),
-            json!({"value": [image_body("c")], "@odata.nextLink": third}),
-        ),
-        (
-            Some("3"),
-            json!({"value": [image_body("d")], "@odata.nextLink": second}),
-        ),
-    ];
-    for (page, body) in pages {
-        let mock = Mock::given(method("GET")).and(path(COLLECTION));
-        let mock = match page {
-            Some(n) => mock.and(wiremock::matchers::query_param("page", n)),
-            None => mock.and(wiremock::matchers::query_param_is_missing("page")),
-        };
-        mock.respond_with(ResponseTemplate::new(200).set_body_json(body))
-            .mount(&server)
-            .await;
-    }
-    let client = client_for(&server.uri(), &ManualClock::new(), RetryPolicy::default());
-
-    let ids: Vec<String> = bounded(client.os_images().list().stream().try_collect::<Vec<_>>())
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|i| i.id.unwrap())
-        .collect();
-
-    assert_eq!(ids, ["a", "b", "c", "d"]);
-    assert_eq!(count(&server).await, 3, "each page read once");
-    assert!(first.ends_with(COLLECTION));
-}
-
-#[tokio::test]
-async fn a_next_link_to_itself_ends_the_stream() {
-    let server = MockServer::start().await;
-    let first = format!("{}{COLLECTION}", server.uri());
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"value": [image_body("a")], "@odata.nextLink": first})),
-        )
-        .mount(&server)
-        .await;
-    let client = client_for(&server.uri(), &ManualClock::new(), RetryPolicy::default());
-
-    let all = bounded(client.os_images().list().all()).await.unwrap();
-
-    assert_eq!(all.len(), 1);
-    assert_eq!(count(&server).await, 1);
 }
 
 // ---------------------------------------------------------------- a hand-written server for broken connections
@@ -523,7 +336,7 @@ fn assert_maybe_sent(error: &Error, kind: TransportErrorKind) {
 async fn a_connection_dropped_mid_answer_is_a_maybe_sent_error_and_reads_are_retried() {
     let server = RawServer::start(Misbehaviour::CloseMidBody).await;
     let clock = ManualClock::new();
-    let client = client_for(&server.base, &clock, RetryPolicy::default());
+    let client = client_with_policy(&server.base, &clock, RetryPolicy::default());
 
     let error = bounded(client.os_images().get("Windows 11 24H2"))
         .await
@@ -544,7 +357,7 @@ async fn writes_that_may_have_been_sent_are_never_replayed() {
         for op in ["PATCH", "POST", "DELETE"] {
             let server = RawServer::start(misbehaviour).await;
             let clock = ManualClock::new();
-            let client = client_for(&server.base, &clock, RetryPolicy::default());
+            let client = client_with_policy(&server.base, &clock, RetryPolicy::default());
             let images = client.os_images();
             let result = match op {
                 "PATCH" => {
@@ -572,7 +385,7 @@ async fn writes_that_may_have_been_sent_are_never_replayed() {
 #[tokio::test]
 async fn a_silent_close_after_a_get_is_retried() {
     let server = RawServer::start(Misbehaviour::CloseSilently).await;
-    let client = client_for(
+    let client = client_with_policy(
         &server.base,
         &ManualClock::new(),
         RetryPolicy::default().max_retries(2),
@@ -587,7 +400,7 @@ async fn a_silent_close_after_a_get_is_retried() {
 #[tokio::test]
 async fn a_policy_that_opts_in_replays_a_maybe_sent_patch() {
     let server = RawServer::start(Misbehaviour::CloseSilently).await;
-    let client = client_for(
+    let client = client_with_policy(
         &server.base,
         &ManualClock::new(),
         RetryPolicy::default().max_retries(2).retry_maybe_sent(true),
@@ -609,7 +422,7 @@ async fn a_policy_that_opts_in_replays_a_maybe_sent_patch() {
 async fn a_server_that_never_answers_times_out_within_the_configured_timeout() {
     let server = RawServer::start(Misbehaviour::NeverAnswer).await;
     // Reads are retried after a timeout; one retry keeps the test short.
-    let client = client_for(
+    let client = client_with_policy(
         &server.base,
         &ManualClock::new(),
         RetryPolicy::default().max_retries(1),
@@ -640,7 +453,7 @@ async fn a_refused_connection_was_never_sent_and_is_retried_for_writes_too() {
         listener.local_addr().unwrap().port()
     };
     let clock = ManualClock::new();
-    let client = client_for(
+    let client = client_with_policy(
         &format!("http://127.0.0.1:{port}"),
         &clock,
         RetryPolicy::default(),

@@ -2,13 +2,17 @@
 //! support, `Retry-After`, bodies that are not JSON, the JSON path of a value that does not fit, claims challenges.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
 use std::time::Duration;
 
-use common::{COLLECTION, client, client_with_clock, header, json_response, received, resource};
 use intune_osimages::transport::{ManualClock, RetryPolicy, TransportErrorKind};
 use intune_osimages::{Client, Error, ErrorKind, GraphErrorCode};
+use serde_json::json;
+use support::{
+    COLLECTION, bounded, client, client_with_clock, client_with_policy, header, image_body,
+    json_response, received, request_count, resource,
+};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -286,7 +290,7 @@ async fn connection_refused_is_a_transport_error_that_was_never_sent() {
     let clock = ManualClock::new();
     let client = Client::builder()
         .base_url(format!("http://127.0.0.1:{port}/beta"))
-        .token(common::TOKEN)
+        .token(support::TOKEN)
         .clock(std::sync::Arc::new(clock.clone()))
         .build()
         .unwrap();
@@ -305,7 +309,7 @@ async fn connection_refused_is_a_transport_error_that_was_never_sent() {
         3,
         "connect failures are retried, on the manual clock"
     );
-    assert!(!format!("{error:?} {error}").contains(common::TOKEN));
+    assert!(!format!("{error:?} {error}").contains(support::TOKEN));
 }
 
 #[tokio::test]
@@ -321,7 +325,7 @@ async fn with_retries_off_a_throttled_call_is_sent_once() {
         .await;
     let client = Client::builder()
         .base_url(format!("{}/beta", server.uri()))
-        .token(common::TOKEN)
+        .token(support::TOKEN)
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
@@ -331,4 +335,94 @@ async fn with_retries_off_a_throttled_call_is_sent_once() {
         error.as_graph().unwrap().retry_after,
         Some(Duration::from_secs(1))
     );
+}
+
+// ---------------------------------------------------------------- bodies that are not what they claim, through the real HTTP transport
+
+#[tokio::test]
+async fn truncated_json_is_a_decode_error_naming_where_it_stopped() {
+    let server = MockServer::start().await;
+    let full = serde_json::to_string(&image_body("Windows 11 24H2")).unwrap();
+    // Cut at several places, including inside a string and between tokens.
+    let cuts = [1, 7, full.len() / 2, full.len() - 1];
+    for cut in cuts {
+        server.reset().await;
+        Mock::given(method("GET"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_raw(full[..cut].to_owned(), "application/json"),
+            )
+            .mount(&server)
+            .await;
+        let client = client_with_policy(&server.uri(), &ManualClock::new(), RetryPolicy::default());
+
+        let error = bounded(client.os_images().get("Windows 11 24H2"))
+            .await
+            .unwrap_err();
+
+        let Error::Decode(decode) = &error else {
+            panic!("cut at {cut}: expected a decode error, got {error:?}");
+        };
+        assert_eq!(decode.status, 200);
+        assert!(
+            decode.message.contains("EOF") || decode.message.contains("end of"),
+            "cut at {cut}: {error}"
+        );
+        assert!(
+            error.to_string().contains("could not read Graph's answer"),
+            "{error}"
+        );
+        assert_eq!(
+            request_count(&server).await,
+            1,
+            "a decode failure is not retried"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_truncated_page_is_a_decode_error_not_a_short_list() {
+    let server = MockServer::start().await;
+    let page = json!({"value": [image_body("a"), image_body("b")]}).to_string();
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(page[..page.len() - 10].to_owned(), "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let client = client_with_policy(&server.uri(), &ManualClock::new(), RetryPolicy::default());
+
+    let result: Result<Vec<_>, _> = bounded(client.os_images().list().all()).await;
+
+    assert!(matches!(result, Err(Error::Decode(_))), "{result:?}");
+}
+
+#[tokio::test]
+async fn a_200_with_an_html_body_is_a_decode_error_that_says_so() {
+    let server = MockServer::start().await;
+    let html = "<!DOCTYPE html><html><body><h1>Sign in to your proxy</h1></body></html>";
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("request-id", "html-rid")
+                .set_body_raw(html, "text/html; charset=utf-8"),
+        )
+        .mount(&server)
+        .await;
+    let client = client_with_policy(&server.uri(), &ManualClock::new(), RetryPolicy::default());
+
+    for result in [
+        bounded(client.os_images().get("a")).await.map(|_| ()),
+        bounded(client.os_images().list().page()).await.map(|_| ()),
+    ] {
+        let error = result.unwrap_err();
+        let Error::Decode(decode) = &error else {
+            panic!("expected a decode error, got {error:?}");
+        };
+        assert_eq!(decode.status, 200);
+        assert_eq!(error.request_id(), Some("html-rid"));
+        let text = error.to_string();
+        assert!(text.contains("text/html"), "names the content type: {text}");
+        assert!(text.contains("not JSON"), "says it is not JSON: {text}");
+    }
 }

@@ -1,10 +1,10 @@
 //! `DELETE /deviceManagement/managedDeviceWindowsOSImages/{id}`: 204, no body either way.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::{COLLECTION, assert_graph_headers, client, json_response, only_request, resource};
 use intune_osimages::Error;
+use support::{COLLECTION, assert_graph_headers, client, json_response, only_request, resource};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -2,18 +2,18 @@
 //! policy, and the 204 answer some deployments give.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
 use chrono::NaiveDate;
-use common::{
-    COLLECTION, assert_graph_headers, body_json, client, json_response, only_request, received,
-    seed, seed_json,
-};
 use intune_osimages::validate::{Rule, Severity};
 use intune_osimages::{
     Architecture, Edition, EditionType, Error, OsImage, OsImagePatch, OsUpdate, Patch, Updated,
 };
 use serde_json::json;
+use support::{
+    COLLECTION, assert_graph_headers, body_json, client, json_response, only_request, received,
+    seed, seed_json,
+};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

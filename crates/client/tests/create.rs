@@ -1,16 +1,16 @@
 //! `POST /deviceManagement/managedDeviceWindowsOSImages`: validated first, then sent exactly as validated; 201.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
 use chrono::NaiveDate;
-use common::{
-    COLLECTION, assert_graph_headers, body_json, client, json_response, only_request, received,
-    resource, resource_json,
-};
 use intune_osimages::validate::{Rule, Severity};
 use intune_osimages::{Architecture, Edition, EditionType, Error, OsImage, OsUpdate};
 use serde_json::json;
+use support::{
+    COLLECTION, assert_graph_headers, body_json, client, json_response, only_request, received,
+    resource, resource_json,
+};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer};
 

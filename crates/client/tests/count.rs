@@ -1,10 +1,10 @@
 //! `GET /deviceManagement/managedDeviceWindowsOSImages/$count`: a `text/plain` integer.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::{COLLECTION, assert_graph_headers, client, only_request};
 use intune_osimages::Error;
+use support::{COLLECTION, assert_graph_headers, client, only_request};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -125,3 +125,44 @@ pub fn json_response(status: u16, body: &str, request_id: &str) -> wiremock::Res
         .insert_header("request-id", request_id)
         .set_body_raw(body.to_owned(), "application/json")
 }
+
+/// No fault test may take longer than this to come back: a hang is a failure, not a slow pass.
+pub const LIVENESS: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// A client over the real HTTP transport with this retry policy and short timeouts (500 ms per attempt and to
+/// connect), so a server that misbehaves is seen quickly.
+pub fn client_with_policy(base: &str, clock: &ManualClock, policy: RetryPolicy) -> Client {
+    Client::builder()
+        .base_url(format!("{base}/beta"))
+        .token(TOKEN)
+        .retry_policy(policy)
+        .clock(Arc::new(clock.clone()))
+        .timeout(std::time::Duration::from_millis(500))
+        .connect_timeout(std::time::Duration::from_millis(500))
+        .build()
+        .unwrap()
+}
+
+/// Awaits `future`, failing the test if it does not come back within [`LIVENESS`].
+pub async fn bounded<F: std::future::IntoFuture>(future: F) -> F::Output {
+    tokio::time::timeout(LIVENESS, future.into_future())
+        .await
+        .expect("the call came back within the liveness bound")
+}
+
+/// Graph's error body with this code.
+pub fn graph_error_body(code: &str) -> String {
+    serde_json::json!({"error": {"code": code, "message": format!("{code} from the test server"),
+        "innerError": {"date": "2026-11-29T05:02:11", "request-id": "rid-1", "client-request-id": "cid-1"}}})
+    .to_string()
+}
+
+/// A minimal image with this id.
+pub fn image_body(id: &str) -> Value {
+    serde_json::json!({"id": id, "supportedEditions": [], "supportedArchitectures": ["x64"], "availableUpdates": []})
+}
+
+/// How many requests the mock server has received.
+pub async fn request_count(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().len()
+}

@@ -2,13 +2,13 @@
 //! concurrency, failures, and secrets kept out of `Debug` and errors.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use common::{COLLECTION, header, json_response, received, resource};
 use intune_osimages::{Client, Cloud, Error, ErrorKind};
+use support::{COLLECTION, header, json_response, received, resource};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 

@@ -1,10 +1,10 @@
 //! `GET .../{id}/getAllManagedDeviceWindowsOSImages()`: the bound function answers a collection like list.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::{COLLECTION, assert_graph_headers, client, json_response, only_request, resource};
 use intune_osimages::Architecture;
+use support::{COLLECTION, assert_graph_headers, client, json_response, only_request, resource};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer};
 

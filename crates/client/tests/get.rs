@@ -1,13 +1,13 @@
 //! `GET /deviceManagement/managedDeviceWindowsOSImages/{id}`: the id as one encoded segment, `$select`, the object.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::{
+use intune_osimages::{Architecture, EditionType, Error, OsImage};
+use support::{
     COLLECTION, assert_graph_headers, client, json_response, only_request, received, resource,
     resource_json,
 };
-use intune_osimages::{Architecture, EditionType, Error, OsImage};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer};
 

@@ -1,14 +1,19 @@
 //! Paging across `@odata.nextLink`: through the same stack, only to the configured origin, stopping on a repeat.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::{COLLECTION, TOKEN, client, header, json_response, received, resource};
 use futures::{StreamExt, TryStreamExt};
 use intune_osimages::Error;
 use intune_osimages::transport::TransportErrorKind;
+use intune_osimages::transport::{ManualClock, RetryPolicy};
+use serde_json::json;
+use support::{
+    COLLECTION, TOKEN, bounded, client, client_with_policy, header, image_body, json_response,
+    received, request_count, resource,
+};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
-use wiremock::{Mock, MockServer};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// A page fixture with its `@odata.nextLink` pointing at `next`.
 fn page(name: &str, next: &str) -> String {
@@ -255,4 +260,70 @@ async fn a_link_back_to_the_first_page_stops_the_stream() {
         .unwrap();
     assert_eq!(all.len(), 4);
     assert_eq!(received(&server).await.len(), 2);
+}
+
+// ---------------------------------------------------------------- a looping next link through the real HTTP transport
+
+#[tokio::test]
+async fn a_next_link_that_loops_ends_the_stream_with_each_item_once() {
+    let server = MockServer::start().await;
+    let first = format!("{}{COLLECTION}", server.uri());
+    let second = format!("{}{COLLECTION}?page=2", server.uri());
+    let third = format!("{}{COLLECTION}?page=3", server.uri());
+    // 1 -> 2 -> 3 -> 2: the link back to a page already read ends the listing.
+    let pages = [
+        (
+            None,
+            json!({"value": [image_body("a"), image_body("b")], "@odata.nextLink": second}),
+        ),
+        (
+            Some("2"),
+            json!({"value": [image_body("c")], "@odata.nextLink": third}),
+        ),
+        (
+            Some("3"),
+            json!({"value": [image_body("d")], "@odata.nextLink": second}),
+        ),
+    ];
+    for (page, body) in pages {
+        let mock = Mock::given(method("GET")).and(path(COLLECTION));
+        let mock = match page {
+            Some(n) => mock.and(wiremock::matchers::query_param("page", n)),
+            None => mock.and(wiremock::matchers::query_param_is_missing("page")),
+        };
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .mount(&server)
+            .await;
+    }
+    let client = client_with_policy(&server.uri(), &ManualClock::new(), RetryPolicy::default());
+
+    let ids: Vec<String> = bounded(client.os_images().list().stream().try_collect::<Vec<_>>())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.id.unwrap())
+        .collect();
+
+    assert_eq!(ids, ["a", "b", "c", "d"]);
+    assert_eq!(request_count(&server).await, 3, "each page read once");
+    assert!(first.ends_with(COLLECTION));
+}
+
+#[tokio::test]
+async fn a_next_link_to_itself_ends_the_stream() {
+    let server = MockServer::start().await;
+    let first = format!("{}{COLLECTION}", server.uri());
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"value": [image_body("a")], "@odata.nextLink": first})),
+        )
+        .mount(&server)
+        .await;
+    let client = client_with_policy(&server.uri(), &ManualClock::new(), RetryPolicy::default());
+
+    let all = bounded(client.os_images().list().all()).await.unwrap();
+
+    assert_eq!(all.len(), 1);
+    assert_eq!(request_count(&server).await, 1);
 }

@@ -1,10 +1,10 @@
 //! `GET /deviceManagement/managedDeviceWindowsOSImages`: the request the list builder sends and the page it reads.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::{COLLECTION, assert_graph_headers, client, json_response, only_request, resource};
 use intune_osimages::{Architecture, EditionType, odata_string};
+use support::{COLLECTION, assert_graph_headers, client, json_response, only_request, resource};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer};
 
