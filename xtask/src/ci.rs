@@ -169,41 +169,33 @@ mod tests {
         assert!(reason.contains("could not start"), "{reason}");
     }
 
-    /// The real `fmt` step, run on a crate whose code is badly formatted, fails the run.
+    /// The real `fmt` and `deny` steps (deny with this repository's deny.toml) fail on a crate that is badly
+    /// formatted or under a licence deny.toml does not allow, and pass once that is fixed: the failure is about what
+    /// the step checks, not the setup.
     #[test]
-    fn the_fmt_step_fails_on_badly_formatted_code() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("src")).unwrap();
-        std::fs::write(
-            dir.path().join("Cargo.toml"),
-            "[package]\nname = \"badly-formatted\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[workspace]\n",
-        )
-        .unwrap();
-        std::fs::write(dir.path().join("src/lib.rs"), "pub fn f( )->u8{1}\n").unwrap();
-        assert_eq!(run_steps(only("fmt"), dir.path(), &mut Vec::new()).unwrap_err().0, "fmt");
-        // The same crate, formatted, passes: the failure above is about formatting, not the setup.
-        std::fs::write(dir.path().join("src/lib.rs"), "pub fn f() -> u8 {\n    1\n}\n").unwrap();
-        run_steps(only("fmt"), dir.path(), &mut Vec::new()).unwrap();
-    }
-
-    /// The real `deny` step, with this repository's deny.toml, fails on a crate under a licence it does not allow.
-    #[test]
-    fn the_deny_step_fails_on_a_banned_licence() {
+    fn the_fmt_and_deny_steps_fail_on_what_they_check() {
         let root = crate::project_root();
         process::ensure(process::CARGO_DENY, &root).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::copy(root.join("deny.toml"), dir.path().join("deny.toml")).unwrap();
-        std::fs::create_dir_all(dir.path().join("src")).unwrap();
-        std::fs::write(dir.path().join("src/lib.rs"), "//! x\n").unwrap();
+        let deny = std::fs::read_to_string(root.join("deny.toml")).unwrap();
         let manifest = |license: &str| {
             format!(
-                "[package]\nname = \"licensed\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
+                "[package]\nname = \"checked\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
                  license = \"{license}\"\n\n[workspace]\n"
             )
         };
-        std::fs::write(dir.path().join("Cargo.toml"), manifest("GPL-3.0-only")).unwrap();
-        assert_eq!(run_steps(only("deny"), dir.path(), &mut Vec::new()).unwrap_err().0, "deny");
-        std::fs::write(dir.path().join("Cargo.toml"), manifest("MIT OR Apache-2.0")).unwrap();
-        run_steps(only("deny"), dir.path(), &mut Vec::new()).unwrap();
+        let (allowed, banned) = (manifest("MIT OR Apache-2.0"), manifest("GPL-3.0-only"));
+        let lib = "//! x\npub fn f() -> u8 {\n    1\n}\n";
+        for (step, bad, fixed) in [
+            ("fmt", ("src/lib.rs", "//! x\npub fn f( )->u8{1}\n"), ("src/lib.rs", lib)),
+            ("deny", ("Cargo.toml", banned.as_str()), ("Cargo.toml", allowed.as_str())),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let files =
+                [("Cargo.toml", allowed.as_str()), ("deny.toml", &deny), ("src/lib.rs", lib), bad];
+            crate::write_files(dir.path(), &files);
+            assert_eq!(run_steps(only(step), dir.path(), &mut Vec::new()).unwrap_err().0, step);
+            crate::write_files(dir.path(), &[fixed]);
+            run_steps(only(step), dir.path(), &mut Vec::new()).unwrap();
+        }
     }
 }

@@ -65,6 +65,16 @@ fn project_root() -> PathBuf {
     manifest_dir.parent().map_or_else(|| manifest_dir.to_path_buf(), Path::to_path_buf)
 }
 
+/// Writes `files` (path, text) under `dir`, creating directories: the small crates and workspaces of the tests.
+#[cfg(test)]
+fn write_files(dir: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;

@@ -112,28 +112,28 @@ mod tests {
     /// A one-crate workspace whose test reads the file `include` names; `licences` are the licence files it ships.
     fn workspace(include: &str, licences: &[&str]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        let write = |path: &str, text: &str| {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
-        write(
-            "Cargo.toml",
-            "[workspace]\nresolver = \"3\"\nmembers = [\"a\"]\nexclude = [\"target\"]\n",
-        );
-        write(
-            "a/Cargo.toml",
-            "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2024\"\nlicense = \"MIT OR Apache-2.0\"\n\
-             description = \"a\"\n",
-        );
-        write("a/src/lib.rs", "//! a\n");
-        write("a/fixture.txt", "inside");
-        write("outside.txt", "outside");
         let test = format!(
             "#[test]\nfn reads() {{\n    assert!(!include_str!({include:?}).is_empty());\n}}\n"
         );
-        write("a/tests/reads.rs", &test);
-        licences.iter().for_each(|licence| write(&format!("a/{licence}"), "licence text"));
+        let manifest = "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
+                        license = \"MIT OR Apache-2.0\"\ndescription = \"a\"\n";
+        crate::write_files(
+            dir.path(),
+            &[
+                (
+                    "Cargo.toml",
+                    "[workspace]\nresolver = \"3\"\nmembers = [\"a\"]\nexclude = [\"target\"]\n",
+                ),
+                ("a/Cargo.toml", manifest),
+                ("a/src/lib.rs", "//! a\n"),
+                ("a/fixture.txt", "inside"),
+                ("outside.txt", "outside"),
+                ("a/tests/reads.rs", &test),
+            ],
+        );
+        for licence in licences {
+            crate::write_files(dir.path(), &[(&format!("a/{licence}"), "licence text")]);
+        }
         process::run(process::cargo(dir.path()).args([
             "generate-lockfile",
             "--offline",

@@ -520,11 +520,7 @@ mod bad_input {
     #[test]
     fn missing_licence_files_and_drifted_copies_are_named() {
         let dir = tempfile::tempdir().unwrap();
-        let write = |path: &str, text: &str| {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
+        let write = |path: &str, text: &str| crate::write_files(dir.path(), &[(path, text)]);
         write("LICENSE-MIT", "mit");
         let missing = missing_licence_files(dir.path(), "pkg");
         assert_eq!(missing.len(), 1, "{missing:?}");

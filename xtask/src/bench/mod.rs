@@ -174,24 +174,33 @@ fn parse_json_lines(stdout: &str) -> Result<Vec<Sample>, String> {
         .collect()
 }
 
-fn environment(root: &Path) -> report::Environment {
+/// The machine and the run, above the table: `cores (nproc): 2 · rustc 1.95.0 (..) · commit abc1234 · 2030-01-01`.
+fn environment(root: &Path) -> String {
     let read = |command: &mut Command| process::output(command).map(|out| out.trim().to_owned());
-    report::Environment {
-        cores: read(&mut Command::new("nproc"))
-            .ok()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)),
-        rustc: read(Command::new("rustc").arg("-V").current_dir(root))
-            .unwrap_or_else(|_| "rustc ?".to_owned()),
-        commit: read(process::git(root).args(["rev-parse", "--short", "HEAD"]))
-            .unwrap_or_else(|_| "?".to_owned()),
-        date: chrono::Utc::now().date_naive().to_string(),
-    }
+    let cores = read(&mut Command::new("nproc")).ok().and_then(|n| n.parse().ok());
+    let cores =
+        cores.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let rustc = read(Command::new("rustc").arg("-V").current_dir(root))
+        .unwrap_or_else(|_| "rustc ?".to_owned());
+    let commit = read(process::git(root).args(["rev-parse", "--short", "HEAD"]))
+        .unwrap_or_else(|_| "?".to_owned());
+    let date = chrono::Utc::now().date_naive();
+    format!("cores (nproc): {cores} · {rustc} · commit {commit} · {date}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_machine_line_names_cores_rustc_and_commit() {
+        let line = environment(&crate::project_root());
+        assert!(
+            line.starts_with("cores (nproc): ")
+                && line.contains(" · rustc 1.")
+                && line.contains(" · commit ")
+        );
+    }
 
     #[test]
     fn a_bounded_run_returns_stdout_or_stops_the_child() {
