@@ -250,3 +250,27 @@ fn an_unreadable_data_file_exits_non_zero() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("--data file"), "{stderr}");
 }
+
+#[test]
+fn a_second_emulator_on_the_same_data_file_exits_2_naming_the_first_ones_pid() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("catalog.json");
+    let args = ["--addr", "127.0.0.1:0", "--data", data.to_str().unwrap()];
+    let first = Process::start(&args);
+    let output = command(&args).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(output.stdout.is_empty(), "no listening line");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&data.display().to_string()), "{stderr}");
+    assert!(stderr.contains("in use by another emulator"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("PID {}", first.child.id())),
+        "{stderr}"
+    );
+    first.signal("TERM");
+    assert!(first.wait().0.success());
+    // Free again once the first has stopped.
+    let second = Process::start(&args);
+    second.signal("TERM");
+    assert!(second.wait().0.success());
+}

@@ -13,6 +13,8 @@ pub enum ServeErrorKind {
     Seed,
     /// The `--data` file is unreadable, not a catalog, or cannot be written.
     Data,
+    /// Another emulator holds the `--data` file's lock (the message names its PID when it can).
+    DataInUse,
     /// The address could not be bound (in use, not local, no permission).
     Bind,
     /// The TLS certificate could not be made, read or used (`--tls`, `--tls-cert`, `--tls-key`).
@@ -36,7 +38,7 @@ impl ServeError {
         }
     }
 
-    /// A problem with the file given to `--seed` (`role` "seed") or `--data` (`role` "data").
+    /// A problem with the file given to `--seed` (kind `Seed`) or `--data` (any other kind).
     pub(crate) fn file(kind: ServeErrorKind, path: &Path, message: impl fmt::Display) -> Self {
         let flag = match kind {
             ServeErrorKind::Seed => "--seed",

@@ -30,6 +30,7 @@ mod catalog_file;
 mod connection;
 mod control;
 mod data_file;
+mod data_lock;
 mod error;
 mod handler;
 mod reply;
@@ -158,6 +159,7 @@ pub struct Server {
     limits: accept::Limits,
     tls: Option<tls::Prepared>,
     certificate_path: Option<tls::PemFile>,
+    data: Option<DataFile>,
 }
 
 impl fmt::Debug for Server {
@@ -204,6 +206,10 @@ impl Server {
     {
         let acceptor = self.tls.map(|t| t.acceptor);
         accept::serve(self.listener, self.shared, self.limits, acceptor, shutdown).await;
+        // A connection still winding down may keep the catalog (and its hook) alive: release the file now.
+        if let Some(data) = &self.data {
+            data.release();
+        }
         drop(self.certificate_path);
         Ok(())
     }
@@ -222,7 +228,7 @@ pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
         Some(path) => Some(catalog_file::read_catalog(path, ServeErrorKind::Seed)?),
         None => None,
     };
-    let data = options.data.clone().map(DataFile::new).transpose()?;
+    let data = options.data.clone().map(DataFile::open).transpose()?;
     let stored = match &data {
         Some(file) => file.load()?,
         None => None,
@@ -284,7 +290,7 @@ pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
     if let Some(file) = data.clone() {
         builder = builder.on_change(move |images: &[Value]| {
             file.store(images)
-                .map_err(|e| format!("cannot write the data file {}: {e}", file.path().display()))
+                .map_err(|e| format!("the data file {} {e}", file.path().display()))
         });
     }
     let graph = builder.try_build().map_err(|e| {
@@ -301,18 +307,12 @@ pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
             ServeError::file(
                 ServeErrorKind::Data,
                 file.path(),
-                format!("cannot be written: {e}"),
+                e,
             )
         })?;
     }
-    bind_shared(
-        &options,
-        token,
-        graph,
-        data.is_some(),
-        options.record_requests > 0,
-    )
-    .await
+    let recording = options.record_requests > 0;
+    bind_shared(&options, token, graph, data, recording).await
 }
 
 /// Binds an emulator in front of a fake Graph service you built (for example with scripted faults, or with its request
@@ -325,7 +325,7 @@ pub async fn bind_with_graph(
     let token = parse_token(token.as_deref())?;
     let mut options = ServeOptions::local();
     options.addr = addr;
-    bind_shared(&options, token, graph, false, true).await
+    bind_shared(&options, token, graph, None, true).await
 }
 
 /// Binds, prints `listening on http://ADDR/beta` as the first line on stdout, serves until SIGINT or SIGTERM, then
@@ -381,9 +381,10 @@ async fn bind_shared(
     options: &ServeOptions,
     token: Option<BearerToken>,
     graph: FakeGraph,
-    writes_block: bool,
+    data: Option<DataFile>,
     recording: bool,
 ) -> Result<Server, ServeError> {
+    let writes_block = data.is_some();
     let addr = options.addr;
     let graph_initial = graph.snapshot();
     let graph_has_authority = graph.has_local_authority();
@@ -431,5 +432,6 @@ async fn bind_shared(
         limits: options.limits(),
         tls: prepared,
         certificate_path,
+        data,
     })
 }

@@ -1,8 +1,163 @@
-//! The `--data` and `--seed` files at start: records are checked as strictly as writes, and a bad one is refused
-//! naming where it is.
+//! The `--data` and `--seed` files: records are checked at start as strictly as writes, and a bad one is refused
+//! naming where it is; one emulator per data file (a lock naming the holder's PID); a hand edit made while running
+//! is kept and the next write refused with a 500 saying so; temporary files a killed emulator left are removed at
+//! start.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
+use std::path::Path;
+
 use intune_osimages_emulator::{ServeErrorKind, ServeOptions, bind};
+use support::{Running, SET, request, send};
+
+const JSON: (&str, &str) = ("Content-Type", "application/json");
+
+fn with_data(data: &Path) -> ServeOptions {
+    let mut options = ServeOptions::local();
+    options.data = Some(data.to_path_buf());
+    options
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn a_second_emulator_on_the_same_data_file_refuses_to_start_naming_the_holder() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("catalog.json");
+    let first = Running::start(with_data(&data)).await;
+    let lock = dir.path().join("catalog.json.lock");
+    assert_eq!(
+        std::fs::read_to_string(&lock).unwrap().trim(),
+        std::process::id().to_string(),
+        "the lock file holds the holder's PID"
+    );
+    let before = std::fs::read(&data).unwrap();
+
+    let e = bind(with_data(&data)).await.unwrap_err();
+    assert_eq!(e.kind(), ServeErrorKind::DataInUse, "{e}");
+    let message = e.message();
+    assert!(message.contains("--data file"), "{message}");
+    assert!(message.contains(&data.display().to_string()), "{message}");
+    assert!(message.contains("in use by another emulator"), "{message}");
+    assert!(
+        message.contains(&format!("PID {}", std::process::id())),
+        "{message}"
+    );
+    assert_eq!(
+        std::fs::read(&data).unwrap(),
+        before,
+        "the refused emulator wrote nothing"
+    );
+
+    // The holder still works, and once it stops the file is free again, the lock file gone with it.
+    let answer = send(
+        first.addr,
+        &request("POST", SET, &[JSON], br#"{"id":"Lab"}"#),
+    )
+    .await;
+    assert_eq!(answer.status, 201);
+    first.stop().await;
+    assert_eq!(names_in(dir.path()), ["catalog.json"]);
+    let second = Running::start(with_data(&data)).await;
+    let answer = send(second.addr, &request("GET", &format!("{SET}/Lab"), &[], b"")).await;
+    assert_eq!(answer.status, 200, "the first one's write was kept");
+    second.stop().await;
+}
+
+#[tokio::test]
+async fn a_hand_edit_while_running_is_kept_and_the_next_write_refused_with_a_500_saying_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("catalog.json");
+    let emulator = Running::start(with_data(&data)).await;
+    let item = format!("{SET}/Windows%2011%2024H2");
+    // Writes before the edit are stored as usual.
+    let answer = send(
+        emulator.addr,
+        &request("PATCH", &item, &[JSON], br#"{"supportedArchitectures":["x64"]}"#),
+    )
+    .await;
+    assert_eq!(answer.status, 200);
+
+    let edited = r#"{"value":[{"id":"Edited by hand","supportedArchitectures":["arM64"]}]}"#;
+    std::fs::write(&data, edited).unwrap();
+
+    let answer = send(
+        emulator.addr,
+        &request("PATCH", &item, &[JSON], br#"{"supportedArchitectures":["x86"]}"#),
+    )
+    .await;
+    assert_eq!(answer.status, 500);
+    answer.assert_graph_error("InternalServerError");
+    let message = answer.json()["error"]["message"].as_str().unwrap().to_owned();
+    assert!(message.contains(&data.display().to_string()), "{message}");
+    assert!(
+        message.contains("was changed outside the emulator"),
+        "{message}"
+    );
+    assert!(message.contains("keeps that change"), "{message}");
+    assert_eq!(
+        std::fs::read_to_string(&data).unwrap(),
+        edited,
+        "the hand edit is kept"
+    );
+    // The refused write was rolled back in memory too, and every later write is refused the same way.
+    let answer = send(emulator.addr, &request("GET", &item, &[], b"")).await;
+    assert_eq!(answer.json()["supportedArchitectures"], serde_json::json!(["x64"]));
+    let answer = send(
+        emulator.addr,
+        &request("DELETE", &item, &[], b""),
+    )
+    .await;
+    assert_eq!(answer.status, 500);
+    assert_eq!(std::fs::read_to_string(&data).unwrap(), edited);
+    emulator.stop().await;
+
+    // A restart serves the edited file.
+    let restarted = Running::start(with_data(&data)).await;
+    let answer = send(restarted.addr, &request("GET", SET, &[], b"")).await;
+    let ids: Vec<_> = answer.json()["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, ["Edited by hand"]);
+    restarted.stop().await;
+}
+
+#[tokio::test]
+async fn temporary_files_a_killed_emulator_left_are_removed_at_start_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("catalog.json");
+    let stale = [".catalog.json.4242.tmp", ".catalog.json.1.tmp"];
+    let unrelated = [
+        "notes.txt",
+        ".catalog.json.tmp",
+        ".catalog.json.backup.tmp",
+        "catalog.json.4242.tmp",
+        ".other.json.4242.tmp",
+    ];
+    for name in stale.iter().chain(&unrelated) {
+        std::fs::write(dir.path().join(name), "{\"value\":[").unwrap();
+    }
+    let emulator = Running::start(with_data(&data)).await;
+    let names = names_in(dir.path());
+    for name in stale {
+        assert!(!names.contains(&name.to_owned()), "{name} removed: {names:?}");
+    }
+    for name in unrelated {
+        assert!(names.contains(&name.to_owned()), "{name} kept: {names:?}");
+    }
+    emulator.stop().await;
+}
 
 #[tokio::test]
 async fn a_record_that_breaks_the_model_is_refused_at_start_naming_its_pointer() {
