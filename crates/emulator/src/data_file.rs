@@ -174,7 +174,11 @@ impl DataFile {
     /// Writes `images` as the whole catalog, atomically and durably (see the module comment), unless the file was
     /// changed outside the emulator since it last read or wrote it.
     pub(crate) fn store(&self, images: &[Value]) -> Result<(), StoreError> {
-        let lock = self.inner.lock.lock().unwrap_or_else(PoisonError::into_inner);
+        let lock = self
+            .inner
+            .lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if lock.is_none() {
             return Err(StoreError::Released);
         }
@@ -206,7 +210,11 @@ impl DataFile {
     /// Releases the lock (removing the lock file); later stores are refused. Called when the emulator stops, since
     /// a connection still winding down may hold a clone.
     pub(crate) fn release(&self) {
-        let mut lock = self.inner.lock.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut lock = self
+            .inner
+            .lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if let Some(mut held) = lock.take() {
             held.release();
         }
@@ -215,7 +223,11 @@ impl DataFile {
     /// Refuses when the file differs from what the emulator last read or wrote. A file that is gone (removed, or
     /// its directory with it) is written again: nothing of anyone's would be lost.
     fn check_unchanged(&self) -> Result<(), StoreError> {
-        let seen = *self.inner.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        let seen = *self
+            .inner
+            .seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         match std::fs::read(&self.inner.path) {
             Ok(bytes) if Seen::of(&bytes) == seen => Ok(()),
             Ok(_) => Err(StoreError::ChangedOutside),
@@ -233,7 +245,11 @@ impl DataFile {
     }
 
     fn remember(&self, seen: Seen) {
-        *self.inner.seen.lock().unwrap_or_else(PoisonError::into_inner) = seen;
+        *self
+            .inner
+            .seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = seen;
     }
 
     fn write_temp(&self, bytes: &[u8]) -> io::Result<()> {

@@ -153,8 +153,7 @@ mod tests {
         let e = DataLock::acquire(&data).unwrap_err();
         assert_eq!(e.kind(), ServeErrorKind::DataInUse);
         assert!(
-            e.message()
-                .contains(&format!("PID {}", std::process::id())),
+            e.message().contains(&format!("PID {}", std::process::id())),
             "{e}"
         );
         first.release();

@@ -303,13 +303,8 @@ pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
         ServeError::new(kind, format!("the catalog was refused: {e}"))
     })?;
     if let (true, Some(file)) = (needs_first_store, &data) {
-        file.store(&graph.snapshot()).map_err(|e| {
-            ServeError::file(
-                ServeErrorKind::Data,
-                file.path(),
-                e,
-            )
-        })?;
+        file.store(&graph.snapshot())
+            .map_err(|e| ServeError::file(ServeErrorKind::Data, file.path(), e))?;
     }
     let recording = options.record_requests > 0;
     bind_shared(&options, token, graph, data, recording).await

@@ -67,7 +67,11 @@ async fn a_second_emulator_on_the_same_data_file_refuses_to_start_naming_the_hol
     first.stop().await;
     assert_eq!(names_in(dir.path()), ["catalog.json"]);
     let second = Running::start(with_data(&data)).await;
-    let answer = send(second.addr, &request("GET", &format!("{SET}/Lab"), &[], b"")).await;
+    let answer = send(
+        second.addr,
+        &request("GET", &format!("{SET}/Lab"), &[], b""),
+    )
+    .await;
     assert_eq!(answer.status, 200, "the first one's write was kept");
     second.stop().await;
 }
@@ -81,7 +85,12 @@ async fn a_hand_edit_while_running_is_kept_and_the_next_write_refused_with_a_500
     // Writes before the edit are stored as usual.
     let answer = send(
         emulator.addr,
-        &request("PATCH", &item, &[JSON], br#"{"supportedArchitectures":["x64"]}"#),
+        &request(
+            "PATCH",
+            &item,
+            &[JSON],
+            br#"{"supportedArchitectures":["x64"]}"#,
+        ),
     )
     .await;
     assert_eq!(answer.status, 200);
@@ -91,12 +100,20 @@ async fn a_hand_edit_while_running_is_kept_and_the_next_write_refused_with_a_500
 
     let answer = send(
         emulator.addr,
-        &request("PATCH", &item, &[JSON], br#"{"supportedArchitectures":["x86"]}"#),
+        &request(
+            "PATCH",
+            &item,
+            &[JSON],
+            br#"{"supportedArchitectures":["x86"]}"#,
+        ),
     )
     .await;
     assert_eq!(answer.status, 500);
     answer.assert_graph_error("InternalServerError");
-    let message = answer.json()["error"]["message"].as_str().unwrap().to_owned();
+    let message = answer.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(message.contains(&data.display().to_string()), "{message}");
     assert!(
         message.contains("was changed outside the emulator"),
@@ -110,12 +127,11 @@ async fn a_hand_edit_while_running_is_kept_and_the_next_write_refused_with_a_500
     );
     // The refused write was rolled back in memory too, and every later write is refused the same way.
     let answer = send(emulator.addr, &request("GET", &item, &[], b"")).await;
-    assert_eq!(answer.json()["supportedArchitectures"], serde_json::json!(["x64"]));
-    let answer = send(
-        emulator.addr,
-        &request("DELETE", &item, &[], b""),
-    )
-    .await;
+    assert_eq!(
+        answer.json()["supportedArchitectures"],
+        serde_json::json!(["x64"])
+    );
+    let answer = send(emulator.addr, &request("DELETE", &item, &[], b"")).await;
     assert_eq!(answer.status, 500);
     assert_eq!(std::fs::read_to_string(&data).unwrap(), edited);
     emulator.stop().await;
@@ -151,7 +167,10 @@ async fn temporary_files_a_killed_emulator_left_are_removed_at_start_and_nothing
     let emulator = Running::start(with_data(&data)).await;
     let names = names_in(dir.path());
     for name in stale {
-        assert!(!names.contains(&name.to_owned()), "{name} removed: {names:?}");
+        assert!(
+            !names.contains(&name.to_owned()),
+            "{name} removed: {names:?}"
+        );
     }
     for name in unrelated {
         assert!(names.contains(&name.to_owned()), "{name} kept: {names:?}");
