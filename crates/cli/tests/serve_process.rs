@@ -274,3 +274,32 @@ fn a_second_emulator_on_the_same_data_file_exits_2_naming_the_first_ones_pid() {
     second.signal("TERM");
     assert!(second.wait().0.success());
 }
+
+#[test]
+fn warnings_reach_stderr_without_v() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("catalog.json");
+    let seed = dir.path().join("seed.json");
+    std::fs::write(&seed, r#"[{"id":"seeded"}]"#).unwrap();
+    let data_arg = data.to_str().unwrap();
+    let first = Process::start(&["--addr", "127.0.0.1:0", "--data", data_arg]);
+    first.signal("TERM");
+    assert!(first.wait().0.success());
+    let second = Process::start(&[
+        "--addr",
+        "127.0.0.1:0",
+        "--data",
+        data_arg,
+        "--seed",
+        seed.to_str().unwrap(),
+    ]);
+    second.signal("TERM");
+    let (status, stderr) = second.wait();
+    assert!(status.success(), "{stderr}");
+    assert!(stderr.contains("WARN"), "{stderr}");
+    assert!(
+        stderr.contains("the data file exists, so it is loaded and the --seed file is not"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("INFO"), "info lines need -v: {stderr}");
+}

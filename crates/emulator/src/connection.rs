@@ -48,6 +48,9 @@ pub(crate) struct Activity {
     started: Instant,
     phase: AtomicU8,
     since_millis: AtomicU64,
+    /// Signalled when a request's head starts: the watchdog, asleep until the (later) idle deadline, must switch to
+    /// the header-read one. Other changes only move a deadline later, which the watchdog finds when it wakes.
+    head_started: tokio::sync::Notify,
 }
 
 impl Activity {
@@ -57,6 +60,7 @@ impl Activity {
             started: Instant::now(),
             phase: AtomicU8::new(IDLE),
             since_millis: AtomicU64::new(0),
+            head_started: tokio::sync::Notify::new(),
         }
     }
 
@@ -74,6 +78,8 @@ impl Activity {
     fn bytes_read(&self) {
         if self.phase.load(Ordering::Relaxed) == IDLE {
             self.enter(HEAD);
+            // Stores a permit when the watchdog is not waiting yet, so the wake-up is never lost.
+            self.head_started.notify_one();
         }
     }
 
@@ -108,7 +114,14 @@ impl Activity {
             {
                 return which;
             }
-            tokio::time::sleep_until(deadline).await;
+            if phase == IDLE {
+                tokio::select! {
+                    () = tokio::time::sleep_until(deadline) => {}
+                    () = self.head_started.notified() => {}
+                }
+            } else {
+                tokio::time::sleep_until(deadline).await;
+            }
         }
     }
 }
@@ -345,5 +358,26 @@ mod tests {
         assert_eq!(activity.expired(limits).await, Expired::HeaderRead);
         activity.answered();
         assert_eq!(activity.expired(limits).await, Expired::Idle);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_head_that_starts_while_the_watchdog_waits_gets_the_header_read_limit() {
+        let limits = Timeouts {
+            header_read: Duration::from_secs(2),
+            idle: Duration::from_secs(60),
+        };
+        let activity = std::sync::Arc::new(Activity::new());
+        let started = tokio::time::Instant::now();
+        let first_byte = {
+            let activity = activity.clone();
+            async move {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                activity.bytes_read();
+            }
+        };
+        let (expired, ()) = tokio::join!(activity.expired(limits), first_byte);
+        assert_eq!(expired, Expired::HeaderRead);
+        // 1 s idle, then the 2 s header-read limit; not the 60 s idle one.
+        assert_eq!(started.elapsed().as_secs(), 3);
     }
 }

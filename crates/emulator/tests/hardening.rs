@@ -76,6 +76,28 @@ async fn a_slow_header_client_is_dropped_while_a_normal_one_is_answered_promptly
 }
 
 #[tokio::test]
+async fn a_connection_that_waits_then_dribbles_its_headers_gets_the_header_timeout_not_the_idle_one()
+ {
+    let mut options = ServeOptions::local();
+    options.header_read_timeout = Duration::from_millis(400);
+    options.idle_timeout = Duration::from_secs(60);
+    let emulator = Running::start(options).await;
+    let mut slow = TcpStream::connect(emulator.addr).await.unwrap();
+    // Accepted and idle first, so the connection's watchdog is already waiting for the (60 s) idle limit.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = Instant::now();
+    slow.write_all(b"GET /beta HTTP/1.1\r\nHo").await.unwrap();
+    let left = closed_within(&mut slow, Duration::from_secs(10)).await;
+    assert!(left.is_ok(), "the slow client is disconnected");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "closed by the 0.4 s header-read limit, not the idle one: {:?}",
+        started.elapsed()
+    );
+    emulator.stop().await;
+}
+
+#[tokio::test]
 async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout_not_the_header_one() {
     let emulator = Running::start(short_timeouts()).await;
     let mut idle = TcpStream::connect(emulator.addr).await.unwrap();
@@ -155,6 +177,16 @@ async fn broken_http_gets_graph_error_bodies_with_a_request_id() {
     .await;
     assert_eq!(too_many.status, 431);
     too_many.assert_graph_error("RequestHeaderFieldsTooLarge");
+
+    // hyper refuses a request target over 64 KiB.
+    let long_target = format!("{SET}?$filter={}", "a".repeat(70 * 1024));
+    let too_long = send(
+        emulator.addr,
+        format!("GET {long_target} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes(),
+    )
+    .await;
+    assert_eq!(too_long.status, 414);
+    too_long.assert_graph_error("RequestUriTooLong");
 
     // Still serving.
     assert_eq!(
