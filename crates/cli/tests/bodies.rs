@@ -3,10 +3,10 @@
 //! accepted and said so; UTF-16 and UTF-32 are refused with how to convert them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::osimages;
 use serde_json::json;
+use support::osimages;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -2,12 +2,12 @@
 //! (exit 0) → apply again (nothing but reads sent), `--dry-run` sending nothing, `--prune`, and a partial failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
 use std::io::{Read, Write};
 
-use common::{Emulator, json, osimages};
 use serde_json::{Value, json};
+use support::{Emulator, json, osimages};
 
 /// The emulator's request log (`GET /_emulator/requests`): each request's method and URL; `clear` empties it.
 fn requests(emulator: &Emulator, clear: bool) -> Vec<(String, String)> {
@@ -451,7 +451,7 @@ fn apply_on_a_terminal_asks_and_does_what_the_answer_says() {
         "apply",
         desired.to_str().unwrap(),
     ];
-    let answered = common::pty::run(&args, &[], 80, Some("n\n"));
+    let answered = support::pty::run(&args, &[], 80, Some("n\n"));
     assert_eq!(answered.code, 2, "{}", answered.output);
     assert!(
         answered.output.contains("apply 1 step(s)? [y/N]"),
@@ -464,7 +464,7 @@ fn apply_on_a_terminal_asks_and_does_what_the_answer_says() {
             .code(),
         Some(1)
     );
-    let answered = common::pty::run(&args, &[], 80, Some("y\n"));
+    let answered = support::pty::run(&args, &[], 80, Some("y\n"));
     assert_eq!(answered.code, 0, "{}", answered.output);
     assert!(answered.output.contains("applied"), "{}", answered.output);
     assert_eq!(

@@ -2,13 +2,13 @@
 //! --all` into a closed pipe, shell completions and the man page.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
 use std::io::Read;
 use std::process::{Command, Stdio};
 
-use common::{Emulator, json, osimages};
 use serde_json::{Value, json};
+use support::{Emulator, json, osimages};
 
 /// A seed file of `n` images with ids `image-00000`...
 pub fn seed_file(dir: &tempfile::TempDir, n: usize) -> String {

@@ -2,14 +2,14 @@
 //! display width, server text escaped, `NO_COLOR`, `--no-headers`, `-q`, a closed pipe and a full disk.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
 use std::process::{Command, Stdio};
 
-use common::{json, osimages, pty};
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 use serde_json::json;
+use support::{against, json, osimages, pty};
 use unicode_width::UnicodeWidthStr;
 use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -178,11 +178,7 @@ async fn hostile_server() -> MockServer {
 #[tokio::test]
 async fn control_characters_from_a_server_are_shown_escaped_and_json_stays_exact() {
     let server = hostile_server().await;
-    let base = format!("{}/beta", server.uri());
-    let out = osimages()
-        .args(["--base-url", &base, "--token", "t", "list"])
-        .output()
-        .unwrap();
+    let out = against(&server).args(["list"]).output().unwrap();
     assert!(out.status.success(), "{out:?}");
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
@@ -193,16 +189,10 @@ async fn control_characters_from_a_server_are_shown_escaped_and_json_stays_exact
     // The id's newline cannot forge a second row.
     assert_eq!(text.lines().count(), 2, "{text}");
 
-    let out = osimages()
-        .args(["--base-url", &base, "--token", "t", "--json", "list"])
-        .output()
-        .unwrap();
+    let out = against(&server).args(["--json", "list"]).output().unwrap();
     assert_eq!(json(&out)["value"][0]["id"], EVIL_ID);
 
-    let out = osimages()
-        .args(["--base-url", &base, "--token", "t", "get", "x"])
-        .output()
-        .unwrap();
+    let out = against(&server).args(["get", "x"]).output().unwrap();
     assert_eq!(out.status.code(), Some(4));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(!stderr.contains('\u{1b}'), "{stderr:?}");

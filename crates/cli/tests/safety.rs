@@ -2,11 +2,11 @@
 //! terminal and refuses without `--yes` off one, and unaddressable ids are refused for create.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::{Emulator, osimages, pty};
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
+use support::{Emulator, osimages, pty};
 
 #[test]
 fn an_empty_token_is_a_usage_error_not_the_sample_tenant() {

@@ -1,11 +1,11 @@
 //! `--token`: every request needs `Authorization: Bearer <token>`; anything else is a 401 with Graph's error body.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod serve_support;
+mod support;
 
 use intune_osimages_emulator::{ServeErrorKind, ServeOptions, bind, bind_with_graph};
 use intune_osimages_fake::FakeGraph;
-use serve_support::{Running, raw};
+use support::in_process::{Running, raw};
 
 const TOKEN: &str = "emulator-token-7f3a";
 

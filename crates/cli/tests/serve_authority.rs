@@ -2,12 +2,11 @@
 //! `AZURE_AUTHORITY_HOST`, after which Graph accepts exactly the tokens it issued; scripted faults at its endpoints.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-mod serve_support;
+mod support;
 
-use common::{Emulator, osimages};
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
+use support::{Emulator, osimages};
 
 const SECRET: &str = "cs-LOCAL-AUTHORITY-secret-77";
 
@@ -39,7 +38,7 @@ fn post_faults(emulator: &Emulator, script: &str) {
         "POST /_emulator/faults HTTP/1.1\nHost: {addr}\nContent-Type: application/json\nContent-Length: {}",
         script.len()
     );
-    let answer = rt.block_on(serve_support::raw(addr, &head, script.as_bytes()));
+    let answer = rt.block_on(support::in_process::raw(addr, &head, script.as_bytes()));
     assert_eq!(answer.status, 204);
 }
 

@@ -2,11 +2,11 @@
 //! through `/_emulator/faults` and the `--data` file kept across restarts.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod serve_support;
+mod support;
 
 use intune_osimages_emulator::ServeOptions;
 use serde_json::{Value, json};
-use serve_support::{RawResponse, Running, raw};
+use support::in_process::{RawResponse, Running, raw};
 
 const SET: &str = "/deviceManagement/managedDeviceWindowsOSImages";
 

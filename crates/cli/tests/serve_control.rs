@@ -1,16 +1,20 @@
 //! `/_emulator/faults`: scripting faults over HTTP, as a test suite in another language would.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod serve_support;
+mod support;
 
 use std::sync::Arc;
 
 use intune_osimages::transport::{ManualClock, RetryPolicy};
 use intune_osimages::{Architecture, Client, ErrorKind, OsImagePatch, Updated};
 use intune_osimages_emulator::ServeOptions;
-use serve_support::{Running, raw};
+use support::in_process::{Running, raw};
 
-async fn script(emulator: &Running, token: Option<&str>, body: &str) -> serve_support::RawResponse {
+async fn script(
+    emulator: &Running,
+    token: Option<&str>,
+    body: &str,
+) -> support::in_process::RawResponse {
     let auth = token
         .map(|t| format!("\nAuthorization: Bearer {t}"))
         .unwrap_or_default();

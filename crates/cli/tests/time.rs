@@ -2,12 +2,12 @@
 //! verbosity.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
 use std::time::{Duration, Instant};
 
-use common::osimages;
 use serde_json::json;
+use support::{against, osimages};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -29,11 +29,7 @@ async fn a_throttled_request_is_announced_on_stderr_and_then_succeeds() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": []})))
         .mount(&server)
         .await;
-    let base = format!("{}/beta", server.uri());
-    let out = osimages()
-        .args(["--base-url", &base, "--token", "t", "list"])
-        .output()
-        .unwrap();
+    let out = against(&server).args(["list"]).output().unwrap();
     assert!(out.status.success(), "{out:?}");
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
@@ -41,10 +37,7 @@ async fn a_throttled_request_is_announced_on_stderr_and_then_succeeds() {
         "{stderr}"
     );
     // -q keeps stderr for errors only.
-    let out = osimages()
-        .args(["--base-url", &base, "--token", "t", "-q", "list"])
-        .output()
-        .unwrap();
+    let out = against(&server).args(["-q", "list"]).output().unwrap();
     assert!(out.status.success());
     assert!(!String::from_utf8_lossy(&out.stderr).contains("retrying"));
 }
@@ -102,7 +95,7 @@ fn progress_is_drawn_on_a_terminal_and_never_into_a_pipe() {
     let seed = dir.path().join("seed.json");
     std::fs::write(&seed, serde_json::to_vec(&images).unwrap()).unwrap();
     let emulator =
-        common::Emulator::start(&["--seed", seed.to_str().unwrap(), "--page-size", "20"]);
+        support::Emulator::start(&["--seed", seed.to_str().unwrap(), "--page-size", "20"]);
     let out_file = dir.path().join("export.json");
     let args = [
         "--base-url",
@@ -111,7 +104,7 @@ fn progress_is_drawn_on_a_terminal_and_never_into_a_pipe() {
         "--out",
         out_file.to_str().unwrap(),
     ];
-    let run = common::pty::run(&args, &[], 80, None);
+    let run = support::pty::run(&args, &[], 80, None);
     assert_eq!(run.code, 0, "{}", run.output);
     assert!(run.output.contains("images read"), "{:?}", run.output);
     // Piped: the same command draws nothing but its closing note.
@@ -155,9 +148,8 @@ async fn throttled_items_of_apply_s_batch_are_announced_and_sent_again() {
     let dir = tempfile::tempdir().unwrap();
     let desired = dir.path().join("desired.json");
     std::fs::write(&desired, serde_json::to_vec(&json!([created])).unwrap()).unwrap();
-    let base = format!("{}/beta", server.uri());
-    let out = osimages()
-        .args(["--base-url", &base, "--token", "t", "apply"])
+    let out = against(&server)
+        .args(["apply"])
         .arg(&desired)
         .arg("--yes")
         .output()

@@ -1,11 +1,11 @@
 //! `create`, `update`, `delete` on the sample tenant, and the seed's update end to end against `osimages serve`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::{Emulator, fixture, json, osimages};
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
+use support::{Emulator, fixture, json, osimages};
 
 #[test]
 fn the_seed_update_without_allow_read_only_names_the_three_fields_and_exits_3() {

@@ -1,11 +1,11 @@
 //! Usage errors, transport failures and credentials handling.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::{Emulator, closed_port, osimages};
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
+use support::{Emulator, closed_port, osimages};
 
 #[test]
 fn usage_errors_exit_2() {

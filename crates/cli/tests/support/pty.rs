@@ -24,19 +24,13 @@ pub fn run(args: &[&str], envs: &[(&str, &str)], cols: u16, input: Option<&str>)
             pixel_height: 0,
         })
         .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_osimages"));
+    let mut cmd = CommandBuilder::new(super::BINARY);
     cmd.args(args);
-    for var in [
-        "GRAPH_TOKEN",
-        "AZURE_TENANT_ID",
-        "AZURE_CLIENT_ID",
-        "AZURE_CLIENT_SECRET",
-        "AZURE_AUTHORITY_HOST",
-        "RUST_LOG",
-        "COLUMNS",
-        "LINES",
-        "NO_COLOR",
-    ] {
+    // The terminal's size is the pty's, not the test runner's.
+    for var in super::SCRUBBED_ENV
+        .iter()
+        .chain(&["COLUMNS", "LINES", "NO_COLOR"])
+    {
         cmd.env_remove(var);
     }
     for (k, v) in envs {

@@ -1,10 +1,10 @@
 //! `list`, `get`, `get-all`, `count` on the built-in sample tenant, in both output modes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::{json, osimages};
 use predicates::str::contains;
+use support::{json, osimages};
 
 #[test]
 fn list_without_credentials_uses_the_sample_tenant_and_says_so() {

@@ -4,14 +4,14 @@
 //! another path: `a/b` is not `a`, `../x` is not `x`, `q?x=1` is not `q`. The catalog holds exactly the ids created.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod reliability_support;
+mod support;
 
 use std::collections::BTreeSet;
 
 use futures::TryStreamExt;
 use intune_osimages::{Error, OsImagePatch};
-use reliability_support::{SET, Serve, empty_seed, request, send_raw};
 use serde_json::{Value, json};
+use support::process::{Emulator, SET, empty_seed, request, send_raw};
 
 const IDS: &[&str] = &[
     "Windows 11 22H2",
@@ -58,7 +58,7 @@ async fn hostile_ids_go_through_every_operation_and_reach_only_their_own_image()
     let dir = tempfile::tempdir().unwrap();
     let seed = empty_seed(dir.path());
     // `--lenient`: each image is marked with a property the type does not declare (strict, Graph's 400).
-    let serve = Serve::start(&["--lenient", "--seed", &seed, "--page-size", "5"], &[]);
+    let serve = Emulator::start_with_env(&["--lenient", "--seed", &seed, "--page-size", "5"], &[]);
     let client = serve.client(None);
     let images = client.os_images();
 
@@ -171,7 +171,7 @@ async fn hostile_ids_go_through_every_operation_and_reach_only_their_own_image()
 async fn dot_segment_ids_are_refused_before_anything_is_sent() {
     let dir = tempfile::tempdir().unwrap();
     let seed = empty_seed(dir.path());
-    let serve = Serve::start(&["--seed", &seed], &[]);
+    let serve = Emulator::start_with_env(&["--seed", &seed], &[]);
     let images = serve.client(None).os_images();
     images
         .create_json(body("x"))

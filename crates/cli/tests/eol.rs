@@ -1,10 +1,10 @@
 //! `eol`: editions leaving support.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::{json, osimages};
 use predicates::str::contains;
+use support::{json, osimages};
 
 #[test]
 fn eol_json_lists_editions_ending_within_the_window_or_ended() {

@@ -3,11 +3,11 @@
 //! Nothing here reaches a Microsoft endpoint or the instance metadata address.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::{Emulator, osimages};
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
+use support::{Emulator, osimages};
 use wiremock::matchers::{header, method, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -1,11 +1,11 @@
 //! Client credentials from the environment, against a local token authority (`AZURE_AUTHORITY_HOST`) and the emulator.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::{Emulator, osimages};
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
+use support::{Emulator, osimages};
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -83,7 +83,7 @@ fn a_refusing_authority_is_a_configuration_failure_that_never_shows_the_secret()
 
 #[test]
 fn an_unreachable_authority_is_a_network_failure_exit_5() {
-    let port = common::closed_port();
+    let port = support::closed_port();
     osimages()
         .env("AZURE_TENANT_ID", "contoso-tenant")
         .env("AZURE_CLIENT_ID", "app-123")

@@ -1,7 +1,6 @@
-//! Helpers for the reliability tests: the `osimages serve` process (started, killed with SIGKILL, restarted on the
-//! same data file), a minimal HTTP/1.1 client over a raw socket (so a test can send what no well-behaved client
-//! would), and a small seeded random generator for bounded, reproducible input.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+//! The `osimages serve` process (started, killed with SIGKILL, restarted on the same data file), a minimal HTTP/1.1
+//! client over a raw socket (so a test can send what no well-behaved client would), and a small seeded random
+//! generator for bounded, reproducible input.
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
@@ -16,7 +15,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 pub const SET: &str = "/beta/deviceManagement/managedDeviceWindowsOSImages";
 
 /// An `osimages serve` process on a free loopback port. Killed (SIGKILL) when dropped.
-pub struct Serve {
+pub struct Emulator {
     pub child: Child,
     pub base_url: String,
     pub addr: SocketAddr,
@@ -24,15 +23,20 @@ pub struct Serve {
     stderr_reader: Option<std::thread::JoinHandle<()>>,
 }
 
-impl Serve {
-    /// Starts `osimages serve --addr 127.0.0.1:0 ARGS` with `envs`, stderr captured, and reads the listening line.
-    pub fn start(args: &[&str], envs: &[(&str, &str)]) -> Serve {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_osimages"));
-        cmd.args(["serve", "--addr", "127.0.0.1:0"])
-            .args(args)
-            .env_remove("GRAPH_TOKEN")
-            .env_remove("RUST_LOG")
-            .stdin(Stdio::null())
+impl Emulator {
+    /// Starts `osimages serve --addr 127.0.0.1:0 ARGS`, stderr captured, and reads the listening line.
+    pub fn start(args: &[&str]) -> Emulator {
+        Emulator::start_with_env(args, &[])
+    }
+
+    /// [`Emulator::start`] with `envs` set (after the test's own credentials and log filter are removed).
+    pub fn start_with_env(args: &[&str], envs: &[(&str, &str)]) -> Emulator {
+        let mut cmd = Command::new(super::BINARY);
+        cmd.args(["serve", "--addr", "127.0.0.1:0"]).args(args);
+        for var in super::SCRUBBED_ENV {
+            cmd.env_remove(var);
+        }
+        cmd.stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         for (k, v) in envs {
@@ -69,7 +73,7 @@ impl Serve {
             .trim_end_matches("/beta")
             .parse()
             .unwrap();
-        Serve {
+        Emulator {
             child,
             base_url,
             addr,
@@ -123,7 +127,7 @@ impl Serve {
     }
 }
 
-impl Drop for Serve {
+impl Drop for Emulator {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -1,10 +1,10 @@
 //! `validate`: offline findings, both output modes, exit statuses.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::{fixture, json, osimages};
 use predicates::str::contains;
+use support::{fixture, json, osimages};
 
 #[test]
 fn the_seed_body_has_three_read_only_errors_and_a_range_warning() {

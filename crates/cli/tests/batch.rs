@@ -2,11 +2,11 @@
 //! responses, exit 4 when any item failed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
-use common::{Emulator, json, osimages};
 use predicates::str::contains;
 use serde_json::{Value, json};
+use support::{Emulator, json, osimages};
 
 const SET: &str = "/deviceManagement/managedDeviceWindowsOSImages";
 
