@@ -15,10 +15,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use serde::Serialize;
-use serde_json::Value;
-
-use super::catalog_file::parse_catalog;
+use super::catalog_file::{Catalog, parse_catalog};
 use super::data_lock::DataLock;
 use super::error::{ServeError, ServeErrorKind};
 
@@ -87,12 +84,6 @@ impl std::fmt::Display for StoreError {
     }
 }
 
-/// What the file holds: the catalog as Graph lists it, so the file can also be given to `--seed`.
-#[derive(Serialize)]
-struct Document<'a> {
-    value: &'a [Value],
-}
-
 impl DataFile {
     /// Takes the data file at `path` for this emulator: its lock (refused while another emulator holds it), then
     /// the removal of temporary files a killed emulator left beside it. The temporary file of this emulator's
@@ -135,8 +126,9 @@ impl DataFile {
         &self.inner.path
     }
 
-    /// The catalog in the file, or `None` when there is no file yet (or it is empty, as `touch` leaves it).
-    pub(crate) fn load(&self) -> Result<Option<Vec<Value>>, ServeError> {
+    /// The catalog in the file, or `None` when there is no file yet (or it is empty, as `touch` leaves it); records
+    /// are checked as strictly as writes unless `lenient` (see [`Catalog::refused`]).
+    pub(crate) fn load(&self, lenient: bool) -> Result<Option<Catalog>, ServeError> {
         let path = &self.inner.path;
         let bytes = match std::fs::read(path) {
             Ok(bytes) => bytes,
@@ -166,14 +158,14 @@ impl DataFile {
         if text.trim().is_empty() {
             return Ok(None);
         }
-        parse_catalog(&text)
+        parse_catalog(&text, lenient)
             .map(Some)
             .map_err(|reason| ServeError::file(ServeErrorKind::Data, path, reason))
     }
 
-    /// Writes `images` as the whole catalog, atomically and durably (see the module comment), unless the file was
-    /// changed outside the emulator since it last read or wrote it.
-    pub(crate) fn store(&self, images: &[Value]) -> Result<(), StoreError> {
+    /// Writes `images` (each image's JSON text) as the whole catalog, atomically and durably (see the module
+    /// comment), unless the file was changed outside the emulator since it last read or wrote it.
+    pub(crate) fn store(&self, images: &[&str]) -> Result<(), StoreError> {
         let lock = self
             .inner
             .lock
@@ -183,12 +175,7 @@ impl DataFile {
             return Err(StoreError::Released);
         }
         self.check_unchanged()?;
-        let mut bytes = serde_json::to_vec_pretty(&Document { value: images }).map_err(|e| {
-            StoreError::Io(io::Error::other(format!(
-                "cannot serialize the catalog: {e}"
-            )))
-        })?;
-        bytes.push(b'\n');
+        let bytes = document(images);
         let inner = &self.inner;
         let written = self.write_temp(&bytes).and_then(|()| {
             std::fs::rename(&inner.temp, &inner.path)?;
@@ -261,6 +248,24 @@ impl DataFile {
         file.write_all(bytes)?;
         file.sync_all()
     }
+}
+
+/// What the file holds: the catalog as Graph lists it (`{"value":[...]}`, so the file can also be given to
+/// `--seed`), one image per line, each as the store keeps it so its values are written exactly.
+fn document(images: &[&str]) -> Vec<u8> {
+    let size: usize = images.iter().map(|i| i.len() + 6).sum();
+    let mut out = Vec::with_capacity(size + 24);
+    out.extend_from_slice(b"{\n  \"value\": [");
+    for (i, image) in images.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+        out.extend_from_slice(image.as_bytes());
+    }
+    out.extend_from_slice(if images.is_empty() {
+        b"]\n}\n"
+    } else {
+        b"\n  ]\n}\n"
+    });
+    out
 }
 
 /// The temporary file a store by process `pid` goes through: `.NAME.PID.tmp`.
@@ -336,10 +341,21 @@ mod tests {
     fn stores_and_loads_the_catalog() {
         let dir = tempfile::tempdir().unwrap();
         let file = DataFile::open(dir.path().join("catalog.json")).unwrap();
-        assert!(file.load().unwrap().is_none());
-        let images = vec![serde_json::json!({"id": "a", "x": [1, 2]})];
+        assert!(file.load(true).unwrap().is_none());
+        let images = [
+            r#"{"id":"a","x":[1,2]}"#,
+            r#"{"id":"b","n":123456789012345678901234567890}"#,
+        ];
         file.store(&images).unwrap();
-        assert_eq!(file.load().unwrap().unwrap(), images);
+        let loaded = file.load(true).unwrap().unwrap();
+        let texts: Vec<_> = loaded
+            .entries
+            .iter()
+            .map(|e| e.json().into_owned())
+            .collect();
+        assert_eq!(texts, images);
+        file.store(&[]).unwrap();
+        assert!(file.load(true).unwrap().unwrap().entries.is_empty());
         file.release();
         let names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
@@ -364,7 +380,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("catalog.json");
         std::fs::write(&path, "  \n").unwrap();
-        assert!(DataFile::open(path).unwrap().load().unwrap().is_none());
+        assert!(DataFile::open(path).unwrap().load(true).unwrap().is_none());
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub(crate) struct Shared {
     /// Whether the fake keeps its request log (for `GET /_emulator/requests`).
     pub(crate) recording: bool,
     /// The catalog the emulator started with, which `POST /_emulator/reset` restores.
-    pub(crate) initial: Vec<serde_json::Value>,
+    pub(crate) initial: Vec<intune_osimages_fake::CatalogEntry>,
     /// Whether the fake answers the local authority's endpoints (`--authority`), which are then forwarded to it.
     pub(crate) authority: bool,
 }

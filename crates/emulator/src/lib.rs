@@ -46,8 +46,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::uri::Authority;
-use intune_osimages_fake::FakeGraph;
-use serde_json::Value;
+use intune_osimages_fake::{CatalogEntry, FakeGraph};
 
 pub use body::MAX_BODY_BYTES;
 pub use error::{ServeError, ServeErrorKind};
@@ -225,16 +224,20 @@ pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
         ));
     }
     let seed = match &options.seed {
-        Some(path) => Some(catalog_file::read_catalog(path, ServeErrorKind::Seed)?),
+        Some(path) => Some(catalog_file::read_catalog(
+            path,
+            ServeErrorKind::Seed,
+            options.lenient,
+        )?),
         None => None,
     };
     let data = options.data.clone().map(DataFile::open).transpose()?;
     let stored = match &data {
-        Some(file) => file.load()?,
+        Some(file) => file.load(options.lenient)?,
         None => None,
     };
     let needs_first_store = data.is_some() && stored.is_none();
-    let catalog: Vec<Value> = match (stored, seed) {
+    let catalog: Vec<CatalogEntry> = match (stored, seed) {
         (Some(stored), seed) => {
             if seed.is_some() {
                 tracing::warn!(
@@ -242,10 +245,10 @@ pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
                 );
             }
             tracing::info!(
-                images = stored.len(),
+                images = stored.entries.len(),
                 "osimages serve: catalog loaded from the data file"
             );
-            if let (Some(file), Some(refused)) = (&data, first_refused(&stored, options.lenient)) {
+            if let (Some(file), Some(refused)) = (&data, stored.refused) {
                 return Err(ServeError::file(
                     ServeErrorKind::Data,
                     file.path(),
@@ -254,26 +257,24 @@ pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
                     ),
                 ));
             }
-            stored
+            stored.entries
         }
         (None, Some(seed)) => {
             tracing::info!(
-                images = seed.len(),
+                images = seed.entries.len(),
                 "osimages serve: catalog loaded from the seed file"
             );
-            if let (Some(path), Some(refused)) =
-                (&options.seed, first_refused(&seed, options.lenient))
-            {
+            if let (Some(path), Some(refused)) = (&options.seed, seed.refused) {
                 return Err(ServeError::file(
                     ServeErrorKind::Seed,
                     path,
                     format!("{refused}; fix the record or start with --lenient"),
                 ));
             }
-            seed
+            seed.entries
         }
         (None, None) => {
-            let sample = FakeGraph::with_sample_catalog().snapshot();
+            let sample = FakeGraph::with_sample_catalog().entries();
             tracing::info!(images = sample.len(), "osimages serve: the sample catalog");
             sample
         }
@@ -288,7 +289,7 @@ pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
         builder = builder.local_authority(authority);
     }
     if let Some(file) = data.clone() {
-        builder = builder.on_change(move |images: &[Value]| {
+        builder = builder.on_change(move |images: &[&str]| {
             file.store(images)
                 .map_err(|e| format!("the data file {} {e}", file.path().display()))
         });
@@ -303,7 +304,10 @@ pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
         ServeError::new(kind, format!("the catalog was refused: {e}"))
     })?;
     if let (true, Some(file)) = (needs_first_store, &data) {
-        file.store(&graph.snapshot())
+        let entries = graph.entries();
+        let texts: Vec<_> = entries.iter().map(CatalogEntry::json).collect();
+        let texts: Vec<&str> = texts.iter().map(|t| &**t).collect();
+        file.store(&texts)
             .map_err(|e| ServeError::file(ServeErrorKind::Data, file.path(), e))?;
     }
     let recording = options.record_requests > 0;
@@ -345,16 +349,6 @@ pub async fn run(options: ServeOptions) -> Result<(), ServeError> {
     server.serve_until(signals.wait()).await
 }
 
-/// The first record a write would be refused for, as `image [i] at POINTER: why` (records are checked as strictly
-/// as writes, so a bad one is found at start rather than by every list that returns it).
-fn first_refused(records: &[Value], lenient: bool) -> Option<String> {
-    records.iter().enumerate().find_map(|(i, record)| {
-        intune_osimages_fake::shell::check_record(record, lenient)
-            .err()
-            .map(|why| format!("image [{i}] is refused at {why}"))
-    })
-}
-
 fn parse_token(token: Option<&str>) -> Result<Option<BearerToken>, ServeError> {
     match token {
         None => Ok(None),
@@ -381,7 +375,8 @@ async fn bind_shared(
 ) -> Result<Server, ServeError> {
     let writes_block = data.is_some();
     let addr = options.addr;
-    let graph_initial = graph.snapshot();
+    // Shares the stored text with the catalog (no copy) until a write replaces an image.
+    let graph_initial = graph.entries();
     let graph_has_authority = graph.has_local_authority();
     let prepared = tls::prepare(&options.tls)?;
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {

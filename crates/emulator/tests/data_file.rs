@@ -178,6 +178,72 @@ async fn temporary_files_a_killed_emulator_left_are_removed_at_start_and_nothing
     emulator.stop().await;
 }
 
+/// Numbers an `f64` cannot hold; a `serde_json::Value` round trip would change both.
+const BIG: &str = "123456789012345678901234567890";
+const LONG_DECIMAL: &str = "0.10000000000000000000000000000000000001";
+
+#[tokio::test]
+async fn wide_numbers_survive_a_patch_and_a_restart_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("catalog.json");
+    std::fs::write(
+        &data,
+        format!(
+            "{{\"value\": [\n  {{\"id\": \"a\", \"futureCount\": {BIG},\n   \"futureRatio\": {LONG_DECIMAL}}}\n]}}\n"
+        ),
+    )
+    .unwrap();
+    let mut options = ServeOptions::local();
+    options.data = Some(data.clone());
+    options.lenient = true;
+    let running = Running::start(options.clone()).await;
+    let body = format!(r#"{{"futureNew": -{LONG_DECIMAL}, "futureBig": {BIG}0}}"#);
+    let answer = send(
+        running.addr,
+        &request(
+            "PATCH",
+            &format!("{SET}/a"),
+            &[("Content-Type", "application/json")],
+            body.as_bytes(),
+        ),
+    )
+    .await;
+    assert_eq!(
+        answer.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    running.stop().await;
+    let written = std::fs::read_to_string(&data).unwrap();
+    for expected in [
+        format!("\"futureCount\":{BIG}"),
+        format!("\"futureRatio\":{LONG_DECIMAL}"),
+        format!("\"futureNew\":-{LONG_DECIMAL}"),
+        format!("\"futureBig\":{BIG}0"),
+    ] {
+        assert!(
+            written.contains(&expected),
+            "{expected} missing from the data file: {written}"
+        );
+    }
+    let running = Running::start(options).await;
+    let answer = send(running.addr, &request("GET", &format!("{SET}/a"), &[], b"")).await;
+    let text = String::from_utf8(answer.body).unwrap();
+    for expected in [
+        format!("\"futureCount\":{BIG}"),
+        format!("\"futureRatio\":{LONG_DECIMAL}"),
+        format!("\"futureNew\":-{LONG_DECIMAL}"),
+        format!("\"futureBig\":{BIG}0"),
+    ] {
+        assert!(
+            text.contains(&expected),
+            "{expected} missing after the restart: {text}"
+        );
+    }
+    running.stop().await;
+}
+
 #[tokio::test]
 async fn a_record_that_breaks_the_model_is_refused_at_start_naming_its_pointer() {
     let dir = tempfile::tempdir().unwrap();

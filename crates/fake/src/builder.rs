@@ -15,26 +15,84 @@ use crate::stored::StoredImage;
 /// How many requests the log keeps by default (the oldest are dropped first).
 pub const DEFAULT_REQUEST_LOG_CAPACITY: usize = 10_000;
 
-/// One image to seed a catalog with: a JSON object (kept exactly, unknown properties and values included) or an
-/// [`OsImage`].
+/// One image to seed a catalog with: a JSON object (unknown properties and values included), its JSON text (every
+/// value kept byte for byte, numbers wider than `f64` and long decimals too), or an [`OsImage`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CatalogEntry(Value);
+pub struct CatalogEntry(Entry);
+
+#[derive(Debug, Clone, PartialEq)]
+enum Entry {
+    Value(Value),
+    Text(StoredImage),
+}
+
+impl CatalogEntry {
+    /// An image from the JSON text of its object, in any layout; its values are stored exactly as written (a
+    /// `serde_json::Value` rounds a number such as `123456789012345678901234567890` to an `f64`). Refused when the
+    /// text is not a JSON object.
+    pub fn from_json(text: &str) -> Result<CatalogEntry, CatalogError> {
+        StoredImage::from_json(text)
+            .map(|image| CatalogEntry(Entry::Text(image)))
+            .map_err(|e| CatalogError::NotJson {
+                reason: e.to_string(),
+            })
+    }
+
+    /// The image's JSON text: compact, as the service stores it when the entry came from the service or from
+    /// [`CatalogEntry::from_json`].
+    pub fn json(&self) -> std::borrow::Cow<'_, str> {
+        match &self.0 {
+            Entry::Text(image) => std::borrow::Cow::Borrowed(image.text()),
+            Entry::Value(value) => std::borrow::Cow::Owned(value.to_string()),
+        }
+    }
+
+    /// The image as a `serde_json::Value` (numbers wider than `f64` rounded).
+    pub fn to_value(&self) -> Value {
+        match &self.0 {
+            Entry::Text(image) => image.value(),
+            Entry::Value(value) => value.clone(),
+        }
+    }
+
+    pub(crate) fn stored(image: StoredImage) -> CatalogEntry {
+        CatalogEntry(Entry::Text(image))
+    }
+
+    /// The stored form and id, `None` for an entry that is not an object or has no non-empty string `id`; for a
+    /// `Value` that is not an object, `Err(())`.
+    fn into_stored(self) -> Result<Option<(String, StoredImage)>, ()> {
+        match self.0 {
+            Entry::Text(image) => Ok(image.id().map(|id| (id, image))),
+            Entry::Value(Value::Object(object)) => Ok(object
+                .get("id")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(|id| (id.to_owned(), StoredImage::from_object(&object)))),
+            Entry::Value(_) => Err(()),
+        }
+    }
+}
 
 impl From<Value> for CatalogEntry {
     fn from(value: Value) -> Self {
-        CatalogEntry(value)
+        CatalogEntry(Entry::Value(value))
     }
 }
 
 impl From<OsImage> for CatalogEntry {
     fn from(image: OsImage) -> Self {
-        CatalogEntry(serde_json::to_value(&image).unwrap_or(Value::Null))
+        CatalogEntry(Entry::Value(
+            serde_json::to_value(&image).unwrap_or(Value::Null),
+        ))
     }
 }
 
 impl From<&OsImage> for CatalogEntry {
     fn from(image: &OsImage) -> Self {
-        CatalogEntry(serde_json::to_value(image).unwrap_or(Value::Null))
+        CatalogEntry(Entry::Value(
+            serde_json::to_value(image).unwrap_or(Value::Null),
+        ))
     }
 }
 
@@ -56,6 +114,11 @@ pub enum CatalogError {
     DuplicateId {
         /// The repeated id.
         id: String,
+    },
+    /// [`CatalogEntry::from_json`] was given text that is not a JSON object.
+    NotJson {
+        /// Why, as the JSON reader said (with the line and column).
+        reason: String,
     },
     /// The catalog could not be replaced: the `on_change` hook refused it (the old catalog stays).
     NotStored {
@@ -79,6 +142,9 @@ impl fmt::Display for CatalogError {
             CatalogError::DuplicateId { id } => {
                 write!(f, "the catalog has two images with id {id:?}")
             }
+            CatalogError::NotJson { reason } => {
+                write!(f, "the catalog entry is not a JSON object: {reason}")
+            }
             CatalogError::NotStored { reason } => {
                 write!(f, "the catalog was not replaced: {reason}")
             }
@@ -92,7 +158,7 @@ impl std::error::Error for CatalogError {}
 /// `on_change` hook, a log of the last [`DEFAULT_REQUEST_LOG_CAPACITY`] requests.
 #[must_use]
 pub struct FakeGraphBuilder {
-    pub(crate) entries: Vec<Value>,
+    pub(crate) entries: Vec<CatalogEntry>,
     pub(crate) page_size: Option<usize>,
     pub(crate) strict_enums: bool,
     pub(crate) strict_properties: bool,
@@ -138,7 +204,7 @@ impl FakeGraphBuilder {
         I: IntoIterator,
         I::Item: Into<CatalogEntry>,
     {
-        self.entries = images.into_iter().map(|e| e.into().0).collect();
+        self.entries = images.into_iter().map(Into::into).collect();
         self
     }
 
@@ -169,13 +235,13 @@ impl FakeGraphBuilder {
         self.strict_enums(!lenient).strict_properties(!lenient)
     }
 
-    /// A hook called after every successful write with the whole new catalog (in id order), while the write lock
-    /// is held and before the answer is produced, so a caller can persist the catalog atomically. If it returns an
-    /// error (or panics), the write is undone and the client gets 500 `InternalServerError` saying persistence
-    /// failed.
+    /// A hook called after every successful write with the whole new catalog (in id order) as each image's compact
+    /// JSON text (values exactly as written to the service), while the write lock is held and before the answer is
+    /// produced, so a caller can persist the catalog atomically. If it returns an error (or panics), the write is
+    /// undone and the client gets 500 `InternalServerError` saying persistence failed.
     pub fn on_change<F>(mut self, hook: F) -> Self
     where
-        F: Fn(&[Value]) -> Result<(), String> + Send + Sync + 'static,
+        F: Fn(&[&str]) -> Result<(), String> + Send + Sync + 'static,
     {
         self.on_change = Some(Arc::new(hook));
         self
@@ -206,16 +272,9 @@ impl FakeGraphBuilder {
     pub fn build(mut self) -> FakeGraph {
         let mut images = BTreeMap::new();
         for (index, entry) in std::mem::take(&mut self.entries).into_iter().enumerate() {
-            let id = match &entry {
-                Value::Object(object) => object
-                    .get("id")
-                    .and_then(Value::as_str)
-                    .filter(|s| !s.is_empty()),
-                _ => None,
-            };
-            match (id, &entry) {
-                (Some(id), Value::Object(object)) => {
-                    images.insert(id.to_owned(), StoredImage::from_object(object));
+            match entry.into_stored() {
+                Ok(Some((id, image))) => {
+                    images.insert(id, image);
                 }
                 _ => tracing::warn!(
                     index,
@@ -229,25 +288,18 @@ impl FakeGraphBuilder {
 
 /// The stored form of a seed: refused when an entry is not an object, lacks a non-empty string `id`, or repeats one.
 pub(crate) fn stored_catalog(
-    entries: Vec<Value>,
+    entries: Vec<CatalogEntry>,
 ) -> Result<BTreeMap<String, StoredImage>, CatalogError> {
     let mut images = BTreeMap::new();
     // Each entry is turned into its stored text and dropped, so a large catalog is not held twice.
     for (index, entry) in entries.into_iter().enumerate() {
-        let Value::Object(object) = entry else {
-            return Err(CatalogError::NotAnObject { index });
-        };
-        let Some(Value::String(id)) = object
-            .get("id")
-            .filter(|v| v.as_str().is_some_and(|s| !s.is_empty()))
+        let Some((id, image)) = entry
+            .into_stored()
+            .map_err(|()| CatalogError::NotAnObject { index })?
         else {
             return Err(CatalogError::BadId { index });
         };
-        let id = id.clone();
-        if images
-            .insert(id.clone(), StoredImage::from_object(&object))
-            .is_some()
-        {
+        if images.insert(id.clone(), image).is_some() {
             return Err(CatalogError::DuplicateId { id });
         }
     }

@@ -11,8 +11,8 @@ use intune_osimages_transport::{Request, Response, TransportError};
 use serde_json::Value;
 
 use crate::authority::{self, Authority};
-use crate::builder::CatalogError;
 use crate::builder::FakeGraphBuilder;
+use crate::builder::{CatalogEntry, CatalogError};
 use crate::faults::{Fault, Faults, Planned};
 use crate::log::{RecordedRequest, RequestLog};
 use crate::reply::{self, GraphError, Ids};
@@ -26,10 +26,12 @@ use crate::stored::StoredImage;
 /// Cheap to clone; clones share the catalog, the faults and the request log. Thread-safe.
 #[derive(Clone)]
 pub struct FakeGraph {
-    inner: Arc<Inner>,
+    state: Arc<ServiceState>,
 }
 
-pub(crate) struct Inner {
+/// What one fake service holds and how it is configured: the catalog, the query and write settings, the scripted
+/// faults, the request log and the local authority; shared by every clone of a [`FakeGraph`].
+pub(crate) struct ServiceState {
     pub(crate) store: Store,
     pub(crate) page_size: Option<usize>,
     pub(crate) strict_enums: bool,
@@ -43,10 +45,10 @@ pub(crate) struct Inner {
 impl fmt::Debug for FakeGraph {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FakeGraph")
-            .field("images", &self.inner.store.read().len())
-            .field("page_size", &self.inner.page_size)
-            .field("strict_enums", &self.inner.strict_enums)
-            .field("strict_properties", &self.inner.strict_properties)
+            .field("images", &self.state.store.read().len())
+            .field("page_size", &self.state.page_size)
+            .field("strict_enums", &self.state.strict_enums)
+            .field("strict_properties", &self.state.strict_properties)
             .finish_non_exhaustive()
     }
 }
@@ -80,7 +82,7 @@ impl FakeGraph {
         images: BTreeMap<String, StoredImage>,
     ) -> Self {
         FakeGraph {
-            inner: Arc::new(Inner {
+            state: Arc::new(ServiceState {
                 store: Store::new(images, builder.on_change),
                 page_size: builder.page_size,
                 strict_enums: builder.strict_enums,
@@ -97,8 +99,8 @@ impl FakeGraph {
     /// Returns `Err` only for a scripted dropped connection (an I/O error that may have been sent) or when latency
     /// is scripted and no Tokio runtime is running.
     pub async fn handle(&self, request: Request) -> Result<Response, TransportError> {
-        self.inner.log.record(&request);
-        if let Some(delay) = self.inner.faults.latency() {
+        self.state.log.record(&request);
+        if let Some(delay) = self.state.faults.latency() {
             if tokio::runtime::Handle::try_current().is_err() {
                 return Err(TransportError::invalid_request(
                     "the fake Graph service has latency scripted, which needs a Tokio runtime",
@@ -106,8 +108,8 @@ impl FakeGraph {
             }
             tokio::time::sleep(delay).await;
         }
-        let at_authority = self.inner.authority_endpoint(&request);
-        match self.inner.faults.next() {
+        let at_authority = self.state.authority_endpoint(&request);
+        match self.state.faults.next() {
             Some(Planned::Status(status, retry_after)) => {
                 tracing::debug!(%status, "fake Graph: scripted status");
                 if at_authority.is_some() {
@@ -125,7 +127,7 @@ impl FakeGraph {
                 ));
             }
             Some(Planned::DropAfterProcessing) => {
-                let _ = self.inner.answer(&request, true);
+                let _ = self.state.answer(&request, true);
                 return Err(TransportError::io(
                     "scripted fault: the fake Graph service dropped the connection after processing the request",
                 ));
@@ -133,51 +135,55 @@ impl FakeGraph {
             None => {}
         }
         if let Some((authority::Endpoint::Token, _)) = at_authority
-            && let Some(error) = self.inner.faults.take_authority()
+            && let Some(error) = self.state.faults.take_authority()
         {
             tracing::debug!(error, "fake Graph: scripted authority error");
             return Ok(authority::scripted_error(&error));
         }
-        Ok(self.inner.answer(&request, true))
+        Ok(self.state.answer(&request, true))
     }
 
     /// Answers a request as Graph would, with no scripted faults or latency. The request is logged.
     pub fn handle_sync(&self, request: &Request) -> Response {
-        self.inner.log.record(request);
-        self.inner.answer(request, false)
+        self.state.log.record(request);
+        self.state.answer(request, false)
     }
 
     /// Whether the [local authority](crate::LocalAuthority) is on.
     pub fn has_local_authority(&self) -> bool {
-        self.inner.authority.is_some()
+        self.state.authority.is_some()
     }
 
     /// The scripted faults, to push, inspect or clear.
     pub fn faults(&self) -> &Faults {
-        &self.inner.faults
+        &self.state.faults
     }
 
     /// Scripts a fault; shorthand for `faults().push(fault)`.
     pub fn push_fault(&self, fault: Fault) {
-        self.inner.faults.push(fault);
+        self.state.faults.push(fault);
     }
 
     /// Every request received (up to the log's capacity), oldest first, with credentials redacted.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.inner.log.all()
+        self.state.log.all()
     }
 
     /// Empties the request log.
     pub fn clear_requests(&self) {
-        self.inner.log.clear();
+        self.state.log.clear();
     }
 
     /// Replaces the whole catalog with `images` (refused like [`FakeGraphBuilder::try_build`] refuses a seed), as one write: the
     /// `on_change` hook sees the new catalog, and if it fails the old one stays. For test isolation without a
     /// restart (the emulator's `POST /_emulator/reset`).
-    pub fn replace_catalog(&self, images: Vec<Value>) -> Result<(), CatalogError> {
-        let fresh = crate::builder::stored_catalog(images)?;
-        self.inner
+    pub fn replace_catalog<I>(&self, images: I) -> Result<(), CatalogError>
+    where
+        I: IntoIterator,
+        I::Item: Into<CatalogEntry>,
+    {
+        let fresh = crate::builder::stored_catalog(images.into_iter().map(Into::into).collect())?;
+        self.state
             .store
             .write(|images| {
                 let previous = std::mem::replace(images, fresh);
@@ -188,7 +194,7 @@ impl FakeGraph {
 
     /// The catalog as stored, in id order.
     pub fn snapshot(&self) -> Vec<Value> {
-        self.inner
+        self.state
             .store
             .read()
             .values()
@@ -196,23 +202,35 @@ impl FakeGraph {
             .collect()
     }
 
+    /// The catalog as stored, in id order, as entries that share the stored text (no copy, values exact): what
+    /// [`FakeGraph::replace_catalog`] takes to put this catalog back.
+    pub fn entries(&self) -> Vec<CatalogEntry> {
+        self.state
+            .store
+            .read()
+            .values()
+            .cloned()
+            .map(CatalogEntry::stored)
+            .collect()
+    }
+
     /// One stored image, exactly as stored.
     pub fn image(&self, id: &str) -> Option<Value> {
-        self.inner.store.read().get(id).map(StoredImage::value)
+        self.state.store.read().get(id).map(StoredImage::value)
     }
 
     /// How many images the catalog holds.
     pub fn len(&self) -> usize {
-        self.inner.store.read().len()
+        self.state.store.read().len()
     }
 
     /// Whether the catalog is empty.
     pub fn is_empty(&self) -> bool {
-        self.inner.store.read().is_empty()
+        self.state.store.read().is_empty()
     }
 }
 
-impl Inner {
+impl ServiceState {
     /// The local authority's endpoint `request` addresses, when the authority is on.
     fn authority_endpoint(&self, request: &Request) -> Option<(authority::Endpoint, String)> {
         self.authority.as_ref()?;

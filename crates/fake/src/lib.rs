@@ -8,6 +8,7 @@ mod fault_wire;
 mod faults;
 pub mod filter;
 mod graph;
+mod json_text;
 mod log;
 mod metadata;
 mod ops;

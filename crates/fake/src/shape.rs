@@ -10,9 +10,8 @@ pub(crate) fn project<'a>(image: &'a StoredImage, select: Option<&[String]>) -> 
     let Some(select) = select else {
         return Cow::Borrowed(image.json());
     };
-    let mut object = image.object();
-    object.retain(|k, _| k.starts_with('@') || select.iter().any(|s| s == k));
-    Cow::Owned(StoredImage::from_object(&object).json().to_vec())
+    let kept = image.retained(|k| k.starts_with('@') || select.iter().any(|s| s == k));
+    Cow::Owned(kept.json().to_vec())
 }
 
 /// `@odata.context` of the entity set, with the `$select`ed properties when there are some.

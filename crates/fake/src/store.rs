@@ -5,13 +5,11 @@ use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
 
-use serde_json::Value;
-
 use crate::reply::GraphError;
 use crate::stored::StoredImage;
 
 /// The hook a builder's `on_change` installs.
-pub(crate) type OnChange = Arc<dyn Fn(&[Value]) -> Result<(), String> + Send + Sync>;
+pub(crate) type OnChange = Arc<dyn Fn(&[&str]) -> Result<(), String> + Send + Sync>;
 
 /// How to put the catalog back if the hook refuses a change.
 #[derive(Debug)]
@@ -55,7 +53,7 @@ impl Store {
         let Some(hook) = &self.on_change else {
             return Ok(out);
         };
-        let snapshot: Vec<Value> = images.values().map(StoredImage::value).collect();
+        let snapshot: Vec<&str> = images.values().map(StoredImage::text).collect();
         let failure = match catch_unwind(AssertUnwindSafe(|| hook(&snapshot))) {
             Ok(Ok(())) => return Ok(out),
             Ok(Err(message)) => message,

@@ -5,16 +5,22 @@
 //! answer by copying bytes instead of serializing the image again. Reads that need the structure (`$filter`,
 //! `$select`, a PATCH merge) parse the text back; it was written by `serde_json` from an object, so it always parses.
 
-use bytes::Bytes;
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde::ser::{SerializeMap, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+
+use crate::json_text::{self, Member, push_compact, push_string};
 
 /// The property the answer writes first; the store never keeps one of its own.
 const CONTEXT: &str = "@odata.context";
 
-/// An image's JSON object (keys in order, no `@odata.context`), shared cheaply between the store and an undo.
+/// An image's JSON object as compact text (top-level keys in order and unique, no `@odata.context`, every value's
+/// text as it was written apart from whitespace), shared cheaply between the store, an undo and a saved catalog.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct StoredImage(Bytes);
+pub(crate) struct StoredImage(Arc<str>);
 
 /// Serializes an object without its `@odata.context`.
 struct WithoutContext<'a>(&'a Map<String, Value>);
@@ -29,35 +35,150 @@ impl serde::Serialize for WithoutContext<'_> {
     }
 }
 
+/// A member on its way into stored text: its key, its value's text, and whether that text may hold whitespace.
+struct Pending<'a> {
+    key: Cow<'a, str>,
+    value: &'a str,
+    compact: bool,
+}
+
 impl StoredImage {
     /// The stored form of `object`.
     pub(crate) fn from_object(object: &Map<String, Value>) -> StoredImage {
-        // Writing string-keyed JSON values into a Vec cannot fail; `{}` is only a formal fallback.
-        let text = serde_json::to_vec(&WithoutContext(object)).unwrap_or_else(|_| b"{}".to_vec());
-        StoredImage(Bytes::from(text))
+        // Writing string-keyed JSON values into a String cannot fail; `{}` is only a formal fallback.
+        let text =
+            serde_json::to_string(&WithoutContext(object)).unwrap_or_else(|_| "{}".to_owned());
+        StoredImage(Arc::from(text))
+    }
+
+    /// The stored form of the JSON object `text` (any layout): its members with keys in order (the last of a
+    /// repeated key wins, as with a `Value`), every value kept as written; an error when `text` is not an object.
+    pub(crate) fn from_json(text: &str) -> Result<StoredImage, serde_json::Error> {
+        Ok(Self::from_members(json_text::members(text)?))
+    }
+
+    /// The stored form of these members (`@odata.context` left out, keys sorted, the last of a repeated key kept).
+    pub(crate) fn from_members(members: Vec<Member<'_>>) -> StoredImage {
+        let mut pending: Vec<Pending<'_>> = members
+            .into_iter()
+            .filter(|(k, _)| k != CONTEXT)
+            .map(|(key, value)| Pending {
+                key,
+                value: value.get(),
+                compact: false,
+            })
+            .collect();
+        // A stable sort keeps repeated keys in their written order, so the last of each run is the one kept.
+        pending.sort_by(|a, b| a.key.cmp(&b.key));
+        let mut unique: Vec<Pending<'_>> = Vec::with_capacity(pending.len());
+        for member in pending {
+            match unique.last_mut() {
+                Some(last) if last.key == member.key => *last = member,
+                _ => unique.push(member),
+            }
+        }
+        Self::write(&unique)
+    }
+
+    /// This image with `patch`'s members put in (a key present is replaced, a new one added in key order); control
+    /// annotations the caller does not want stored must be filtered out of `patch` first.
+    pub(crate) fn merged<'a>(
+        &'a self,
+        patch: impl IntoIterator<Item = (&'a str, &'a RawValue)>,
+    ) -> StoredImage {
+        let mut members = self.pending();
+        for (key, value) in patch {
+            let member = Pending {
+                key: Cow::Borrowed(key),
+                value: value.get(),
+                compact: false,
+            };
+            match members.binary_search_by(|m| (*m.key).cmp(key)) {
+                Ok(at) => members[at] = member,
+                Err(at) => members.insert(at, member),
+            }
+        }
+        Self::write(&members)
+    }
+
+    /// The stored image with only the members `keep` says yes to.
+    pub(crate) fn retained(&self, keep: impl Fn(&str) -> bool) -> StoredImage {
+        let mut members = self.pending();
+        members.retain(|m| keep(&m.key));
+        Self::write(&members)
+    }
+
+    /// The members of the stored text (sorted, unique, compact).
+    fn pending(&self) -> Vec<Pending<'_>> {
+        // The text was written by `write` or serde_json from an object, so it parses as one.
+        json_text::members(&self.0)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(key, value)| Pending {
+                key,
+                value: value.get(),
+                compact: true,
+            })
+            .collect()
+    }
+
+    /// `{"key":value,...}` from members already in order.
+    fn write(members: &[Pending<'_>]) -> StoredImage {
+        let size: usize = members
+            .iter()
+            .map(|m| m.key.len() + m.value.len() + 4)
+            .sum();
+        let mut out = Vec::with_capacity(size + 2);
+        out.push(b'{');
+        for (i, member) in members.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            push_string(&mut out, &member.key);
+            out.push(b':');
+            if member.compact {
+                out.extend_from_slice(member.value.as_bytes());
+            } else {
+                push_compact(&mut out, member.value);
+            }
+        }
+        out.push(b'}');
+        // Keys come from `&str`s escaped by serde_json and values from valid JSON text with ASCII whitespace removed,
+        // so the bytes are UTF-8.
+        StoredImage(Arc::from(
+            String::from_utf8(out).unwrap_or_else(|_| "{}".to_owned()),
+        ))
     }
 
     /// The object's JSON text.
     pub(crate) fn json(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+
+    /// The object's JSON text, as a string.
+    pub(crate) fn text(&self) -> &str {
         &self.0
+    }
+
+    /// The image's `id` when it is a non-empty string.
+    pub(crate) fn id(&self) -> Option<String> {
+        let members = json_text::members(&self.0).ok()?;
+        let (_, raw) = members.into_iter().find(|(k, _)| k == "id")?;
+        serde_json::from_str::<String>(raw.get())
+            .ok()
+            .filter(|id| !id.is_empty())
     }
 
     /// The object, parsed back.
     pub(crate) fn object(&self) -> Map<String, Value> {
-        // The text was written by `serde_json` from an object (see `from_object`), so it parses back to one.
-        serde_json::from_slice(&self.0).unwrap_or_default()
+        // The text was written from an object (see `write` and `from_object`), so it parses back to one.
+        serde_json::from_str(&self.0).unwrap_or_default()
     }
 
     /// The image as a `Value` (an object).
     pub(crate) fn value(&self) -> Value {
         Value::Object(self.object())
     }
-}
-
-/// Appends `text` as a JSON string.
-fn push_string(out: &mut Vec<u8>, text: &str) {
-    // Writing a &str into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, text);
 }
 
 /// An image answer: `{"@odata.context":CONTEXT,` then the stored properties, the bytes serializing the image with

@@ -19,11 +19,14 @@ fn the_hook_sees_each_new_catalog_before_the_answer() {
     let sink = seen.clone();
     let graph = FakeGraph::builder()
         .catalog(numbered(2).snapshot())
-        .on_change(move |catalog: &[Value]| {
+        .on_change(move |catalog: &[&str]| {
             sink.lock().unwrap().push(
                 catalog
                     .iter()
-                    .map(|v| v["id"].as_str().unwrap().to_owned())
+                    .map(|text| {
+                        let v: Value = serde_json::from_str(text).unwrap();
+                        v["id"].as_str().unwrap().to_owned()
+                    })
                     .collect(),
             );
             Ok(())

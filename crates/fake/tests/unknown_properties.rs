@@ -131,3 +131,135 @@ fn try_build_refuses_a_bad_seed_and_build_skips_it() {
         assert!(built.len() <= 1);
     }
 }
+
+/// Numbers an `f64` cannot hold, exactly as they must come back (a `serde_json::Value` would round them).
+const BIG: &str = "123456789012345678901234567890";
+const LONG_DECIMAL: &str = "0.10000000000000000000000000000000000001";
+
+fn exact_seed() -> FakeGraph {
+    let text = format!(
+        r#"{{ "id": "Exact", "supportedEditions": [], "supportedArchitectures": [], "availableUpdates": [{{"futureSize": {BIG}}}],
+             "futureCount": {BIG}, "futureRatio": {LONG_DECIMAL}, "futureList": [{BIG}, {{"r": {LONG_DECIMAL}}}] }}"#
+    );
+    FakeGraph::builder()
+        .lenient(true)
+        .catalog([intune_osimages_fake::CatalogEntry::from_json(&text).unwrap()])
+        .try_build()
+        .unwrap()
+}
+
+fn text(resp: &intune_osimages_transport::Response) -> String {
+    String::from_utf8(resp.body().to_vec()).unwrap()
+}
+
+#[test]
+fn wide_numbers_in_a_text_seed_are_answered_byte_for_byte() {
+    let graph = exact_seed();
+    let answer = text(&get(&graph, &format!("{SET}/Exact")));
+    assert!(
+        answer.contains(&format!("\"futureCount\":{BIG}")),
+        "{answer}"
+    );
+    assert!(
+        answer.contains(&format!("\"futureRatio\":{LONG_DECIMAL}")),
+        "{answer}"
+    );
+    assert!(
+        answer.contains(&format!("\"futureList\":[{BIG},{{\"r\":{LONG_DECIMAL}}}]")),
+        "{answer}"
+    );
+    let selected = text(&get(
+        &graph,
+        &format!("{SET}/Exact?$select=id,availableUpdates"),
+    ));
+    assert!(
+        selected.contains(&format!("\"availableUpdates\":[{{\"futureSize\":{BIG}}}]")),
+        "{selected}"
+    );
+    assert!(!selected.contains("futureRatio"), "{selected}");
+}
+
+#[test]
+fn a_patch_keeps_wide_numbers_and_stores_the_ones_it_sends_exactly() {
+    let graph = exact_seed();
+    let resp = graph.handle_sync(&json_req(
+        Method::PATCH,
+        &format!("{SET}/Exact"),
+        &format!(r#"{{"futureNew": {BIG}9, "futureRatio": -{LONG_DECIMAL}, "supportedArchitectures": ["x64"]}}"#),
+    ));
+    assert_eq!(resp.status(), StatusCode::OK, "{}", text(&resp));
+    let answer = text(&resp);
+    for expected in [
+        format!("\"futureCount\":{BIG}"),
+        format!("\"futureNew\":{BIG}9"),
+        format!("\"futureRatio\":-{LONG_DECIMAL}"),
+        format!("\"futureList\":[{BIG},{{\"r\":{LONG_DECIMAL}}}]"),
+        "\"supportedArchitectures\":[\"x64\"]".to_owned(),
+    ] {
+        assert!(
+            answer.contains(&expected),
+            "{expected} missing from {answer}"
+        );
+    }
+    assert_eq!(
+        text(&get(&graph, &format!("{SET}/Exact")))[..],
+        *answer,
+        "GET answers what PATCH stored"
+    );
+    let stored = graph.entries()[0].json().into_owned();
+    assert!(
+        stored.contains(&format!("\"futureNew\":{BIG}9")),
+        "{stored}"
+    );
+    // null for an unknown property is stored as null, as before.
+    let resp = graph.handle_sync(&json_req(
+        Method::PATCH,
+        &format!("{SET}/Exact"),
+        r#"{"futureCount": null}"#,
+    ));
+    assert!(
+        text(&resp).contains("\"futureCount\":null"),
+        "{}",
+        text(&resp)
+    );
+}
+
+#[test]
+fn a_create_stores_wide_numbers_exactly() {
+    let graph = FakeGraph::builder().lenient(true).build();
+    let resp = graph.handle_sync(&json_req(
+        Method::POST,
+        SET,
+        &format!(r#"{{"id": "New", "futureCount": {BIG}, "futureRatio": {LONG_DECIMAL}}}"#),
+    ));
+    assert_eq!(resp.status(), StatusCode::CREATED, "{}", text(&resp));
+    let answer = text(&get(&graph, &format!("{SET}/New")));
+    assert!(
+        answer.contains(&format!("\"futureCount\":{BIG}")),
+        "{answer}"
+    );
+    assert!(
+        answer.contains(&format!("\"futureRatio\":{LONG_DECIMAL}")),
+        "{answer}"
+    );
+    assert!(answer.contains("\"supportedEditions\":[]"), "{answer}");
+}
+
+#[test]
+fn replace_catalog_takes_back_the_entries_it_gave() {
+    let graph = exact_seed();
+    let saved = graph.entries();
+    graph.handle_sync(&json_req(
+        Method::PATCH,
+        &format!("{SET}/Exact"),
+        r#"{"futureCount": 1}"#,
+    ));
+    graph.replace_catalog(saved).unwrap();
+    assert!(
+        text(&get(&graph, &format!("{SET}/Exact"))).contains(&format!("\"futureCount\":{BIG}"))
+    );
+    assert!(matches!(
+        intune_osimages_fake::CatalogEntry::from_json("[1]"),
+        Err(intune_osimages_fake::CatalogError::NotJson { .. })
+    ));
+}

@@ -14,7 +14,7 @@ mod run;
 use http::{Method, StatusCode};
 use intune_osimages_transport::{Request, Response};
 
-use crate::graph::Inner;
+use crate::graph::ServiceState;
 use crate::reply::{self, GraphError, Ids, Reply};
 
 /// The most requests one `$batch` may hold, as Graph allows.
@@ -36,7 +36,12 @@ pub(crate) fn service_root(request: &Request) -> Option<String> {
 
 /// Answers a `$batch` request: 405 for another method than POST, 400 or 415 for a malformed batch, else 200 with
 /// the items' answers. `faults` says whether scripted batch-item faults apply.
-pub(crate) fn respond(inner: &Inner, request: &Request, root: &str, faults: bool) -> Response {
+pub(crate) fn respond(
+    inner: &ServiceState,
+    request: &Request,
+    root: &str,
+    faults: bool,
+) -> Response {
     let ids = Ids::for_request(request);
     let outcome = if request.method() == Method::POST {
         envelope::parse(request, root).and_then(|items| {

@@ -7,11 +7,11 @@ use intune_osimages_transport::Response;
 use serde_json::{Map, Value};
 
 use super::envelope::Item;
-use crate::graph::Inner;
+use crate::graph::ServiceState;
 use crate::reply::{self, GraphError, Ids};
 
 /// Runs every item and returns the `responses` array, in the items' order.
-pub(super) fn run(inner: &Inner, items: &[Item], faults: bool) -> Vec<Value> {
+pub(super) fn run(inner: &ServiceState, items: &[Item], faults: bool) -> Vec<Value> {
     let mut statuses: Vec<StatusCode> = Vec::with_capacity(items.len());
     let mut responses = Vec::with_capacity(items.len());
     for (position, item) in items.iter().enumerate() {

@@ -8,6 +8,7 @@ use intune_osimages_validate::{
 };
 use serde_json::{Map, Value};
 
+use crate::json_text::{Member, members};
 use crate::reply::GraphError;
 
 /// How strictly a write body is read (the service's `strict_enums` and `strict_properties`).
@@ -18,12 +19,19 @@ pub(crate) struct Strictness {
 }
 
 impl Strictness {
-    pub(super) fn of(graph: &crate::graph::Inner) -> Self {
+    pub(super) fn of(graph: &crate::graph::ServiceState) -> Self {
         Strictness {
             enums: graph.strict_enums,
             properties: graph.strict_properties,
         }
     }
+}
+
+/// A write body that passed the checks: as a `Value` for the checks that read it, and as its members' text for what
+/// is stored (so values are kept exactly as sent).
+pub(crate) struct WriteBody<'a> {
+    pub(crate) object: Map<String, Value>,
+    pub(crate) members: Vec<Member<'a>>,
 }
 
 /// The body as a JSON object, or the 400/415 Graph would answer.
@@ -32,11 +40,11 @@ impl Strictness {
 /// names a property twice is refused, as OData's reader does. A property the type does not declare is refused with
 /// Graph's message when `strict.properties` is set (the type is not an open type), else kept; an unknown enum value
 /// is refused only when `strict.enums` is set.
-pub(super) fn read_object(
-    request: &Request,
+pub(super) fn read_object<'a>(
+    request: &'a Request,
     operation: Operation,
     strict: Strictness,
-) -> Result<Map<String, Value>, GraphError> {
+) -> Result<WriteBody<'a>, GraphError> {
     check_content_type(request)?;
     let bytes = request.body();
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -46,8 +54,8 @@ pub(super) fn read_object(
     }
     let body: Value = serde_json::from_slice(bytes)
         .map_err(|e| GraphError::bad_request(format!("The request body is not valid JSON: {e}")))?;
-    // serde_json keeps the last of two equal keys; OData's reader refuses the body. The text just parsed, so it
-    // is UTF-8.
+    // serde_json keeps the last of two equal keys; OData's reader refuses the body. The text just parsed (and
+    // serde_json checks UTF-8), so it is UTF-8.
     let text = std::str::from_utf8(bytes).unwrap_or_default();
     if let Some(repeated) = check_json_text(text)
         .findings()
@@ -94,7 +102,11 @@ pub(super) fn read_object(
         return Err(e);
     }
     match body {
-        Value::Object(object) => Ok(object),
+        Value::Object(object) => Ok(WriteBody {
+            object,
+            // The text parsed as an object just above.
+            members: members(text).unwrap_or_default(),
+        }),
         other => Err(GraphError::bad_request(format!(
             "The request body must be a JSON object, found {}",
             intune_osimages_validate::describe_json(&other)

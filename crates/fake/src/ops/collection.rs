@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use crate::graph::Inner;
+use crate::graph::ServiceState;
 use crate::query::{Opt, Query};
 use crate::reply::{GraphError, Reply};
 use crate::route::Route;
@@ -26,7 +26,11 @@ const COLLECTION_OPTIONS: [Opt; 8] = [
 ];
 
 /// `GET .../managedDeviceWindowsOSImages`.
-pub(super) fn list(graph: &Inner, route: &Route, query: &Query) -> Result<Reply, GraphError> {
+pub(super) fn list(
+    graph: &ServiceState,
+    route: &Route,
+    query: &Query,
+) -> Result<Reply, GraphError> {
     query.allow_only(&COLLECTION_OPTIONS, "the collection")?;
     let context = shape::set_context(&route.service_root, query.select.as_deref());
     page(graph, route, query, &context)
@@ -35,7 +39,7 @@ pub(super) fn list(graph: &Inner, route: &Route, query: &Query) -> Result<Reply,
 /// `GET .../managedDeviceWindowsOSImages/{id}/getAllManagedDeviceWindowsOSImages()`: the function is bound to one
 /// image but returns the whole catalog, like list (with the same query options); 404 when the bound id is unknown.
 pub(super) fn get_all(
-    graph: &Inner,
+    graph: &ServiceState,
     route: &Route,
     query: &Query,
     key: &str,
@@ -52,7 +56,7 @@ pub(super) fn get_all(
 }
 
 /// `GET .../managedDeviceWindowsOSImages/$count`: the number of images matching `$filter`, as `text/plain`.
-pub(super) fn count(graph: &Inner, query: &Query) -> Result<Reply, GraphError> {
+pub(super) fn count(graph: &ServiceState, query: &Query) -> Result<Reply, GraphError> {
     query.allow_only(&[Opt::Filter, Opt::Format], "$count")?;
     let images = graph.store.read();
     let n = match &query.filter {
@@ -62,7 +66,12 @@ pub(super) fn count(graph: &Inner, query: &Query) -> Result<Reply, GraphError> {
     Ok(Reply::Text(http::StatusCode::OK, n.to_string()))
 }
 
-fn page(graph: &Inner, route: &Route, query: &Query, context: &str) -> Result<Reply, GraphError> {
+fn page(
+    graph: &ServiceState,
+    route: &Route,
+    query: &Query,
+    context: &str,
+) -> Result<Reply, GraphError> {
     let images = graph.store.read();
     // `$filter` reads the structure, so it parses each stored text; a plain list only copies the texts.
     let mut matched: Vec<(&String, &StoredImage)> = match &query.filter {

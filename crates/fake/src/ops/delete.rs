@@ -1,12 +1,12 @@
 //! `DELETE .../managedDeviceWindowsOSImages/{id}`.
 
-use crate::graph::Inner;
+use crate::graph::ServiceState;
 use crate::query::{Opt, Query};
 use crate::reply::{GraphError, Reply};
 use crate::store::Undo;
 
 /// Answers 204 after removing the image, or 404.
-pub(super) fn delete(graph: &Inner, query: &Query, key: &str) -> Result<Reply, GraphError> {
+pub(super) fn delete(graph: &ServiceState, query: &Query, key: &str) -> Result<Reply, GraphError> {
     query.allow_only(&[Opt::Format], "a delete")?;
     graph.store.write(|images| {
         let old = images

@@ -1,6 +1,6 @@
 //! `GET .../managedDeviceWindowsOSImages/{id}`.
 
-use crate::graph::Inner;
+use crate::graph::ServiceState;
 use crate::query::{Opt, Query};
 use crate::reply::{GraphError, Reply};
 use crate::route::Route;
@@ -10,7 +10,7 @@ use crate::stored::entity_body;
 /// Answers 200 with the image (its `$select`ed properties, if asked) and `@odata.context` `...#.../$entity`, or 404.
 /// Without `$select` the answer is the stored text behind the context: nothing is serialized again.
 pub(super) fn get(
-    graph: &Inner,
+    graph: &ServiceState,
     route: &Route,
     query: &Query,
     key: &str,

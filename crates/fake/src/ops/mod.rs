@@ -12,7 +12,7 @@ pub(crate) use body::{Strictness, check_content_type, refused};
 use http::Method;
 use intune_osimages_transport::Request;
 
-use crate::graph::Inner;
+use crate::graph::ServiceState;
 use crate::query::Query;
 use crate::reply::{GraphError, Reply};
 use crate::route::{self, Route, Target};
@@ -30,7 +30,7 @@ enum Op {
 }
 
 /// Routes the request, checks the method, reads the query options and runs the operation.
-pub(crate) fn dispatch(graph: &Inner, request: &Request) -> Result<Reply, GraphError> {
+pub(crate) fn dispatch(graph: &ServiceState, request: &Request) -> Result<Reply, GraphError> {
     let route = route::route(request)?;
     let method = request.method();
     let op = match (&route.target, method) {
@@ -73,7 +73,7 @@ pub(crate) fn dispatch(graph: &Inner, request: &Request) -> Result<Reply, GraphE
 }
 
 fn run(
-    graph: &Inner,
+    graph: &ServiceState,
     op: Op,
     route: &Route,
     query: &Query,

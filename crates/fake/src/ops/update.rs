@@ -7,12 +7,11 @@ use serde_json::Value;
 
 use super::body::{self, is_control_annotation};
 use super::get::entity_reply;
-use crate::graph::Inner;
+use crate::graph::ServiceState;
 use crate::query::{Opt, Query};
 use crate::reply::{GraphError, Reply};
 use crate::route::Route;
 use crate::store::Undo;
-use crate::stored::StoredImage;
 
 /// Answers 200 with the updated image, 404 for an unknown id, 400 for a body Graph would refuse.
 ///
@@ -20,14 +19,15 @@ use crate::stored::StoredImage;
 /// the body are kept. `null` for a non-nullable property is refused; `null` for an unknown property is stored.
 /// `id` may be sent only unchanged. OData annotations such as `@odata.type` describe the body and are not stored.
 pub(super) fn update(
-    graph: &Inner,
+    graph: &ServiceState,
     route: &Route,
     query: &Query,
     key: &str,
     request: &Request,
 ) -> Result<Reply, GraphError> {
     query.allow_only(&[Opt::Format], "an update")?;
-    let patch = body::read_object(request, Operation::Update, body::Strictness::of(graph))?;
+    let body = body::read_object(request, Operation::Update, body::Strictness::of(graph))?;
+    let patch = &body.object;
     if let Some(name) = OsImage::SCHEMA
         .properties
         .iter()
@@ -44,19 +44,20 @@ pub(super) fn update(
             "'id' is the image's key and cannot be changed: the URL names '{key}', the body has {id}"
         )));
     }
-    // One parse of the stored text and one serialization of the merged object; the previous text is kept (a
-    // reference count, not a copy) in case the persistence hook refuses the change.
+    // The merge is done on the text (the stored members and the body's, values as written), so a value the fake
+    // does not interpret is kept byte for byte; the previous text is kept (a reference count, not a copy) in case
+    // the persistence hook refuses the change.
     let updated = graph.store.write(|images| {
         let current = images
             .get_mut(key)
             .ok_or_else(|| GraphError::no_image(key))?;
-        let mut object = current.object();
-        for (k, v) in patch {
-            if !is_control_annotation(&k) {
-                object.insert(k, v);
-            }
-        }
-        let previous = std::mem::replace(current, StoredImage::from_object(&object));
+        let merged = current.merged(
+            body.members
+                .iter()
+                .filter(|(k, _)| !is_control_annotation(k))
+                .map(|(k, v)| (&**k, &**v)),
+        );
+        let previous = std::mem::replace(current, merged);
         Ok((current.clone(), Undo::Restore(key.to_owned(), previous)))
     })?;
     Ok(entity_reply(
