@@ -300,7 +300,8 @@ pub struct ServeArgs {
     /// The address to listen on; port 0 picks a free one (printed on the first line).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: std::net::SocketAddr,
-    /// Keep the catalog in FILE (loaded at start, written atomically after each change).
+    /// Keep the catalog in FILE (loaded at start, written atomically after each change; one emulator per file, locked
+    /// with FILE.lock).
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
     /// Start from the images in FILE (a JSON array or {"value":[...]}) instead of the sample catalog.
