@@ -16,7 +16,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 )]
 #[command(
     after_help = "Credentials (--auth auto): --token or GRAPH_TOKEN; or AZURE_TENANT_ID and AZURE_CLIENT_ID with \
-AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE; or the Azure CLI's account. --auth managed-identity on Azure.\nExit status: 0 success, 2 usage, 3 validation errors, \
+AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE; or the sign-in `osimages login` kept; or the Azure CLI's account. --auth managed-identity on Azure.\nExit status: 0 success, 2 usage, 3 validation errors, \
 4 Graph answered with an error, 5 transport failure, 6 the output could not be written."
 )]
 pub struct Cli {
@@ -48,9 +48,18 @@ pub struct Global {
     )]
     pub token: Option<String>,
     /// Where credentials come from: auto tries --token/GRAPH_TOKEN, then the AZURE_* environment (secret,
-    /// federated token file, certificate), then the Azure CLI; managed identity only when asked for.
+    /// federated token file, certificate), then the sign-in `osimages login` kept, then the Azure CLI; managed
+    /// identity only when asked for.
     #[arg(long, global = true, value_enum, default_value_t = AuthSource::Auto, value_name = "SOURCE")]
     pub auth: AuthSource,
+    /// The public client app registration `login` and --auth device-code sign in with (also read from
+    /// OSIMAGES_CLIENT_ID).
+    #[arg(long, global = true, env = "OSIMAGES_CLIENT_ID", value_name = "ID")]
+    pub client_id: Option<String>,
+    /// The tenant `login` and --auth device-code sign in to: an id or domain (else AZURE_TENANT_ID, else
+    /// organizations: the account's own tenant).
+    #[arg(long, global = true, value_name = "TENANT")]
+    pub tenant: Option<String>,
     /// Print Graph's JSON instead of a table (short for --output json).
     #[arg(long, global = true, conflicts_with = "output")]
     pub json: bool,
@@ -124,6 +133,15 @@ pub enum Command {
         #[arg(value_name = "FILE|-")]
         file: String,
     },
+    /// Sign in as an administrator with a device code (open the page shown, enter the code); later commands use this
+    /// sign-in silently until `logout`. Needs --client-id or OSIMAGES_CLIENT_ID (docs/cli.md, Sign-in).
+    Login {
+        /// The longest to wait for the sign-in in the browser (the code's own lifetime bounds it too).
+        #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_duration)]
+        wait: std::time::Duration,
+    },
+    /// Forget the sign-in `login` kept for this tenant and client id (removes its file, and says which).
+    Logout,
     /// Print a shell completion script: osimages completions bash > /etc/bash_completion.d/osimages
     Completions {
         /// The shell.
@@ -349,7 +367,7 @@ pub struct ServeArgs {
 /// A sign-in source for `--auth`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AuthSource {
-    /// The first source that is configured (token, environment, Azure CLI).
+    /// The first source that is configured (token, environment, the kept `login`, Azure CLI).
     Auto,
     /// --token or GRAPH_TOKEN.
     Token,
@@ -363,7 +381,7 @@ pub enum AuthSource {
     ManagedIdentity,
     /// The account signed in to the Azure CLI (`az login`).
     AzureCli,
-    /// A cached `osimages login`.
+    /// The sign-in `osimages login` kept, or a new device-code sign-in at the terminal.
     DeviceCode,
 }
 

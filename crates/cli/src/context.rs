@@ -6,13 +6,22 @@ use crate::args::{CloudName, Global};
 use crate::exit::Failure;
 use crate::ui::Ui;
 
-fn cloud(name: CloudName) -> Cloud {
+/// The cloud a `--cloud` name stands for.
+pub fn cloud(name: CloudName) -> Cloud {
     match name {
         CloudName::Global => Cloud::Global,
         CloudName::Usgov => Cloud::UsGovL4,
         CloudName::UsgovDod => Cloud::UsGovDod,
         CloudName::China => Cloud::China,
     }
+}
+
+/// AZURE_AUTHORITY_HOST: the Azure SDKs' way to point token requests elsewhere (a private cloud, a test authority),
+/// honoured the same way here.
+pub fn authority_override() -> Option<String> {
+    std::env::var("AZURE_AUTHORITY_HOST")
+        .ok()
+        .filter(|a| !a.is_empty())
 }
 
 /// The client a command runs on, and whether it is the built-in sample tenant (whose writes are not kept).
@@ -46,13 +55,11 @@ pub fn client(global: &Global, ui: &Ui) -> Result<Target, Failure> {
     let credential = crate::sign_in::choose(
         global.auth,
         &crate::sign_in::Inputs::read(global.token.clone()),
+        &crate::login::Account::from(global),
+        global.timeout,
     )?;
     let chosen = cloud(global.cloud);
-    // AZURE_AUTHORITY_HOST is the Azure SDKs' way to point token requests elsewhere (a private cloud, a test
-    // authority); it is honoured the same way here.
-    let authority_override = std::env::var("AZURE_AUTHORITY_HOST")
-        .ok()
-        .filter(|a| !a.is_empty());
+    let authority_override = authority_override();
     let cloud = match (&global.base_url, authority_override) {
         (None, _) if credential.is_none() => {
             return sample("no credentials and no --base-url", ui);

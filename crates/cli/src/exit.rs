@@ -37,6 +37,14 @@ impl Failure {
         }
     }
 
+    /// A sign-in that failed (`osimages login`): 5 when the network or the authority's service failed, else 2.
+    pub fn sign_in(message: &str, e: &intune_osimages::TokenError) -> Self {
+        Failure {
+            code: sign_in_code(e.code(), std::error::Error::source(e)),
+            message: message.to_owned(),
+        }
+    }
+
     pub fn validation(message: impl Into<String>) -> Self {
         Failure {
             code: VALIDATION,
@@ -66,12 +74,10 @@ impl Failure {
 /// A sign-in that failed: 5 when the network (or the authority's own service) failed, so trying again may work; 2
 /// when the source is misconfigured (the authority refused the credential, a file is missing, `az` is not signed
 /// in), which only a change of configuration fixes.
-fn sign_in_code(e: &Error) -> u8 {
-    let service_trouble = e
-        .as_credential()
-        .and_then(|c| c.code())
-        .is_some_and(|code| matches!(code, "server_error" | "temporarily_unavailable"));
-    let mut cause = std::error::Error::source(e);
+fn sign_in_code(code: Option<&str>, source: Option<&(dyn std::error::Error + 'static)>) -> u8 {
+    let service_trouble =
+        code.is_some_and(|code| matches!(code, "server_error" | "temporarily_unavailable"));
+    let mut cause = source;
     let mut network = false;
     while let Some(c) = cause {
         let transport = c
@@ -98,7 +104,10 @@ impl From<Error> for Failure {
             ErrorKind::Validation => VALIDATION,
             ErrorKind::Graph | ErrorKind::Decode => GRAPH,
             ErrorKind::Transport => TRANSPORT,
-            ErrorKind::Credential => sign_in_code(&e),
+            ErrorKind::Credential => sign_in_code(
+                e.as_credential().and_then(|c| c.code()),
+                std::error::Error::source(&e),
+            ),
             _ => USAGE,
         };
         let message = match &e {

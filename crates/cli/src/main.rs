@@ -8,6 +8,7 @@ mod confirm;
 mod context;
 mod diff;
 mod exit;
+mod login;
 mod plan;
 mod progress;
 mod render;
@@ -89,6 +90,10 @@ fn main() -> ExitCode {
                 .and_then(|()| ui.print(&String::from_utf8_lossy(&out)))
         }
         Command::Catalog(command) => run_catalog(&cli.global, &ui, command),
+        Command::Login { wait } => {
+            runtime().and_then(|rt| rt.block_on(login::login(&cli.global, &ui, wait)))
+        }
+        Command::Logout => login::logout(&cli.global, &ui),
     };
     match result {
         Ok(()) => ExitCode::from(exit::OK),
@@ -101,13 +106,16 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_catalog(global: &Global, ui: &ui::Ui, command: CatalogCommand) -> Result<(), Failure> {
-    // One thread is plenty for a command and keeps start-up short.
-    let runtime = tokio::runtime::Builder::new_current_thread()
+/// One thread is plenty for a command and keeps start-up short.
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Failure::usage(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(commands::run(global, ui, command))
+        .map_err(|e| Failure::usage(format!("cannot start the async runtime: {e}")))
+}
+
+fn run_catalog(global: &Global, ui: &ui::Ui, command: CatalogCommand) -> Result<(), Failure> {
+    runtime()?.block_on(commands::run(global, ui, command))
 }
 
 fn run_serve(args: &ServeArgs, token: Option<String>) -> Result<(), Failure> {

@@ -9,6 +9,7 @@ use intune_osimages::ClientBuilder;
 
 use crate::args::AuthSource;
 use crate::exit::Failure;
+use crate::login::Account;
 
 /// What the sources read, gathered once from the flags and the environment (an empty variable counts as unset).
 pub struct Inputs {
@@ -83,6 +84,7 @@ pub enum Credential {
         file: String,
     },
     Azure(Arc<dyn TokenCredential>),
+    DeviceCode(Box<intune_osimages::DeviceCodeCredential>),
 }
 
 impl Credential {
@@ -100,6 +102,7 @@ impl Credential {
                 file,
             } => builder.client_assertion_file(tenant, client, file),
             Credential::Azure(credential) => builder.credential(credential),
+            Credential::DeviceCode(credential) => builder.token_provider(Arc::new(*credential)),
         }
     }
 }
@@ -182,7 +185,12 @@ fn az_on_path() -> bool {
 /// The credential `--auth source` asks for. `Ok(None)`: `auto` found no source at all (the caller then uses the
 /// sample tenant, or no credentials against `--base-url`). A source that is asked for but misconfigured, or an
 /// `auto` whose every candidate failed, is a usage error (exit 2) naming each source and why.
-pub fn choose(source: AuthSource, inputs: &Inputs) -> Result<Option<Credential>, Failure> {
+pub fn choose(
+    source: AuthSource,
+    inputs: &Inputs,
+    account: &Account,
+    timeout: std::time::Duration,
+) -> Result<Option<Credential>, Failure> {
     let named = |name: &str, attempt: Attempt| {
         attempt
             .map(Some)
@@ -197,16 +205,18 @@ pub fn choose(source: AuthSource, inputs: &Inputs) -> Result<Option<Credential>,
         AuthSource::AzureCli => named("azure-cli", azure_cli()),
         AuthSource::DeviceCode => named(
             "device-code",
-            Err("`osimages login` (the device-code sign-in) is not in this build yet".to_owned()),
+            account
+                .interactive(timeout)
+                .map(|c| Credential::DeviceCode(Box::new(c))),
         ),
-        AuthSource::Auto => auto(inputs),
+        AuthSource::Auto => auto(inputs, account),
     }
 }
 
-/// `auto`: a token; then the `AZURE_*` environment (a secret, a federated token file, a certificate); then the Azure
-/// CLI's account when `az` is on PATH. Managed identity is never tried unless asked for: it probes an address that
-/// is not on this machine.
-fn auto(inputs: &Inputs) -> Result<Option<Credential>, Failure> {
+/// `auto`: a token; then the `AZURE_*` environment (a secret, a federated token file, a certificate); then the
+/// sign-in `osimages login` kept (used silently: `auto` never prompts); then the Azure CLI's account when `az` is on
+/// PATH. Managed identity is never tried unless asked for: it probes an address that is not on this machine.
+fn auto(inputs: &Inputs, account: &Account) -> Result<Option<Credential>, Failure> {
     if let Ok(credential) = token(inputs) {
         return Ok(Some(credential));
     }
@@ -232,20 +242,38 @@ fn auto(inputs: &Inputs) -> Result<Option<Credential>, Failure> {
                 Err(why) => tried.push((name, why)),
             }
         }
-        if chosen.is_empty() {
-            tried.push((
-                "secret",
-                "AZURE_TENANT_ID/AZURE_CLIENT_ID are set without AZURE_CLIENT_SECRET, AZURE_FEDERATED_TOKEN_FILE or AZURE_CLIENT_CERTIFICATE_PATH"
-                    .to_owned(),
-            ));
+        if !chosen.is_empty() {
+            return Err(every_source_failed(&tried));
         }
-        return Err(every_source_failed(&tried));
+        // AZURE_TENANT_ID (or AZURE_CLIENT_ID) alone may be meant for the sign-in `login` kept.
+        tried.push((
+            "secret",
+            "AZURE_TENANT_ID/AZURE_CLIENT_ID are set without AZURE_CLIENT_SECRET, AZURE_FEDERATED_TOKEN_FILE or AZURE_CLIENT_CERTIFICATE_PATH"
+                .to_owned(),
+        ));
+    }
+    match account.kept() {
+        Ok(Some(credential)) => return Ok(Some(Credential::DeviceCode(Box::new(credential)))),
+        Ok(None) => tried.push((
+            "device-code",
+            format!(
+                "no sign-in kept by `osimages login` for tenant {}",
+                account.tenant
+            ),
+        )),
+        Err(why) => {
+            tried.push(("device-code", why));
+            return Err(every_source_failed(&tried));
+        }
     }
     if az_on_path() {
         return azure_cli().map(Some).map_err(|why| {
             tried.push(("azure-cli", why));
             every_source_failed(&tried)
         });
+    }
+    if inputs.has_environment() {
+        return Err(every_source_failed(&tried));
     }
     Ok(None)
 }

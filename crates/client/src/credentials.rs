@@ -183,37 +183,14 @@ impl ClientCredentials {
     async fn fetch(&self) -> Result<(AccessToken, Instant), TokenError> {
         let proof = self.proof().await?;
         let body = self.form(&proof);
-        let request = http::Request::builder()
-            .method(Method::POST)
-            .uri(&self.token_url)
-            .header(
-                http::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            )
-            .header(http::header::ACCEPT, "application/json")
-            .body(Bytes::from(body))
-            .map_err(|e| TokenError::new("cannot build the token request").with_source(e))?;
         let requested_at = Instant::now();
-        let response = self.transport.send(request).await.map_err(|e| {
-            // The transport error's own message says what failed; it stays the cause (whether the request may have
-            // been sent, the io error below it) instead of being formatted into this message a second time.
-            TokenError::new(format!(
-                "the token request to {} failed: {}",
-                self.token_url,
-                e.message()
-            ))
-            .with_source(e)
-        })?;
-        if !response.status().is_success() {
-            return Err(refusal(
-                response.status().as_u16(),
-                response.body(),
-                proof.expose(),
-            ));
-        }
-        let answer: TokenAnswer = serde_json::from_slice(response.body()).map_err(|e| {
-            TokenError::new("the token authority's answer is not a token").with_source(e)
-        })?;
+        let answer = request_token(
+            self.transport.as_ref(),
+            &self.token_url,
+            body,
+            &[proof.expose()],
+        )
+        .await?;
         let lifetime = Duration::from_secs(answer.expires_in.seconds());
         tracing::debug!(expires_in = lifetime.as_secs(), "obtained an access token");
         Ok((
@@ -223,19 +200,63 @@ impl ClientCredentials {
     }
 }
 
-/// The authority's refusal as one error: its OAuth2 `error` as the code, its description (with the client's secret
-/// or assertion masked, for an authority or stand-in that echoes the form) in the message.
-fn refusal(status: u16, body: &[u8], proof: &str) -> TokenError {
+/// Posts a token request's form `body` to `url` and reads the token answer; a refusal is an error whose code is the
+/// authority's OAuth2 `error` (`invalid_client`, `authorization_pending`, ...), with each of `secrets` masked in
+/// whatever of the authority's answer it quotes.
+pub(crate) async fn request_token(
+    transport: &dyn Transport,
+    url: &str,
+    body: String,
+    secrets: &[&str],
+) -> Result<TokenAnswer, TokenError> {
+    let request = form_request(url, body)?;
+    let response = transport.send(request).await.map_err(|e| {
+        // The transport error's own message says what failed; it stays the cause (whether the request may have
+        // been sent, the io error below it) instead of being formatted into this message a second time.
+        TokenError::new(format!(
+            "the token request to {url} failed: {}",
+            e.message()
+        ))
+        .with_source(e)
+    })?;
+    if !response.status().is_success() {
+        return Err(refusal(
+            response.status().as_u16(),
+            response.body(),
+            secrets,
+        ));
+    }
+    serde_json::from_slice(response.body())
+        .map_err(|e| TokenError::new("the token authority's answer is not a token").with_source(e))
+}
+
+/// A form POST to the authority.
+pub(crate) fn form_request(url: &str, body: String) -> Result<http::Request<Bytes>, TokenError> {
+    http::Request::builder()
+        .method(Method::POST)
+        .uri(url)
+        .header(
+            http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .header(http::header::ACCEPT, "application/json")
+        .body(Bytes::from(body))
+        .map_err(|e| TokenError::new("cannot build the token request").with_source(e))
+}
+
+/// The authority's refusal as one error: its OAuth2 `error` as the code, its description (with the client's secrets
+/// masked, for an authority or stand-in that echoes the form) in the message.
+pub(crate) fn refusal(status: u16, body: &[u8], secrets: &[&str]) -> TokenError {
     {
         match serde_json::from_slice::<TokenErrorBody>(body) {
             Ok(answer) => {
-                let description = mask(&answer.error_description, &[proof]);
+                let description = mask(&answer.error_description, secrets);
                 let message = if description.is_empty() {
                     format!("the token authority answered {status}")
                 } else {
                     format!("the token authority answered {status}: {description}")
                 };
-                TokenError::new(message).with_code(mask(&answer.error, &[proof]))
+                TokenError::new(message).with_code(mask(&answer.error, secrets))
             }
             Err(_) => TokenError::new(format!(
                 "the token authority answered {status} with a body that is not a token error"
@@ -275,22 +296,25 @@ impl TokenProvider for ClientCredentials {
     }
 }
 
+/// A token answer; `refresh_token` only on delegated grants that asked for `offline_access`.
 #[derive(Deserialize)]
-struct TokenAnswer {
-    access_token: String,
-    expires_in: ExpiresIn,
+pub(crate) struct TokenAnswer {
+    pub(crate) access_token: String,
+    pub(crate) expires_in: ExpiresIn,
+    #[serde(default)]
+    pub(crate) refresh_token: Option<String>,
 }
 
 /// `expires_in` is a number from the v2 endpoint and a string from some older ones.
 #[derive(Deserialize)]
 #[serde(untagged)]
-enum ExpiresIn {
+pub(crate) enum ExpiresIn {
     Number(u64),
     Text(String),
 }
 
 impl ExpiresIn {
-    fn seconds(&self) -> u64 {
+    pub(crate) fn seconds(&self) -> u64 {
         match self {
             ExpiresIn::Number(n) => *n,
             ExpiresIn::Text(s) => s.trim().parse().unwrap_or(0),

@@ -10,11 +10,13 @@ mod credentials;
 #[cfg(feature = "azure-identity")]
 mod credentials_azure;
 mod decode;
+mod device_code;
 mod error;
 mod error_code;
 mod ids;
 mod os_images;
 mod pipeline;
+mod refresh_token_file;
 
 pub use batch::{
     Batch, BatchResults, BatchStep, MAX_STEPS_PER_BATCH, RawStep, Step, StepOutput, StepResponse,
@@ -26,6 +28,7 @@ pub use builder::{
 pub use client::Client;
 pub use cloud::Cloud;
 pub use credentials::{ClientCredentials, Secret};
+pub use device_code::{DeviceCodeCredential, DeviceCodePrompt};
 pub use error::{CredentialError, DecodeError, Error, ErrorKind, GraphError};
 pub use error_code::GraphErrorCode;
 pub use os_images::query::odata_string;
@@ -33,6 +36,7 @@ pub use os_images::{
     CountRequest, CreateRequest, DeleteRequest, GetRequest, ListRequest, OsImages, UpdateRequest,
     Updated,
 };
+pub use refresh_token_file::RefreshTokenFile;
 
 /// The data model, re-exported so one dependency is enough.
 pub use intune_osimages_model as model;

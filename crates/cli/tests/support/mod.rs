@@ -22,6 +22,7 @@ pub const SCRUBBED_ENV: &[&str] = &[
     "AZURE_CLIENT_ID",
     "AZURE_CLIENT_SECRET",
     "AZURE_AUTHORITY_HOST",
+    "OSIMAGES_CLIENT_ID",
     "RUST_LOG",
 ];
 
@@ -31,6 +32,11 @@ pub fn osimages() -> assert_cmd::Command {
     for var in SCRUBBED_ENV {
         cmd.env_remove(var);
     }
+    // No sign-in kept by `osimages login` on this machine is found: a test that wants one sets its own directory.
+    cmd.env(
+        "XDG_CONFIG_HOME",
+        std::env::temp_dir().join(format!("osimages-tests-no-config-{}", std::process::id())),
+    );
     cmd
 }
 
