@@ -261,6 +261,44 @@ async fn a_device_code_is_redeemed_once_and_its_refresh_token_renews_the_access_
     )
     .await;
     assert_eq!(expired["error"], "expired_token");
+
+    // Each redeeming grant names the field it misses, and refuses a value it never issued in its own words.
+    for (grant, field, unknown) in [
+        ("refresh_token", "refresh_token", "invalid_grant"),
+        (
+            "urn:ietf:params:oauth:grant-type:device_code",
+            "device_code",
+            "bad_verification_code",
+        ),
+    ] {
+        let path = "/contoso.onmicrosoft.com/oauth2/v2.0/token";
+        let (status, missing) = post(
+            &fake,
+            path,
+            &[("grant_type", grant), ("client_id", "public-app")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(missing["error"], "invalid_request");
+        assert!(
+            missing["error_description"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("'{field}'")),
+            "{missing}"
+        );
+        let (_, made_up) = post(
+            &fake,
+            path,
+            &[
+                ("grant_type", grant),
+                ("client_id", "public-app"),
+                (field, "made-up-value"),
+            ],
+        )
+        .await;
+        assert_eq!(made_up["error"], unknown, "{made_up}");
+    }
 }
 
 #[tokio::test]

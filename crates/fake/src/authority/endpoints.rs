@@ -9,7 +9,7 @@ use intune_osimages_transport::{Request, Response};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use super::issued::Lookup;
+use super::issued::{Issued, Lookup};
 use super::{Authority, Grant};
 
 const CLIENT_ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -99,15 +99,28 @@ fn refresh_token(
     tenant: &str,
     client_id: &str,
 ) -> Response {
-    let Some(refresh) = form.get("refresh_token").filter(|r| !r.is_empty()) else {
-        return oauth_error(
-            "invalid_request",
-            900144,
-            "The request body must contain the following parameter: 'refresh_token'.",
-        );
-    };
-    match authority.refresh_tokens.lookup(refresh) {
-        Lookup::Valid(grant) if grant.client_id == client_id && grant.tenant == tenant => {
+    let redeemed = redeem(
+        &authority.refresh_tokens,
+        form,
+        Redeemed {
+            field: "refresh_token",
+            what: "refresh token",
+            tenant,
+            client_id,
+            expired: (
+                "invalid_grant",
+                700082,
+                "The refresh token has expired due to inactivity. Sign in again.",
+            ),
+            unknown: (
+                "invalid_grant",
+                9002313,
+                "Invalid request. The refresh token is malformed or was not issued by this local authority.",
+            ),
+        },
+    );
+    match redeemed {
+        Ok(grant) => {
             // Entra may narrow the scopes on a refresh; keep the original ones unless others are asked for.
             let scope = form
                 .get("scope")
@@ -116,21 +129,7 @@ fn refresh_token(
             let grant = Grant { scope, ..grant };
             issue(authority, &grant, true)
         }
-        Lookup::Valid(_) => oauth_error(
-            "invalid_grant",
-            70000,
-            "The refresh token was issued to another client or tenant.",
-        ),
-        Lookup::Expired => oauth_error(
-            "invalid_grant",
-            700082,
-            "The refresh token has expired due to inactivity. Sign in again.",
-        ),
-        Lookup::Unknown => oauth_error(
-            "invalid_grant",
-            9002313,
-            "Invalid request. The refresh token is malformed or was not issued by this local authority.",
-        ),
+        Err(answer) => *answer,
     }
 }
 
@@ -140,34 +139,86 @@ fn device_code_grant(
     tenant: &str,
     client_id: &str,
 ) -> Response {
-    let Some(code) = form.get("device_code").filter(|c| !c.is_empty()) else {
-        return oauth_error(
-            "invalid_request",
-            900144,
-            "The request body must contain the following parameter: 'device_code'.",
-        );
-    };
-    match authority.device_codes.lookup(code) {
-        Lookup::Valid(grant) if grant.client_id == client_id && grant.tenant == tenant => {
+    let redeemed = redeem(
+        &authority.device_codes,
+        form,
+        Redeemed {
+            field: "device_code",
+            what: "device code",
+            tenant,
+            client_id,
+            expired: (
+                "expired_token",
+                70020,
+                "The provided value for the input parameter 'device_code' is not valid. This device code has expired.",
+            ),
+            unknown: (
+                "bad_verification_code",
+                70019,
+                "The provided value for the input parameter 'device_code' is not valid. Verification code not recognized.",
+            ),
+        },
+    );
+    match redeemed {
+        Ok(grant) => {
             // Approved by the stand-in user; a device code is redeemed once.
-            authority.device_codes.remove(code);
+            if let Some(code) = form.get("device_code") {
+                authority.device_codes.remove(code);
+            }
             issue(authority, &grant, true)
         }
-        Lookup::Valid(_) => oauth_error(
+        Err(answer) => *answer,
+    }
+}
+
+/// A grant that redeems a value the authority issued (a refresh token, a device code): the form field it comes in,
+/// the client and tenant redeeming it, and Entra's error (`error`, AADSTS code, description) for a value that
+/// expired and for one it never issued.
+struct Redeemed<'a> {
+    field: &'static str,
+    what: &'static str,
+    tenant: &'a str,
+    client_id: &'a str,
+    expired: (&'static str, u32, &'static str),
+    unknown: (&'static str, u32, &'static str),
+}
+
+/// The grant behind the value in `redeemed.field`, when it was issued to this client and tenant and is still valid;
+/// else Entra's error for why not.
+fn redeem(
+    issued: &Issued<Grant>,
+    form: &HashMap<String, String>,
+    redeemed: Redeemed<'_>,
+) -> Result<Grant, Box<Response>> {
+    let Some(value) = form.get(redeemed.field).filter(|v| !v.is_empty()) else {
+        return Err(Box::new(oauth_error(
+            "invalid_request",
+            900144,
+            &format!(
+                "The request body must contain the following parameter: '{}'.",
+                redeemed.field
+            ),
+        )));
+    };
+    let refused = |(error, code, description): (&str, u32, &str)| {
+        Err(Box::new(oauth_error(error, code, description)))
+    };
+    match issued.lookup(value) {
+        Lookup::Valid(grant)
+            if grant.client_id == redeemed.client_id && grant.tenant == redeemed.tenant =>
+        {
+            Ok(grant)
+        }
+        Lookup::Valid(_) => Err(Box::new(oauth_error(
             "invalid_grant",
             70000,
-            "The device code was issued to another client or tenant.",
-        ),
-        Lookup::Expired => oauth_error(
-            "expired_token",
-            70020,
-            "The provided value for the input parameter 'device_code' is not valid. This device code has expired.",
-        ),
-        Lookup::Unknown => oauth_error(
-            "bad_verification_code",
-            70019,
-            "The provided value for the input parameter 'device_code' is not valid. Verification code not recognized.",
-        ),
+            &format!(
+                "The {} was issued to another client or tenant.",
+                redeemed.what
+            ),
+        ))),
+        Lookup::Expired => refused(redeemed.expired),
+        Lookup::Unknown => refused(redeemed.unknown),
     }
 }
 
