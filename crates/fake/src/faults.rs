@@ -2,6 +2,7 @@
 //! idempotency handling can be tested.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
@@ -141,6 +142,9 @@ struct State {
 #[derive(Debug, Default)]
 pub struct Faults {
     state: Mutex<State>,
+    /// Whether anything was scripted since the last `clear`: every request asks, and the answer is nearly always
+    /// no, so it is read without taking (and bouncing between cores) the lock.
+    scripted: AtomicBool,
 }
 
 impl Faults {
@@ -148,9 +152,15 @@ impl Faults {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Whether nothing is scripted, so the lock need not be taken.
+    fn none_scripted(&self) -> bool {
+        !self.scripted.load(Ordering::Acquire)
+    }
+
     /// Scripts a fault (a fault with `times: 0` does nothing).
     pub fn push(&self, fault: Fault) {
         let mut state = self.state();
+        self.scripted.store(true, Ordering::Release);
         match fault {
             Fault::Latency(d) => state.latency = Some(d),
             Fault::PatchNoContent { times } => {
@@ -169,7 +179,9 @@ impl Faults {
 
     /// Removes every scripted fault, including latency.
     pub fn clear(&self) {
-        *self.state() = State::default();
+        let mut state = self.state();
+        *state = State::default();
+        self.scripted.store(false, Ordering::Release);
     }
 
     /// The faults still to come: the queue in order, then the batch-item faults in order, then any PATCH-204 count,
@@ -200,11 +212,17 @@ impl Faults {
 
     /// The latency added to every answer, if any.
     pub fn latency(&self) -> Option<Duration> {
+        if self.none_scripted() {
+            return None;
+        }
         self.state().latency
     }
 
     /// Takes one use of the fault at the head of the queue.
     pub(crate) fn next(&self) -> Option<Planned> {
+        if self.none_scripted() {
+            return None;
+        }
         let mut state = self.state();
         let head = state.queue.front_mut()?;
         let (planned, times) = match head {
@@ -232,6 +250,9 @@ impl Faults {
 
     /// Takes one use of the first batch-item fault that names the item at `position` (1-based) with this `id`.
     pub(crate) fn take_item(&self, position: usize, id: &str) -> Option<(StatusCode, Option<u64>)> {
+        if self.none_scripted() {
+            return None;
+        }
         let mut state = self.state();
         let index = state.items.iter().position(|fault| match fault {
             Fault::BatchItem { item, .. } => match item {
@@ -259,6 +280,9 @@ impl Faults {
 
     /// Takes one use of the first `Authority` fault: the OAuth2 error the next token request is answered with.
     pub(crate) fn take_authority(&self) -> Option<String> {
+        if self.none_scripted() {
+            return None;
+        }
         let mut state = self.state();
         let (error, times) = state.authority.front_mut()?;
         let error = error.clone();
@@ -271,6 +295,9 @@ impl Faults {
 
     /// Takes one use of the PATCH-204 fault, if any is left.
     pub(crate) fn take_patch_no_content(&self) -> bool {
+        if self.none_scripted() {
+            return false;
+        }
         let mut state = self.state();
         if state.patch_no_content == 0 {
             return false;
