@@ -5,6 +5,7 @@
 mod callgrind;
 mod emulator;
 mod hello;
+mod idle;
 mod measure;
 mod memory;
 mod pinned;

@@ -9,7 +9,7 @@ use intune_osimages::{Architecture, Client, OsImagePatch};
 
 use crate::emulator::{Emulator, osimages_binary};
 use crate::measure::{LoadResult, bounded_load, peak_rss_kib, report};
-use crate::{callgrind, hello, memory, pinned};
+use crate::{callgrind, hello, idle, memory, pinned};
 
 pub(crate) const IMAGE_PATH: &str =
     "/deviceManagement/managedDeviceWindowsOSImages/Windows%2011%2024H2";
@@ -46,6 +46,7 @@ pub async fn run(args: &[String]) -> Result<(), String> {
         Some("client-bound") => pinned::client_bound(rest).await,
         Some("instructions") => callgrind::instructions(rest).await,
         Some("memory-100k") => memory::hundred_thousand(rest),
+        Some("idle-connections") => idle::idle_connections(rest).await,
         Some("client-ops") => callgrind::client_ops(rest).await,
         Some("hello-server") => {
             let file: String = flag(rest, "--body-file", String::new())?;
@@ -54,6 +55,7 @@ pub async fn run(args: &[String]) -> Result<(), String> {
         }
         Some("all") | None => {
             emulator_gets(&[]).await?;
+            idle::idle_connections(&[]).await?;
             facade_vs_raw(&[]).await?;
             batch_vs_single(&[]).await?;
             cli_startup(&[])?;
@@ -66,8 +68,8 @@ pub async fn run(args: &[String]) -> Result<(), String> {
             callgrind::instructions(&[]).await
         }
         Some(other) => Err(format!(
-            "unknown scenario {other:?}: expected emulator-gets, facade-vs-raw, batch-vs-single, cli-startup, soak, \
-             stream-memory, emulator-vs-hello, client-bound, instructions, memory-100k or all"
+            "unknown scenario {other:?}: expected emulator-gets, idle-connections, facade-vs-raw, batch-vs-single, \
+             cli-startup, soak, stream-memory, emulator-vs-hello, client-bound, instructions, memory-100k or all"
         )),
     }
 }

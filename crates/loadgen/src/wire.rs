@@ -76,7 +76,7 @@ pub async fn get_load(
 }
 
 /// Sends one request and reads one answer into `buffer` (its body left at the end); whether the status was 200.
-async fn exchange(
+pub(crate) async fn exchange(
     stream: &mut TcpStream,
     request: &[u8],
     buffer: &mut Vec<u8>,
