@@ -15,6 +15,7 @@ mod render;
 mod sign_in;
 mod sink;
 mod snapshot;
+mod spool;
 mod table;
 mod terminal;
 mod ui;

@@ -87,14 +87,8 @@ fn patch_body(have: &Value, want: &Value) -> Option<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::snapshot::from_images as snap;
     use serde_json::json;
-
-    fn snap(images: &[Value]) -> Snapshot {
-        images
-            .iter()
-            .map(|i| (i["id"].as_str().unwrap_or_default().to_owned(), i.clone()))
-            .collect()
-    }
 
     #[test]
     fn a_plan_holds_only_what_changed_and_deletes_only_when_pruning() {

@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use serde::Deserialize;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::exit::Failure;
@@ -66,20 +68,58 @@ pub fn insert(snapshot: &mut Snapshot, image: Value, source: &str) -> Result<(),
     Ok(())
 }
 
-/// Reads a snapshot file: `{"value":[...]}` (what `export` and `list --json` write) or a JSON array of images.
-pub fn read_file(path: &str) -> Result<Snapshot, Failure> {
-    let text = std::fs::read_to_string(path)
+/// Images by id as the JSON text a file holds them in, borrowed from the file's text: two files can be compared
+/// without building a tree for images whose text is the same in both (an export of an unchanged image is).
+pub type RawSnapshot<'a> = BTreeMap<String, &'a RawValue>;
+
+/// Reads a snapshot file's text, without a UTF-8 byte order mark (Notepad, PowerShell), which is not part of the
+/// JSON.
+pub fn read_text(path: &str) -> Result<String, Failure> {
+    let mut text = std::fs::read_to_string(path)
         .map_err(|e| Failure::usage(format!("cannot read {}: {e}", escape(path))))?;
-    // A byte order mark (Notepad, PowerShell) is not part of the JSON.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
+}
+
+/// The images of a snapshot file's `text`: `{"value":[...]}` (what `export` and `list --json` write) or a JSON
+/// array of images; `path` names the file in errors.
+pub fn parse_raw<'a>(text: &'a str, path: &str) -> Result<RawSnapshot<'a>, Failure> {
+    #[derive(Deserialize)]
+    struct Collection<'a> {
+        #[serde(borrow)]
+        value: Vec<&'a RawValue>,
+    }
+    #[derive(Deserialize)]
+    struct Keyed<'a> {
+        #[serde(borrow)]
+        id: Option<std::borrow::Cow<'a, str>>,
+    }
+    let shape = || {
         Failure::usage(format!(
+            "{}: expected a JSON array of images or {{\"value\":[...]}}",
+            escape(path)
+        ))
+    };
+    // One pass reads the images' texts; its error says whether the JSON is broken or only of another shape.
+    let items: Result<Vec<&RawValue>, serde_json::Error> =
+        match text.trim_start().as_bytes().first() {
+            Some(b'[') => serde_json::from_str(text),
+            Some(b'{') => serde_json::from_str::<Collection>(text).map(|c| c.value),
+            _ => serde_json::from_str::<&RawValue>(text).map(|_| Vec::new()),
+        };
+    // Broken JSON first, then what a JSON reader would hide, then the wrong shape.
+    if let Err(e) = &items
+        && e.classify() != serde_json::error::Category::Data
+    {
+        return Err(Failure::usage(format!(
             "{}:{}:{}: not JSON: {e}",
             escape(path),
             e.line(),
             e.column()
-        ))
-    })?;
+        )));
+    }
     // A key given twice would be read as one of its values, silently: a desired state must say what it means.
     let report = intune_osimages_validate::check_json_text(text);
     if report.has_errors() {
@@ -94,29 +134,56 @@ pub fn read_file(path: &str) -> Result<Snapshot, Failure> {
             lines.join("\n")
         )));
     }
-    let items = match value {
-        Value::Array(items) => items,
-        Value::Object(mut map) => match map.remove("value") {
-            Some(Value::Array(items)) => items,
+    let is_collection = matches!(text.trim_start().as_bytes().first(), Some(b'[' | b'{'));
+    let items = match items {
+        Ok(items) if is_collection => items,
+        _ => return Err(shape()),
+    };
+    let mut snapshot = RawSnapshot::new();
+    for item in items {
+        let id = match serde_json::from_str::<Keyed>(item.get()) {
+            Ok(Keyed { id: Some(id) }) => id.into_owned(),
             _ => {
                 return Err(Failure::usage(format!(
-                    "{}: expected a JSON array of images or {{\"value\":[...]}}",
+                    "{}: an image has no string \"id\"",
                     escape(path)
                 )));
             }
-        },
-        _ => {
+        };
+        if snapshot.insert(id.clone(), item).is_some() {
             return Err(Failure::usage(format!(
-                "{}: expected a JSON array of images or {{\"value\":[...]}}",
-                escape(path)
+                "{}: the id {:?} appears twice",
+                escape(path),
+                escape(&id)
             )));
         }
-    };
-    let mut snapshot = Snapshot::new();
-    for item in items {
-        insert(&mut snapshot, item, path)?;
     }
     Ok(snapshot)
+}
+
+/// One image of a [`RawSnapshot`] as a snapshot holds it ([`normalize`]d); `path` names its file in errors.
+pub fn parse_image(raw: &RawValue, path: &str) -> Result<Value, Failure> {
+    serde_json::from_str(raw.get())
+        .map(normalize)
+        .map_err(|e| Failure::usage(format!("{}: an image is not JSON: {e}", escape(path))))
+}
+
+/// Reads a snapshot file: `{"value":[...]}` (what `export` and `list --json` write) or a JSON array of images.
+pub fn read_file(path: &str) -> Result<Snapshot, Failure> {
+    let text = read_text(path)?;
+    parse_raw(&text, path)?
+        .into_iter()
+        .map(|(id, raw)| Ok((id, parse_image(raw, path)?)))
+        .collect()
+}
+
+/// A snapshot of `images` as given (keyed by their `id`), for tests that compare snapshots.
+#[cfg(test)]
+pub fn from_images(images: &[Value]) -> Snapshot {
+    images
+        .iter()
+        .map(|i| (i["id"].as_str().unwrap_or_default().to_owned(), i.clone()))
+        .collect()
 }
 
 /// A JSON value written with its object keys in [`ORDER`].
@@ -189,5 +256,42 @@ mod tests {
             serde_json::from_slice::<Value>(&empty).unwrap(),
             json!({"value": []})
         );
+    }
+
+    #[test]
+    fn snapshot_files_are_refused_naming_the_problem() {
+        let refused = |text: &str| parse_raw(text, "f.json").err().map(|f| f.message);
+        let message = refused("{\"value\":[{\"id\":\"a\"},").unwrap();
+        assert!(message.starts_with("f.json:1:"), "{message}");
+        assert!(message.contains("not JSON"), "{message}");
+        let message = refused("{\"value\":[{\"id\":\"a\",\"id\":\"b\"}]}").unwrap();
+        assert!(message.contains("a JSON reader would hide"), "{message}");
+        for wrong_shape in ["{\"images\":[]}", "{\"value\":{}}", "42", "\"x\""] {
+            let message = refused(wrong_shape).unwrap();
+            assert!(
+                message.contains("expected a JSON array of images"),
+                "{wrong_shape}: {message}"
+            );
+        }
+        for no_id in ["[{\"x\":1}]", "[{\"id\":7}]", "[3]"] {
+            let message = refused(no_id).unwrap();
+            assert!(
+                message.contains("has no string \"id\""),
+                "{no_id}: {message}"
+            );
+        }
+        let message = refused("[{\"id\":\"a\"},{\"id\":\"a\"}]").unwrap();
+        assert!(message.contains("appears twice"), "{message}");
+        let bom_only = parse_raw("\u{feff}", "f.json");
+        assert!(bom_only.is_err());
+        assert_eq!(parse_raw(" [ ] ", "f.json").unwrap().len(), 0);
+        let ids: Vec<String> = parse_raw(
+            "{\"@odata.context\":\"x\",\"value\":[{\"id\":\"b\"},{\"id\":\"a\\u0041\"}]}",
+            "f.json",
+        )
+        .unwrap()
+        .into_keys()
+        .collect();
+        assert_eq!(ids, ["aA", "b"]);
     }
 }

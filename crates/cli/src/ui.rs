@@ -45,6 +45,20 @@ impl Ui {
         self.print(&format!("{text}\n"))
     }
 
+    /// Writes the outcome of a command in the chosen format: `json` for `--json`, else the line `text`.
+    pub fn outcome(
+        &self,
+        format: crate::args::OutputFormat,
+        json: &impl serde::Serialize,
+        text: &str,
+    ) -> Result<(), Failure> {
+        if format == crate::args::OutputFormat::Json {
+            self.json(json)
+        } else {
+            self.line(text)
+        }
+    }
+
     /// Writes `value` as pretty JSON and a line break to standard output: exact JSON, never escaped for the
     /// terminal (a JSON string's control characters are already `\u` escapes).
     pub fn json(&self, value: &impl serde::Serialize) -> Result<(), Failure> {

@@ -7,12 +7,13 @@ use serde_json::Value;
 
 use crate::args::OutputFormat;
 use crate::confirm::confirm;
-use crate::diff::{Difference, diff};
+use crate::diff::{Difference, diff, diff_raw};
 use crate::exit::{self, Failure};
 use crate::plan::{Step, plan};
 use crate::progress::Progress;
 use crate::sink::{JsonArray, Rows};
 use crate::snapshot::{self, Ordered, Snapshot};
+use crate::spool::{Drained, Spool};
 use crate::table::Table;
 use crate::terminal::escape;
 use crate::ui::{Ui, warn};
@@ -34,16 +35,15 @@ async fn tenant(images: &OsImages, ui: &Ui) -> Result<Snapshot, Failure> {
     Ok(snapshot)
 }
 
-/// The tenant's catalog for `export`: each image kept as the pretty JSON text it is written as (ordered,
-/// annotations dropped), by id. Sorting by id needs every image before the first is written (Graph's `$orderby`
-/// collation is not byte order, so the pages cannot be trusted to arrive sorted); text takes a fraction of the memory
-/// of JSON values.
-async fn tenant_texts(
-    images: &OsImages,
-    ui: &Ui,
-) -> Result<std::collections::BTreeMap<String, String>, Failure> {
+/// The tenant's catalog for `export`: each image as the pretty JSON text it is written as (ordered, annotations
+/// dropped), spooled by id so that memory does not grow with the catalog's text.
+async fn tenant_spool(images: &OsImages, ui: &Ui) -> Result<Spool, Failure> {
+    let spool_failure = |e: std::io::Error| Failure {
+        code: exit::OUTPUT,
+        message: format!("cannot write the temporary file export sorts images in: {e}"),
+    };
     let progress = Progress::new(ui, "images read");
-    let mut texts = std::collections::BTreeMap::new();
+    let mut spool = Spool::new().map_err(spool_failure)?;
     let mut pages = images.list().pages();
     while let Some(page) = pages.try_next().await? {
         progress.advance(page.value.len());
@@ -53,17 +53,16 @@ async fn tenant_texts(
             let value = snapshot::normalize(value);
             let text = serde_json::to_string_pretty(&Ordered(&value))
                 .map_err(|e| Failure::usage(format!("cannot represent an image as JSON: {e}")))?;
-            let id = image.id_str().to_owned();
-            if texts.insert(id.clone(), text).is_some() {
-                return Err(Failure::usage(format!(
-                    "the tenant: the id {:?} appears twice",
-                    escape(&id)
-                )));
-            }
+            spool.insert(image.id_str(), &text).map_err(spool_failure)?;
         }
     }
     progress.finish();
-    Ok(texts)
+    Ok(spool)
+}
+
+/// Two images of the tenant with one id: export would not be a snapshot another tenant can be made from.
+fn twice(id: &str) -> Failure {
+    Failure::usage(format!("the tenant: the id {:?} appears twice", escape(id)))
 }
 
 /// `export [--out FILE]`: the file is written beside FILE and renamed over it once complete, so FILE is never half
@@ -73,14 +72,17 @@ pub async fn export(
     ui: &Ui,
     out: Option<std::path::PathBuf>,
 ) -> Result<(), Failure> {
-    let texts = tenant_texts(images, ui).await?;
+    let spool = tenant_spool(images, ui).await?;
     match out {
         None => {
             let mut json = JsonArray::new(std::io::BufWriter::new(std::io::stdout()))
                 .map_err(Failure::output)?;
-            for text in texts.values() {
-                json.item_text(text).map_err(Failure::output)?;
-            }
+            spool
+                .drain_sorted(|text| json.item_text(text))
+                .map_err(|e| match e {
+                    Drained::Duplicate(id) => twice(&id),
+                    Drained::Io(e) => Failure::output(e),
+                })?;
             json.finish(&[]).map_err(Failure::output)?;
         }
         Some(path) => {
@@ -89,22 +91,24 @@ pub async fn export(
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(std::path::Path::new("."));
             let shown = escape(&path.display().to_string()).into_owned();
-            let written = (|| -> std::io::Result<()> {
+            let count = spool.len();
+            let written = (|| -> Result<(), Drained> {
                 let temp = tempfile::NamedTempFile::new_in(dir)?;
                 let mut json = JsonArray::new(std::io::BufWriter::new(temp))?;
-                for text in texts.values() {
-                    json.item_text(text)?;
-                }
+                spool.drain_sorted(|text| json.item_text(text))?;
                 let temp = json.finish(&[])?.into_inner().map_err(|e| e.into_error())?;
                 temp.as_file().sync_all()?;
                 temp.persist(&path).map_err(|e| e.error)?;
                 Ok(())
             })();
-            written.map_err(|e| Failure {
-                code: exit::OUTPUT,
-                message: format!("cannot write {shown}: {e}"),
+            written.map_err(|e| match e {
+                Drained::Duplicate(id) => twice(&id),
+                Drained::Io(e) => Failure {
+                    code: exit::OUTPUT,
+                    message: format!("cannot write {shown}: {e}"),
+                },
             })?;
-            ui.note(&format!("exported {} image(s) to {shown}", texts.len()));
+            ui.note(&format!("exported {count} image(s) to {shown}"));
         }
     }
     Ok(())
@@ -124,13 +128,23 @@ pub async fn diff_command(
     against: Option<&str>,
     format: OutputFormat,
 ) -> Result<(), Failure> {
-    let old = snapshot::read_file(file)?;
-    let new = match (against, images) {
-        (Some(path), _) => snapshot::read_file(path)?,
-        (None, Some(images)) => tenant(images, ui).await?,
+    let old_text = snapshot::read_text(file)?;
+    let old = snapshot::parse_raw(&old_text, file)?;
+    let differences = match (against, images) {
+        (Some(path), _) => {
+            let new_text = snapshot::read_text(path)?;
+            let new = snapshot::parse_raw(&new_text, path)?;
+            diff_raw((&old, file), (&new, path))?
+        }
+        (None, Some(images)) => {
+            let old = old
+                .into_iter()
+                .map(|(id, raw)| Ok((id, snapshot::parse_image(raw, file)?)))
+                .collect::<Result<Snapshot, Failure>>()?;
+            diff(&old, &tenant(images, ui).await?)
+        }
         (None, None) => return Err(Failure::usage("diff needs --against or a tenant")),
     };
-    let differences = diff(&old, &new);
     print_differences(ui, &differences, format)?;
     if differences.is_empty() {
         Ok(())
@@ -248,23 +262,19 @@ pub async fn apply(
     let steps = plan(&current, &desired, prune);
     validate_plan(&steps)?;
     if steps.is_empty() {
-        if format == OutputFormat::Json {
-            return ui.json(&serde_json::json!({"steps": [], "applied": [], "failed": []}));
-        }
-        return ui.line(&format!(
-            "nothing to do: the tenant matches {}",
-            escape(file)
-        ));
+        return ui.outcome(
+            format,
+            &serde_json::json!({"steps": [], "applied": [], "failed": []}),
+            &format!("nothing to do: the tenant matches {}", escape(file)),
+        );
     }
     print_plan(ui, &steps, format)?;
     if dry_run {
-        if format == OutputFormat::Json {
-            return ui.json(&serde_json::json!({"steps": steps, "dryRun": true}));
-        }
-        return ui.line(&format!(
-            "dry run: {} step(s) planned, nothing was sent",
-            steps.len()
-        ));
+        return ui.outcome(
+            format,
+            &serde_json::json!({"steps": steps, "dryRun": true}),
+            &format!("dry run: {} step(s) planned, nothing was sent", steps.len()),
+        );
     }
     confirm(ui, &format!("apply {} step(s)", steps.len()), yes)?;
     let progress = Progress::new(ui, "steps applied");

@@ -1,7 +1,8 @@
 //! `osimages export` against `osimages list --all --json` of the same 10,000-image emulator catalog, run in
 //! alternating rounds (the per-round ratio, as client and server share the cores), and `osimages diff` of two
-//! 10,000-image files offline. Uses the release `osimages` beside this binary; prints result lines for
-//! `cargo xtask bench` (see docs/benchmarks.md).
+//! 10,000-image files offline; export's peak RSS at 10,000 images against 1,000 shows whether its memory is flat.
+//! Uses the release `osimages` beside this binary; prints result lines for `cargo xtask bench` (see
+//! docs/benchmarks.md).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -36,21 +37,34 @@ fn median(mut values: Vec<f64>) -> f64 {
     values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
-/// Runs `osimages ARGS` with stdout discarded and returns how long it took.
-fn timed(osimages: &Path, args: &[&str]) -> Result<Duration, String> {
+/// Runs `osimages ARGS` under GNU time with stdout discarded, and returns how long it took and its peak RSS in KiB.
+fn timed(osimages: &Path, args: &[&str]) -> Result<(Duration, u64), String> {
     let started = Instant::now();
-    let status = Command::new(osimages)
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "maxrss_kib=%M"])
+        .arg(osimages)
         .args(args)
         .env_remove("GRAPH_TOKEN")
         .stdout(Stdio::null())
-        .status()
-        .map_err(|e| format!("cannot run {}: {e}", osimages.display()))?;
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| format!("cannot run /usr/bin/time (apt-get install time): {e}"))?;
     let elapsed = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
     // diff exits 1 when the files differ, which they do here.
-    match status.code() {
-        Some(0 | 1) => Ok(elapsed),
-        _ => Err(format!("osimages {} failed: {status}", args.join(" "))),
+    if !matches!(out.status.code(), Some(0 | 1)) {
+        return Err(format!(
+            "osimages {} failed: {}: {stderr}",
+            args.join(" "),
+            out.status
+        ));
     }
+    let peak = stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("maxrss_kib="))
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| format!("GNU time printed no peak: {stderr}"))?;
+    Ok((elapsed, peak))
 }
 
 struct Emulator(Child);
@@ -64,7 +78,15 @@ impl Drop for Emulator {
 
 fn start_emulator(osimages: &Path, seed: &Path) -> Result<(Emulator, String), String> {
     let mut child = Command::new(osimages)
-        .args(["serve", "--addr", "127.0.0.1:0", "--seed"])
+        // Graph pages its collections; an emulator answering 10,000 images in one page would measure the page.
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--page-size",
+            "1000",
+            "--seed",
+        ])
         .arg(seed)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -107,24 +129,52 @@ fn run() -> Result<(), String> {
             .collect(),
     )?;
 
+    // Export's memory must not grow with the catalog: its peak over a tenth of the catalog is the baseline.
+    let small = write(
+        "small.json",
+        (0..IMAGES / 10).map(|i| image(i, "4061")).collect(),
+    )?;
+    let (emulator, base) = start_emulator(&osimages, &small)?;
+    let mut export_small_peak = Vec::new();
+    for _ in 0..ROUNDS {
+        export_small_peak.push(timed(&osimages, &["--base-url", &base, "export"])?.1 as f64);
+    }
+    drop(emulator);
+
     let (emulator, base) = start_emulator(&osimages, &old)?;
     let (mut list, mut export, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut list_peak, mut export_peak) = (Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
-        let l = timed(&osimages, &["--base-url", &base, "--json", "list", "--all"])?;
-        let e = timed(&osimages, &["--base-url", &base, "export"])?;
+        let (l, l_peak) = timed(&osimages, &["--base-url", &base, "--json", "list", "--all"])?;
+        let (e, e_peak) = timed(&osimages, &["--base-url", &base, "export"])?;
         list.push(l.as_secs_f64() * 1e3);
         export.push(e.as_secs_f64() * 1e3);
         ratios.push(e.as_secs_f64() / l.as_secs_f64());
+        list_peak.push(l_peak as f64 / 1024.0);
+        export_peak.push(e_peak as f64 / 1024.0);
     }
     drop(emulator);
     let (old_s, new_s) = (old.to_string_lossy(), new.to_string_lossy());
     let mut diff = Vec::new();
     for _ in 0..ROUNDS {
-        let d = timed(&osimages, &["diff", &old_s, "--against", &new_s])?;
+        let (d, _) = timed(&osimages, &["diff", &old_s, "--against", &new_s])?;
         diff.push(d.as_secs_f64() * 1e3);
     }
     let _ = std::fs::remove_dir_all(&dir);
+    let export_peak_mib = median(export_peak);
+    let export_growth = export_peak_mib / (median(export_small_peak) / 1024.0);
     for (name, value, unit) in [
+        (
+            "cli_list_all_json_10k_peak_rss_mib",
+            median(list_peak),
+            "MiB",
+        ),
+        ("cli_export_10k_peak_rss_mib", export_peak_mib, "MiB"),
+        (
+            "cli_export_peak_rss_10k_vs_1k_ratio",
+            export_growth,
+            "ratio",
+        ),
         ("cli_list_all_json_10k_ms", median(list), "ms"),
         ("cli_export_10k_ms", median(export), "ms"),
         ("cli_export_vs_list_all_json_ratio", median(ratios), "ratio"),
