@@ -47,6 +47,8 @@ impl Workspace {
         package: &'a Package,
     ) -> impl Iterator<Item = &'a Dependency> {
         (package.dependencies.iter())
+            // A dev-dependency of a crate on itself (path "."), for its own `test-util` feature, is no edge.
+            .filter(|dep| dep.name.as_str() != package.name.as_str())
             .filter(|dep| dep.path.is_some() && self.package(&dep.name).is_some())
     }
 }

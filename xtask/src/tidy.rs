@@ -277,9 +277,11 @@ pub fn internal_deps_not_inherited(manifest: &str, internal: &[&str]) -> Vec<Str
         Err(err) => return vec![err],
     };
     let inherits = |item: &Item| item.get("workspace").and_then(Item::as_bool) == Some(true);
+    // A crate's dev-dependency on itself (for its own `test-util` feature) has no version to inherit.
+    let is_self = |item: &Item| item.get("path").and_then(Item::as_str) == Some(".");
     (all_dependencies(&doc).into_iter())
         .filter(|(section, name, item)| {
-            !section.starts_with("workspace.") && internal.contains(&name.as_str()) && !inherits(item)
+            !section.starts_with("workspace.") && internal.contains(&name.as_str()) && !inherits(item) && !is_self(item)
         })
         .map(|(section, name, _)| {
             format!("[{section}] `{name}` must be `{name}.workspace = true` (versions come from the root)")

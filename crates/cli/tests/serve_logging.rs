@@ -8,36 +8,16 @@
 mod support;
 
 use intune_osimages_emulator::ServeOptions;
+use intune_osimages_transport::test_util::LogCapture;
 use std::process::{Command, Output};
 use support::in_process::Running;
 use support::process::{Emulator, empty_seed};
 
 const TOKEN: &str = "logging-test-token-0a9d";
 
-/// Log lines written by the subscriber, kept for inspection.
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
 #[tokio::test]
 async fn request_logs_never_show_the_token() {
-    let captured = Captured::default();
+    let captured = LogCapture::new();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
         .with_writer(captured.clone())
@@ -61,7 +41,7 @@ async fn request_logs_never_show_the_token() {
         .await;
     assert!(refused.is_err());
     emulator.stop().await;
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("osimages serve: request"), "{logs}");
     assert!(logs.contains("status=401"), "{logs}");
     assert!(!logs.contains(TOKEN), "{logs}");

@@ -8,12 +8,12 @@
 //! body, a Graph (or gateway) that quotes the `Authorization` header.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use futures::StreamExt;
 use intune_osimages::transport::{ManualClock, RetryPolicy};
 use intune_osimages::{Client, Cloud, Error, OsImagePatch};
+use intune_osimages_transport::test_util::LogCapture;
 use serde_json::json;
 use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -27,38 +27,25 @@ const CLIENT_ID: &str = "app-client-id";
 const COLLECTION: &str = "/beta/deviceManagement/managedDeviceWindowsOSImages";
 
 /// Everything any subscriber-visible code logged in this test process, at every level.
-fn logs() -> &'static Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+fn logs() -> &'static LogCapture {
+    static LOGS: OnceLock<LogCapture> = OnceLock::new();
     LOGS.get_or_init(|| {
-        let buffer = Arc::new(Mutex::new(Vec::new()));
-        let writer = buffer.clone();
+        let capture = LogCapture::new();
         // `try_init` also routes the `log` crate's records (reqwest, hyper) into the same buffer.
         tracing_subscriber::fmt()
             // Everything at TRACE except the mock servers' own logs: they print whole requests, as a test
             // server may, and they are not the code under test.
             .with_env_filter(tracing_subscriber::EnvFilter::new("trace,wiremock=off"))
             .with_ansi(false)
-            .with_writer(move || Capture(writer.clone()))
+            .with_writer(capture.clone())
             .try_init()
             .expect("the only subscriber in this test binary");
-        buffer
+        capture
     })
 }
 
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 fn logged() -> String {
-    String::from_utf8_lossy(&logs().lock().unwrap()).into_owned()
+    logs().text()
 }
 
 fn assert_no_secret(what: &str, text: &str) {

@@ -1,36 +1,22 @@
 //! Each operation is a `tracing` span with its name, id, status and request-id, and each attempt a span inside it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use intune_osimages::Client;
 use intune_osimages_fake::{FakeGraph, FakeTransport, Fault};
 use intune_osimages_transport::ManualClock;
+use intune_osimages_transport::test_util::LogCapture;
 use tracing_subscriber::fmt::format::FmtSpan;
-
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buffer {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn operations_and_attempts_are_spans_with_their_fields() {
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
+    let capture = LogCapture::new();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
         .with_span_events(FmtSpan::CLOSE)
         .with_ansi(false)
-        .with_writer(move || writer.clone())
+        .with_writer(capture.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
@@ -44,7 +30,7 @@ async fn operations_and_attempts_are_spans_with_their_fields() {
     let image = client.os_images().get("Windows 11 24H2").await.unwrap();
     assert_eq!(image.id_str(), "Windows 11 24H2");
 
-    let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     let operation = logs
         .lines()
         .find(|l| {

@@ -5,45 +5,18 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use intune_osimages_emulator::{ServeOptions, bind};
+use intune_osimages_transport::test_util::LogCapture;
 use support::{Running, SET, request, send};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
-/// Log lines written by the subscriber, kept for inspection.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
 /// A subscriber filtered as `osimages serve` is without `-v`. Global, since the catalog is served on blocking
 /// threads; so this binary has only one test.
-fn default_level_logs() -> Captured {
-    let captured = Captured::default();
+fn default_level_logs() -> LogCapture {
+    let captured = LogCapture::new();
     let subscriber = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))
         .with_writer(captured.clone())
@@ -68,7 +41,7 @@ async fn warnings_are_logged_at_the_default_level_and_routine_lines_are_not() {
 }
 
 /// `--seed` ignored because the data file exists, and a write that could not be stored.
-async fn an_ignored_seed_and_a_failed_write(logs: &Captured) {
+async fn an_ignored_seed_and_a_failed_write(logs: &LogCapture) {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state");
     std::fs::create_dir(&state).unwrap();
@@ -108,7 +81,7 @@ async fn an_ignored_seed_and_a_failed_write(logs: &Captured) {
 }
 
 /// A connection closed by the header-read timeout, and one refused past the cap.
-async fn a_slow_header_connection_and_the_connection_cap(logs: &Captured) {
+async fn a_slow_header_connection_and_the_connection_cap(logs: &LogCapture) {
     let mut options = ServeOptions::local();
     options.header_read_timeout = Duration::from_millis(200);
     options.max_connections = 1;

@@ -15,6 +15,9 @@ mod odata;
 mod page;
 mod patch;
 pub mod schema;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod test_util;
 mod update;
 mod wire_enum;
 

@@ -14,6 +14,8 @@ mod retry_after;
 mod retry_policy;
 pub mod sensitive;
 mod telemetry;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util;
 mod token;
 mod transport;

@@ -1,42 +1,21 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Retry decisions are logged as `tracing` events, and no secret reaches the log.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use http::StatusCode;
-use intune_osimages_transport::test_util::{ScriptedTransport, response};
+use intune_osimages_transport::test_util::{LogCapture, ScriptedTransport, response};
 use intune_osimages_transport::{
     BearerAuth, ManualClock, Retry, RetryPolicy, StaticToken, Telemetry, Transport, TransportError,
 };
 
 const SECRET: &str = "super-secret-bearer-value";
 
-/// Collects everything the subscriber writes.
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buffer {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test(flavor = "current_thread")]
 async fn decisions_are_events_and_secrets_stay_out() {
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let capture = LogCapture::new();
+    let _guard = capture.set_default();
 
     let inner = Arc::new(
         ScriptedTransport::new()
@@ -66,7 +45,7 @@ async fn decisions_are_events_and_secrets_stay_out() {
     let answer = stack.send(request).await.unwrap();
     assert_eq!(answer.status(), StatusCode::SERVICE_UNAVAILABLE);
 
-    let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    let log = capture.text();
     assert!(!log.contains(SECRET), "{log}");
     assert!(!log.contains("Bearer "), "{log}");
     // First retry: a 429 waited out for its Retry-After.

@@ -4,26 +4,19 @@
 //! and a message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use intune_osimages_model::test_util::{date, declared_names, image};
 use intune_osimages_model::{Architecture, Edition, EditionType, OsImage, OsUpdate};
 use intune_osimages_validate::{Operation, Policy, Rule, Severity, validate, validate_image};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
-/// Names the validator knows, mixed with arbitrary ones, so generated objects reach the deeper rules.
-const NAMES: &[&str] = &[
-    "id",
-    "supportedEditions",
-    "supportedArchitectures",
-    "availableUpdates",
-    "editionType",
-    "supportEndDate",
-    "buildVersion",
-    "releaseMonth",
-    "releaseYear",
-    "@odata.type",
-    "@odata.context",
-    "x@odata.type",
-];
+/// Names the validator knows (every declared property at every level, from the model's schema tables, and a few
+/// annotations), mixed with arbitrary ones, so generated objects reach the deeper rules.
+fn names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = declared_names().into_iter().collect();
+    names.extend(["@odata.context", "x@odata.type"]);
+    names
+}
 
 /// Strings that are sometimes meaningful to the validator.
 const WORDS: &[&str] = &[
@@ -43,7 +36,7 @@ const WORDS: &[&str] = &[
 
 fn key() -> impl Strategy<Value = String> {
     prop_oneof![
-        prop::sample::select(NAMES).prop_map(str::to_owned),
+        prop::sample::select(names()).prop_map(str::to_owned),
         any::<String>(),
         "[a-zA-Z~/@.]{0,12}",
     ]
@@ -115,72 +108,6 @@ proptest! {
             prop_assert!(finding.path.is_empty() || finding.path.starts_with('/'));
         }
     }
-}
-
-fn edition_type() -> impl Strategy<Value = EditionType> {
-    prop_oneof![
-        prop::sample::select(EditionType::KNOWN),
-        "[a-zA-Z]{1,16}".prop_map(|s| EditionType::from_wire(&s)),
-    ]
-}
-
-fn architecture() -> impl Strategy<Value = Architecture> {
-    prop_oneof![
-        prop::sample::select(Architecture::KNOWN),
-        "[a-zA-Z0-9]{1,8}".prop_map(|s| Architecture::from_wire(&s)),
-    ]
-}
-
-fn date() -> impl Strategy<Value = chrono::NaiveDate> {
-    (1i32..=9999, 1u32..=366).prop_map(|(y, d)| {
-        chrono::NaiveDate::from_yo_opt(y, d)
-            .unwrap_or_else(|| chrono::NaiveDate::from_yo_opt(y, 1).unwrap())
-    })
-}
-
-fn image() -> impl Strategy<Value = OsImage> {
-    let edition =
-        (prop::option::of(edition_type()), prop::option::of(date())).prop_map(|(t, d)| {
-            let mut e = Edition::default();
-            e.edition_type = t;
-            e.support_end_date = d;
-            e
-        });
-    let update = (
-        prop::option::of(".{0,12}"),
-        prop::option::of(any::<i32>()),
-        prop::option::of(any::<i32>()),
-    )
-        .prop_map(|(b, m, y)| {
-            let mut u = OsUpdate::default();
-            u.build_version = b;
-            u.release_month = m;
-            u.release_year = y;
-            u
-        });
-    (
-        prop::option::of(".{0,20}"),
-        prop::option::of(".{0,40}"),
-        prop::option::of(prop::collection::vec(edition, 0..4)),
-        prop::option::of(prop::collection::vec(architecture(), 0..4)),
-        prop::option::of(prop::collection::vec(update, 0..4)),
-        prop::collection::btree_map("[a-z@.]{1,10}", json(), 0..3),
-    )
-        .prop_map(
-            |(odata_type, id, editions, architectures, updates, extra)| {
-                let mut image = OsImage::default();
-                image.odata_type = odata_type;
-                image.id = id;
-                image.supported_editions = editions;
-                image.supported_architectures = architectures;
-                image.available_updates = updates;
-                image.extra = extra
-                    .into_iter()
-                    .filter(|(k, _)| !NAMES.contains(&k.as_str()))
-                    .collect();
-                image
-            },
-        )
 }
 
 /// An image that only uses what Graph accepts: known members, real months, plausible years, a key.

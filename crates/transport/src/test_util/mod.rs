@@ -2,7 +2,11 @@
 //!
 //! - [`ScriptedTransport`] answers with a script of responses and failures, in order, and records every request;
 //! - [`CaptureTransport`] answers every request with the same response and records them;
-//! - [`response`] builds a response in one line.
+//! - [`response`] builds a response in one line;
+//! - [`LogCapture`] keeps what `tracing` logs, for a test to search.
+//!
+//! Behind the `test-util` feature (as smithy-rs keeps its test doubles): add this crate as a dev-dependency with
+//! `features = ["test-util"]`.
 //!
 //! ```
 //! use http::StatusCode;
@@ -22,9 +26,11 @@
 //! ```
 
 mod capture;
+mod log_capture;
 mod scripted;
 
 pub use capture::CaptureTransport;
+pub use log_capture::LogCapture;
 pub use scripted::ScriptedTransport;
 
 use bytes::Bytes;
