@@ -2,7 +2,6 @@
 
 mod announce;
 mod args;
-mod body;
 mod commands;
 mod confirm;
 mod context;
@@ -19,6 +18,7 @@ mod spool;
 mod table;
 mod terminal;
 mod ui;
+mod user_body;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

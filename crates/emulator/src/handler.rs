@@ -12,8 +12,8 @@ use http::{Method, Request, StatusCode, Uri};
 use intune_osimages_fake::FakeGraph;
 
 use crate::auth::{BearerToken, Refusal};
-use crate::body::{BodyError, DRAIN_LIMIT_BYTES, MAX_BODY_BYTES, read_limited};
 use crate::control;
+use crate::limited_body::{BodyError, DRAIN_LIMIT_BYTES, MAX_BODY_BYTES, read_limited};
 use crate::reply::graph_error;
 
 /// The path every Graph operation is served under, as `https://graph.microsoft.com/beta`.

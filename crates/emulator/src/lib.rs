@@ -25,7 +25,6 @@
 
 mod accept;
 mod auth;
-mod body;
 mod catalog_file;
 mod connection;
 mod control;
@@ -33,6 +32,7 @@ mod data_file;
 mod data_lock;
 mod error;
 mod handler;
+mod limited_body;
 mod reply;
 mod shutdown;
 mod tls;
@@ -48,9 +48,9 @@ use std::time::Duration;
 use http::uri::Authority;
 use intune_osimages_fake::{CatalogEntry, FakeGraph};
 
-pub use body::MAX_BODY_BYTES;
 pub use error::{ServeError, ServeErrorKind};
 pub use intune_osimages_fake::LocalAuthority;
+pub use limited_body::MAX_BODY_BYTES;
 pub use tls::Tls;
 
 use auth::BearerToken;

@@ -7,10 +7,10 @@ use http::Method;
 use intune_osimages::{Client, RawStep, Step, StepResponse};
 use serde_json::{Map, Value, json};
 
-use crate::body::read_body;
 use crate::exit::{self, Failure};
 use crate::table::Table;
 use crate::ui::Ui;
+use crate::user_body::read_body;
 
 /// One request of the file, checked.
 struct Request {

@@ -3,10 +3,10 @@
 use intune_osimages::validate::{Operation, Policy, validate};
 
 use crate::args::ValidateFor;
-use crate::body::read_body;
 use crate::exit::Failure;
 use crate::terminal::escape;
 use crate::ui::Ui;
+use crate::user_body::read_body;
 
 pub fn run(
     ui: &Ui,

@@ -4,12 +4,12 @@ use intune_osimages::validate::{Operation, Policy, validate};
 use intune_osimages::{OsImages, Updated};
 use serde_json::Value;
 
-use crate::body::read_body;
 use crate::confirm::confirm;
 use crate::exit::Failure;
 use crate::render::image_detail;
 use crate::terminal::escape;
 use crate::ui::{Ui, warn};
+use crate::user_body::read_body;
 
 use super::today;
 

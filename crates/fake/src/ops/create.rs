@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use super::body::{self, is_control_annotation};
 use super::get::entity_reply;
+use super::write_body::{self, is_control_annotation};
 use crate::graph::ServiceState;
 use crate::json_text::Member;
 use crate::query::{Opt, Query};
@@ -29,7 +29,11 @@ pub(super) fn create(
     request: &Request,
 ) -> Result<Reply, GraphError> {
     query.allow_only(&[Opt::Format], "a create")?;
-    let body = body::read_object(request, Operation::Create, body::Strictness::of(graph))?;
+    let body = write_body::read_object(
+        request,
+        Operation::Create,
+        write_body::Strictness::of(graph),
+    )?;
     let object = &body.object;
     // What is stored is built from the body's members, values as sent; `id` and the collections are added as text.
     let mut members: Vec<Member<'_>> = body

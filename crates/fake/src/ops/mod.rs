@@ -1,13 +1,13 @@
 //! One module per operation; `dispatch` picks the operation from the route and method.
 
-mod body;
 mod collection;
 mod create;
 mod delete;
 mod get;
 mod update;
+mod write_body;
 
-pub(crate) use body::{Strictness, check_content_type, refused};
+pub(crate) use write_body::{Strictness, check_content_type, refused};
 
 use http::Method;
 use intune_osimages_transport::Request;

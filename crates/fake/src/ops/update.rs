@@ -5,8 +5,8 @@ use intune_osimages_transport::Request;
 use intune_osimages_validate::Operation;
 use serde_json::Value;
 
-use super::body::{self, is_control_annotation};
 use super::get::entity_reply;
+use super::write_body::{self, is_control_annotation};
 use crate::graph::ServiceState;
 use crate::query::{Opt, Query};
 use crate::reply::{GraphError, Reply};
@@ -26,7 +26,11 @@ pub(super) fn update(
     request: &Request,
 ) -> Result<Reply, GraphError> {
     query.allow_only(&[Opt::Format], "an update")?;
-    let body = body::read_object(request, Operation::Update, body::Strictness::of(graph))?;
+    let body = write_body::read_object(
+        request,
+        Operation::Update,
+        write_body::Strictness::of(graph),
+    )?;
     let patch = &body.object;
     if let Some(name) = OsImage::SCHEMA
         .properties
