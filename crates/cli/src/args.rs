@@ -16,7 +16,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 )]
 #[command(
     after_help = "Credentials (--auth auto): --token or GRAPH_TOKEN; or AZURE_TENANT_ID and AZURE_CLIENT_ID with \
-AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE; or the sign-in `osimages login` kept; or the Azure CLI's account. --auth managed-identity on Azure.\nExit status: 0 success, 2 usage, 3 validation errors, \
+AZURE_CLIENT_SECRET, AZURE_FEDERATED_TOKEN_FILE or AZURE_CLIENT_CERTIFICATE_PATH; or the sign-in `osimages login` kept; or the Azure CLI's account. --auth managed-identity on Azure.\nExit status: 0 success, 2 usage, 3 validation errors, \
 4 Graph answered with an error, 5 transport failure, 6 the output could not be written."
 )]
 pub struct Cli {

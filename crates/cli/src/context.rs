@@ -52,10 +52,11 @@ pub fn client(global: &Global, ui: &Ui) -> Result<Target, Failure> {
              failed): give a token, or unset GRAPH_TOKEN to use the sample tenant",
         ));
     }
+    let account = crate::login::Account::from(global);
     let credential = crate::sign_in::choose(
         global.auth,
-        &crate::sign_in::Inputs::read(global.token.clone()),
-        &crate::login::Account::from(global),
+        &crate::sign_in::Inputs::read(global.token.clone(), account.authority.clone()),
+        &account,
         global.timeout,
     )?;
     let chosen = cloud(global.cloud);

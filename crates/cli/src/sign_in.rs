@@ -18,7 +18,12 @@ pub struct Inputs {
     client_id: Option<String>,
     client_secret: Option<String>,
     certificate_path: Option<String>,
+    #[cfg_attr(not(feature = "certificate"), allow(dead_code))]
+    certificate_password: Option<String>,
     federated_token_file: Option<String>,
+    /// The token authority (`AZURE_AUTHORITY_HOST`, else the cloud's), for the certificate credential.
+    #[cfg_attr(not(feature = "certificate"), allow(dead_code))]
+    authority: String,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -27,8 +32,10 @@ fn var(name: &str) -> Option<String> {
 
 impl Inputs {
     /// `--token`/`GRAPH_TOKEN` and the `AZURE_*` variables as Azure's own tools read them.
-    pub fn read(token: Option<String>) -> Self {
+    pub fn read(token: Option<String>, authority: String) -> Self {
         Inputs {
+            authority,
+            certificate_password: var("AZURE_CLIENT_CERTIFICATE_PASSWORD"),
             token,
             tenant_id: var("AZURE_TENANT_ID"),
             client_id: var("AZURE_CLIENT_ID"),
@@ -148,10 +155,42 @@ fn workload_identity(inputs: &Inputs) -> Attempt {
     })
 }
 
+/// The SDK's certificate credential (azure_identity's): a PKCS#12 file (`.pfx`, `.p12`) with the certificate and its
+/// RSA key, `AZURE_CLIENT_CERTIFICATE_PASSWORD` when it has one. Like every azure_identity credential it needs an
+/// https authority.
+#[cfg(feature = "certificate")]
+fn certificate(inputs: &Inputs) -> Attempt {
+    let (tenant, client, path) =
+        inputs.app(("AZURE_CLIENT_CERTIFICATE_PATH", &inputs.certificate_path))?;
+    let bytes = std::fs::read(&path).map_err(|e| {
+        format!("AZURE_CLIENT_CERTIFICATE_PATH names {path}, which cannot be read: {e}")
+    })?;
+    if bytes.starts_with(b"-----BEGIN") {
+        return Err(format!(
+            "{path} is PEM; this credential reads PKCS#12 (.pfx): convert it with `openssl pkcs12 -export -in \
+             cert.pem -inkey key.pem -out cert.pfx`"
+        ));
+    }
+    intune_osimages::client_certificate_credential(
+        &inputs.authority,
+        tenant,
+        client,
+        bytes,
+        inputs
+            .certificate_password
+            .clone()
+            .map(intune_osimages::Secret::new),
+    )
+    .map(Credential::Azure)
+    // azure_identity's message names what failed (a wrong password, not PKCS#12), never the password.
+    .map_err(|e| format!("{path}: {e}"))
+}
+
+#[cfg(not(feature = "certificate"))]
 fn certificate(inputs: &Inputs) -> Attempt {
     inputs.app(("AZURE_CLIENT_CERTIFICATE_PATH", &inputs.certificate_path))?;
-    Err("this build of osimages has no certificate sign-in (azure_identity's client_certificate feature, which \
-         needs OpenSSL, is not built in); use workload identity or a client secret"
+    Err("this build of osimages has no certificate sign-in (its `certificate` feature, azure_identity's \
+         client_certificate, which needs OpenSSL, is not built in); use workload identity or a client secret"
         .to_owned())
 }
 

@@ -43,6 +43,13 @@ enum Credentials {
     Provider(Arc<dyn TokenProvider>),
     #[cfg(feature = "azure-identity")]
     Azure(Arc<dyn azure_core::credentials::TokenCredential>),
+    #[cfg(feature = "client-certificate")]
+    Certificate {
+        tenant_id: String,
+        client_id: String,
+        pkcs12: Vec<u8>,
+        password: Option<Secret>,
+    },
 }
 
 impl fmt::Debug for Credentials {
@@ -73,6 +80,16 @@ impl fmt::Debug for Credentials {
             Credentials::Provider(p) => f.debug_tuple("Provider").field(p).finish(),
             #[cfg(feature = "azure-identity")]
             Credentials::Azure(c) => f.debug_tuple("Azure").field(c).finish(),
+            #[cfg(feature = "client-certificate")]
+            Credentials::Certificate {
+                tenant_id,
+                client_id,
+                ..
+            } => f
+                .debug_struct("Certificate")
+                .field("tenant_id", tenant_id)
+                .field("client_id", client_id)
+                .finish_non_exhaustive(),
         }
     }
 }
@@ -179,6 +196,27 @@ impl ClientBuilder {
         credential: Arc<dyn azure_core::credentials::TokenCredential>,
     ) -> Self {
         self.credentials = Credentials::Azure(credential);
+        self
+    }
+
+    /// An app registration's certificate: `pkcs12` is a PKCS#12 file's bytes (`.pfx`) holding the certificate and
+    /// its RSA key, `password` its password if it has one. Signs in through `azure_identity`'s certificate
+    /// credential at the cloud's authority, which must be https (as `azure_identity` requires).
+    #[cfg(feature = "client-certificate")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client-certificate")))]
+    pub fn client_certificate(
+        mut self,
+        tenant_id: impl Into<String>,
+        client_id: impl Into<String>,
+        pkcs12: Vec<u8>,
+        password: Option<Secret>,
+    ) -> Self {
+        self.credentials = Credentials::Certificate {
+            tenant_id: tenant_id.into(),
+            client_id: client_id.into(),
+            pkcs12,
+            password,
+        };
         self
     }
 
@@ -312,6 +350,21 @@ impl ClientBuilder {
                         "a token credential needs a scope; a custom base URL has none unless set",
                     )
                 })?;
+                Some(Arc::new(crate::credentials_azure::AzureCredential::new(
+                    credential, scope,
+                )))
+            }
+            #[cfg(feature = "client-certificate")]
+            Credentials::Certificate {
+                tenant_id,
+                client_id,
+                pkcs12,
+                password,
+            } => {
+                let (authority, scope) = authority_and_scope(&self.cloud)?;
+                let credential = crate::credentials_azure::client_certificate_credential(
+                    &authority, tenant_id, client_id, pkcs12, password,
+                )?;
                 Some(Arc::new(crate::credentials_azure::AzureCredential::new(
                     credential, scope,
                 )))

@@ -73,3 +73,41 @@ impl TokenProvider for AzureCredential {
         Ok(token)
     }
 }
+
+/// `azure_identity`'s certificate credential for an app registration at `authority` (https, as `azure_identity`
+/// requires): `pkcs12` is a PKCS#12 file's bytes (`.pfx`) with the certificate and its RSA key, `password` its
+/// password if it has one. [`ClientBuilder::client_certificate`](crate::ClientBuilder::client_certificate) uses it
+/// with the cloud's authority; give it to [`ClientBuilder::credential`](crate::ClientBuilder::credential) to choose
+/// the authority yourself. An error names what is wrong (not PKCS#12, a wrong password, an authority that is not
+/// https), never the password.
+#[cfg(feature = "client-certificate")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client-certificate")))]
+pub fn client_certificate_credential(
+    authority: &str,
+    tenant_id: String,
+    client_id: String,
+    pkcs12: Vec<u8>,
+    password: Option<crate::Secret>,
+) -> Result<Arc<dyn TokenCredential>, crate::Error> {
+    let mut cloud = azure_core::cloud::CustomConfiguration::default();
+    cloud.authority_host = authority.to_owned();
+    let options = azure_identity::ClientCertificateCredentialOptions {
+        client_options: azure_core::http::ClientOptions {
+            cloud: Some(Arc::new(cloud.into())),
+            ..Default::default()
+        },
+        password: password.map(|p| azure_core::credentials::Secret::new(p.expose().to_owned())),
+    };
+    let credential = azure_identity::ClientCertificateCredential::new(
+        tenant_id,
+        client_id,
+        azure_core::credentials::SecretBytes::new(pkcs12),
+        Some(options),
+    )
+    // azure_identity's message says what is wrong (not PKCS#12, a wrong password, an authority that is not https),
+    // never the password.
+    .map_err(|e| {
+        crate::Error::configuration(format!("the client certificate cannot be used: {e}"))
+    })?;
+    Ok(credential)
+}

@@ -28,6 +28,8 @@ pub use builder::{
 pub use client::Client;
 pub use cloud::Cloud;
 pub use credentials::{ClientCredentials, Secret};
+#[cfg(feature = "client-certificate")]
+pub use credentials_azure::client_certificate_credential;
 pub use device_code::{DeviceCodeCredential, DeviceCodePrompt};
 pub use error::{CredentialError, DecodeError, Error, ErrorKind, GraphError};
 pub use error_code::GraphErrorCode;

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -19,6 +19,8 @@ pub struct Emulator {
     pub child: Child,
     pub base_url: String,
     pub addr: SocketAddr,
+    /// With `--tls`: the generated certificate (PEM) the emulator wrote, to trust.
+    pub certificate: Option<PathBuf>,
     stderr: Arc<Mutex<Vec<u8>>>,
     stderr_reader: Option<std::thread::JoinHandle<()>>,
 }
@@ -67,9 +69,17 @@ impl Emulator {
                 String::from_utf8_lossy(&stderr.lock().unwrap())
             );
         };
-        let base_url = base_url.to_owned();
+        // With --tls: `listening on https://ADDR/beta (certificate: PATH)`.
+        let (base_url, certificate) = match base_url.split_once(" (certificate: ") {
+            Some((url, path)) => (
+                url.to_owned(),
+                Some(PathBuf::from(path.trim_end_matches(')'))),
+            ),
+            None => (base_url.to_owned(), None),
+        };
         let addr: SocketAddr = base_url
             .trim_start_matches("http://")
+            .trim_start_matches("https://")
             .trim_end_matches("/beta")
             .parse()
             .unwrap();
@@ -77,6 +87,7 @@ impl Emulator {
             child,
             base_url,
             addr,
+            certificate,
             stderr,
             stderr_reader: Some(stderr_reader),
         }
