@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
 
 use crate::emulator::{Emulator, osimages_binary};
-use crate::measure::{peak_rss_kib, report};
+use crate::measure::{current_rss_kib, peak_rss_kib, report};
 use crate::scenarios::{IMAGE_PATH, flag, median};
 use crate::wire::exchange;
 
@@ -85,17 +85,6 @@ fn still_open(streams: &[TcpStream]) -> usize {
         .count()
 }
 
-fn rss_kib(pid: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let at = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted.get(at).copied().unwrap_or(f64::NAN)
@@ -113,7 +102,7 @@ pub async fn idle_connections(args: &[String]) -> Result<(), String> {
     latencies(&addr, requests / 10 + 1).await?;
     let mut baseline = latencies(&addr, requests).await?;
     baseline.sort_by(f64::total_cmp);
-    let rss_before = rss_kib(&pid).ok_or("cannot read the emulator's memory")?;
+    let rss_before = current_rss_kib(&pid).ok_or("cannot read the emulator's memory")?;
 
     let held = open_idle(
         &addr,
@@ -123,7 +112,7 @@ pub async fn idle_connections(args: &[String]) -> Result<(), String> {
     .await?;
     let mut loaded = latencies(&addr, requests).await?;
     loaded.sort_by(f64::total_cmp);
-    let rss = rss_kib(&pid).ok_or("cannot read the emulator's memory")?;
+    let rss = current_rss_kib(&pid).ok_or("cannot read the emulator's memory")?;
     let peak = peak_rss_kib(&pid).unwrap_or(0);
     let open = still_open(&held);
     if open != idle {

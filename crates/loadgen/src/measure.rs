@@ -7,10 +7,19 @@ use std::time::{Duration, Instant};
 
 /// Peak resident memory (VmHWM) of a process in KiB, from `/proc/PID/status` (Linux only).
 pub fn peak_rss_kib(pid: &str) -> Option<u64> {
+    status_kib(pid, "VmHWM:")
+}
+
+/// Resident memory now (VmRSS) of a process in KiB, from `/proc/PID/status` (Linux only).
+pub fn current_rss_kib(pid: &str) -> Option<u64> {
+    status_kib(pid, "VmRSS:")
+}
+
+fn status_kib(pid: &str, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
         .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
+        .find(|l| l.starts_with(field))?
         .split_whitespace()
         .nth(1)?
         .parse()

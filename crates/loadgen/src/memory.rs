@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use crate::emulator::{Emulator, osimages_binary};
-use crate::measure::{peak_rss_kib, report};
+use crate::measure::{current_rss_kib, peak_rss_kib, report};
 use crate::scenarios::flag;
 
 /// One image the size of a real one (about 1.2 KB of JSON: editions, architectures and a year of updates).
@@ -39,17 +39,6 @@ pub fn write_seed(path: &Path, n: usize) -> Result<u64, String> {
     let text = serde_json::to_vec(&images).map_err(|e| e.to_string())?;
     std::fs::write(path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(text.len() as u64)
-}
-
-fn current_rss_kib(pid: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
 }
 
 /// The emulator's RSS once it holds `--images` images, and the peak RSS of `osimages list --all --json` over them.

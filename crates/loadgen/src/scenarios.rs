@@ -8,7 +8,7 @@ use futures::TryStreamExt;
 use intune_osimages::{Architecture, Client, OsImagePatch};
 
 use crate::emulator::{Emulator, osimages_binary};
-use crate::measure::{LoadResult, bounded_load, peak_rss_kib, report};
+use crate::measure::{LoadResult, bounded_load, current_rss_kib, peak_rss_kib, report};
 use crate::{callgrind, hello, idle, memory, pinned};
 
 pub(crate) const IMAGE_PATH: &str =
@@ -453,17 +453,6 @@ async fn soak(args: &[String]) -> Result<(), String> {
         serde_json::json!({ "rss_first_sample_mib": first as f64 / 1024.0, "rss_last_sample_mib": last as f64 / 1024.0 }),
     );
     check_clean("soak", &result)
-}
-
-fn current_rss_kib(pid: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
 }
 
 /// The client streaming N images across pages keeps its memory flat: peak RSS for 1,000 versus N images, each
