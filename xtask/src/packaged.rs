@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
+use toml_edit::{Item, Key, TableLike};
+
 use crate::metadata::{DepKind, Package, Workspace};
 use crate::process;
 
@@ -50,8 +52,12 @@ pub fn run(workspace: &Workspace) -> Result<(), String> {
         }
     }
 
-    // One target directory for all, kept between runs: the registry dependencies build once.
-    let target = workspace.target_dir.join("packaged-build");
+    // The workspace's own target directory and dev profile (which packaging drops from each manifest), without
+    // incremental artifacts: the registry dependencies the `test` step built are reused instead of built again
+    // with full debug info. A separate directory with cargo's default profile took 14 GB and ran a CI machine out
+    // of disk.
+    let profile = dev_profile_config(&workspace.root)?;
+    let target = &workspace.target_dir;
     for member in &publishable {
         let patches: Vec<String> = (siblings(workspace, member).into_iter())
             .filter_map(|name| workspace.package(name))
@@ -73,8 +79,9 @@ pub fn run(workspace: &Workspace) -> Result<(), String> {
             let mut test = process::cargo(&dir(member));
             test.args(&args)
                 .args(["--all-features", "--offline", "--quiet"])
-                .env("CARGO_TARGET_DIR", &target);
-            test.args(patches.iter().flat_map(|patch| ["--config", patch]));
+                .env("CARGO_TARGET_DIR", target)
+                .env("CARGO_INCREMENTAL", "0");
+            test.args(patches.iter().chain(&profile).flat_map(|config| ["--config", config]));
             println!("--> {} {}: {}", member.name, member.version, args.join(" "));
             process::run(&mut test).map_err(|err| {
                 let (name, shown) = (&member.name, dir(member).display().to_string());
@@ -85,6 +92,35 @@ pub fn run(workspace: &Workspace) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The root manifest's `[profile.dev]` as `--config` values (`profile.dev.package."*".debug=false`), so that a
+/// package built outside the workspace is built as it is inside.
+fn dev_profile_config(root: &Path) -> Result<Vec<String>, String> {
+    let path = root.join("Cargo.toml");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+    let manifest = crate::manifest::parse(&text, "Cargo.toml")?;
+    let mut values = Vec::new();
+    if let Some(dev) =
+        manifest.get("profile").and_then(|p| p.get("dev")).and_then(Item::as_table_like)
+    {
+        flatten("profile.dev", dev, &mut values);
+    }
+    Ok(values)
+}
+
+fn flatten(prefix: &str, table: &dyn TableLike, values: &mut Vec<String>) {
+    for (key, item) in table.iter() {
+        let path = format!("{prefix}.{}", Key::new(key).display_repr());
+        match (item.as_table_like(), item.as_value()) {
+            (Some(inner), _) => flatten(&path, inner, values),
+            (None, Some(value)) => {
+                values.push(format!("{path}={}", value.clone().decorated("", "")))
+            }
+            (None, None) => {}
+        }
+    }
 }
 
 /// The workspace crates `package`'s build and tests reach: its own dependencies of every kind, then theirs except
@@ -141,6 +177,26 @@ mod tests {
         ]))
         .unwrap();
         dir
+    }
+
+    #[test]
+    fn the_dev_profile_becomes_config_values_cargo_accepts() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::write_files(
+            dir.path(),
+            &[(
+                "Cargo.toml",
+                "[workspace]\n\n[profile.dev]\ndebug = \"line-tables-only\" # small\n\n\
+                 [profile.dev.package.\"*\"]\ndebug = false\n\n[profile.release]\nlto = true\n",
+            )],
+        );
+        let values = dev_profile_config(dir.path()).unwrap();
+        assert_eq!(
+            values,
+            ["profile.dev.debug=\"line-tables-only\"", "profile.dev.package.\"*\".debug=false"]
+        );
+        crate::write_files(dir.path(), &[("Cargo.toml", "[workspace]\n")]);
+        assert!(dev_profile_config(dir.path()).unwrap().is_empty());
     }
 
     #[test]
