@@ -141,21 +141,16 @@ struct ResultLine {
     unit: String,
 }
 
-/// The samples in a bench program's output. Lines that are not JSON objects are progress and ignored; an object
+/// The samples in a bench program's output. Lines that do not start with `{` are progress and ignored; an object
 /// without a string `name`, a non-negative `value` and a known `unit` is an error naming the line.
 fn parse_json_lines(stdout: &str) -> Result<Vec<Sample>, String> {
     let objects = stdout.lines().map(str::trim).filter(|line| line.starts_with('{'));
-    let objects = objects.filter_map(|line| match serde_json::from_str(line) {
-        Ok(object @ serde_json::Value::Object(_)) => Some((line, object)),
-        _ => None,
-    });
     objects
-        .map(|(line, object)| {
+        .map(|line| {
             let bad = |why: &str| format!("`{line}`: {why}");
-            let ResultLine { name, value, unit } =
-                serde_json::from_value(object).map_err(|err| {
-                    bad(&format!("expected a string name, a number value and a unit ({err})"))
-                })?;
+            let ResultLine { name, value, unit } = serde_json::from_str(line).map_err(|err| {
+                bad(&format!("expected a string name, a number value and a unit ({err})"))
+            })?;
             if !(value.is_finite() && value >= 0.0) {
                 return Err(bad("the value must be finite and non-negative"));
             }
@@ -177,9 +172,8 @@ fn parse_json_lines(stdout: &str) -> Result<Vec<Sample>, String> {
 /// The machine and the run, above the table: `cores (nproc): 2 · rustc 1.95.0 (..) · commit abc1234 · 2030-01-01`.
 fn environment(root: &Path) -> String {
     let read = |command: &mut Command| process::output(command).map(|out| out.trim().to_owned());
-    let cores = read(&mut Command::new("nproc")).ok().and_then(|n| n.parse().ok());
-    let cores =
-        cores.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    // What `nproc` prints: the CPUs this process may run on.
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let rustc = read(Command::new("rustc").arg("-V").current_dir(root))
         .unwrap_or_else(|_| "rustc ?".to_owned());
     let commit = read(process::git(root).args(["rev-parse", "--short", "HEAD"]))

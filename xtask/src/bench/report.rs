@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::rows::{Goal, Metric, Row, Shown};
+use super::rows::{Goal, Metric, Row};
 
 /// A figure measured in this run, named by a stable id such as `decode/typed_1000`.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,13 +44,18 @@ impl Sample {
         }
     }
 
-    /// The figure in its natural unit: `1.23 µs`, `45,600 /s`.
     fn shown(&self) -> String {
-        let v = self.value;
-        match self.unit {
+        self.unit.show(self.value)
+    }
+}
+
+impl Unit {
+    /// `value` as the table shows it, times in the scale that fits them: `1.23 µs`, `45,600 /s`.
+    pub fn show(self, v: f64) -> String {
+        match self {
             Unit::PerSecond => format!("{} /s", thousands(v)),
-            Unit::Nanoseconds if v >= 1e6 => format!("{:.2} ms", v / 1e6),
-            Unit::Nanoseconds if v >= 1e3 => format!("{:.2} µs", v / 1e3),
+            Unit::Nanoseconds if v.abs() >= 1e6 => format!("{:.2} ms", v / 1e6),
+            Unit::Nanoseconds if v.abs() >= 1e3 => format!("{:.2} µs", v / 1e3),
             Unit::Nanoseconds => format!("{v:.1} ns"),
             Unit::Mebibytes => format!("{v:.1} MiB"),
             Unit::Ratio => format!("{v:.2}×"),
@@ -71,29 +76,13 @@ fn thousands(value: f64) -> String {
     out
 }
 
-fn in_unit(value: f64, unit: Shown) -> String {
-    match unit {
-        Shown::Ns => format!("{value:.0} ns"),
-        Shown::Us => format!("{value:.2} µs"),
-        Shown::Ms => format!("{value:.2} ms"),
-        Shown::PerSecond => format!("{} /s", thousands(value)),
-        Shown::MiB => format!("{value:.1} MiB"),
-        Shown::Ratio => format!("{value:.2}×"),
-    }
-}
-
-/// A row's result and status: `not run` when a sample is missing, `invalid` when the samples do not fit the metric.
-fn outcome(Row(_, metric, unit, goal): &Row, samples: &[&Sample]) -> (String, &'static str) {
+/// A row's result and status: `invalid` when the samples do not fit the metric.
+fn outcome(Row(_, metric, goal): &Row, samples: &[&Sample]) -> (String, &'static str) {
     let nanos = |s: &Sample| (s.unit == Unit::Nanoseconds).then_some(s.value);
-    let in_shown = |ns: f64| match unit {
-        Shown::Us => ns / 1e3,
-        Shown::Ms => ns / 1e6,
-        _ => ns,
-    };
     let value = match (metric, samples) {
-        (Metric::Time(_), [s]) => nanos(s).map(in_shown).ok_or("not a time"),
+        (Metric::Time(_), [s]) => nanos(s).ok_or("not a time"),
         (Metric::Rate(_), [s]) => s.speed().ok_or("not a time or rate"),
-        (Metric::Value(_), [s]) => Ok(s.value),
+        (Metric::Memory(_) | Metric::Ratio(_), [s]) if s.unit == metric.unit() => Ok(s.value),
         (Metric::Quotient(..), [a, b]) if a.unit == b.unit && b.value > 0.0 => {
             Ok(a.value / b.value)
         }
@@ -102,7 +91,7 @@ fn outcome(Row(_, metric, unit, goal): &Row, samples: &[&Sample]) -> (String, &'
             _ => Err("zero time or rate"),
         },
         (Metric::Overhead(..), [a, b]) => match (nanos(a), nanos(b)) {
-            (Some(a), Some(b)) => Ok(in_shown(a - b)),
+            (Some(a), Some(b)) => Ok(a - b),
             _ => Err("not times"),
         },
         _ => Err("samples of the wrong kind or a zero denominator"),
@@ -116,7 +105,7 @@ fn outcome(Row(_, metric, unit, goal): &Row, samples: &[&Sample]) -> (String, &'
                 Goal::AtLeast(limit) if value >= limit => "ok",
                 _ => "MISSED",
             };
-            (in_unit(value, *unit), status)
+            (metric.unit().show(value), status)
         }
     }
 }
@@ -147,10 +136,10 @@ pub fn render(rows: &[Row], samples: &[Sample], failures: &[String], machine: &s
             Some(found) => outcome(row, &found),
             None => ("not run".to_owned(), "not run"),
         };
-        let target = match row.3 {
+        let target = match row.2 {
             Goal::Info => "—".to_owned(),
-            Goal::AtMost(limit) => format!("≤ {}", in_unit(limit, row.2)),
-            Goal::AtLeast(limit) => format!("≥ {}", in_unit(limit, row.2)),
+            Goal::AtMost(limit) => format!("≤ {}", row.1.unit().show(limit)),
+            Goal::AtLeast(limit) => format!("≥ {}", row.1.unit().show(limit)),
         };
         let (name, measured) = (cell(row.0), cell(&measured));
         // Writing to a String cannot fail.
@@ -171,19 +160,19 @@ pub fn render(rows: &[Row], samples: &[Sample], failures: &[String], machine: &s
 
 #[cfg(test)]
 mod tests {
-    use super::super::rows::{Goal::*, Metric::*, Shown::*};
+    use super::super::rows::{Goal::*, Metric::*, US};
     use super::*;
 
     const ROWS: &[Row] = &[
-        Row("decode", Speedup("typed", "value"), Ratio, AtLeast(1.0)),
-        Row("validate", Time("validate"), Ns, AtMost(2_000.0)),
-        Row("overhead", Overhead("stack", "bare"), Us, AtMost(5.0)),
-        Row("gets", Rate("gets"), PerSecond, AtLeast(20_000.0)),
-        Row("list", Time("list"), Ms, Info),
-        Row("rss", Value("rss"), MiB, Info),
-        Row("flat", Quotient("big", "small"), Ratio, AtMost(2.0)),
-        Row("http", Speedup("facade", "raw"), Ratio, AtLeast(0.95)),
-        Row("a|b", Time("x|y"), Ns, Info),
+        Row("decode", Speedup("typed", "value"), AtLeast(1.0)),
+        Row("validate", Time("validate"), AtMost(2_000.0)),
+        Row("overhead", Overhead("stack", "bare"), AtMost(5.0 * US)),
+        Row("gets", Rate("gets"), AtLeast(20_000.0)),
+        Row("list", Time("list"), Info),
+        Row("rss", Memory("rss"), Info),
+        Row("flat", Quotient("big", "small"), AtMost(2.0)),
+        Row("http", Speedup("facade", "raw"), AtLeast(0.95)),
+        Row("a|b", Time("x|y"), Info),
     ];
 
     fn report(samples: &[(&str, f64, Unit)], failures: &[&str]) -> String {
@@ -229,7 +218,7 @@ mod tests {
         );
         for (name, expected) in [
             ("decode", "2.50× | ≥ 1.00× | ok | `typed` 1.00 ms vs `value` 2.50 ms |"),
-            ("validate", "2500 ns | ≤ 2000 ns | MISSED | `validate` 2.50 µs |"),
+            ("validate", "2.50 µs | ≤ 2.00 µs | MISSED | `validate` 2.50 µs |"),
             ("overhead", "2.50 µs | ≤ 5.00 µs | ok | `stack` 4.00 µs vs `bare` 1.50 µs |"),
             ("gets", "31,234 /s | ≥ 20,000 /s | ok | `gets` 31,234 /s |"),
             ("list", "7.25 ms | — | — | `list` 7.25 ms |"),
@@ -238,7 +227,7 @@ mod tests {
             // A ratio of rates compares speeds.
             ("http", "0.90× | ≥ 0.95× | MISSED | `facade` 9,000 /s vs `raw` 10,000 /s |"),
             // Pipes in names and ids do not break the table.
-            ("a\\|b", "5 ns | — | — | `x\\|y` 5.0 ns |"),
+            ("a\\|b", "5.0 ns | — | — | `x\\|y` 5.0 ns |"),
         ] {
             assert_eq!(line(&report, name), format!("| {name} | {expected}"));
         }
@@ -265,12 +254,15 @@ mod tests {
             ("validate", 3.0, Unit::Ratio),
             ("big", 30.0, Unit::Mebibytes),
             ("small", 0.0, Unit::Mebibytes),
+            ("rss", 12.0, Unit::Ratio),
         ];
         let report = report(&samples, &[]);
         assert!(
-            line(&report, "validate").contains("| invalid: not a time | ≤ 2000 ns | invalid |"),
+            line(&report, "validate").contains("| invalid: not a time | ≤ 2.00 µs | invalid |"),
             "{report}"
         );
+        // A memory row reads memory only.
+        assert!(line(&report, "rss").contains("| invalid"), "{report}");
         assert!(line(&report, "flat").contains("| invalid"), "{report}");
     }
 }
