@@ -19,6 +19,26 @@ impl Respond for Echo {
     }
 }
 
+/// A server that echoes at `/echo`.
+async fn echo_server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(path("/echo"))
+        .respond_with(Echo)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// A server that answers `/x` with `status` and no body.
+async fn answering(status: u16) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(path("/x"))
+        .respond_with(ResponseTemplate::new(status))
+        .mount(&server)
+        .await;
+    server
+}
+
 fn request(method: Method, url: &str, body: &'static [u8]) -> http::Request<Bytes> {
     http::Request::builder()
         .method(method)
@@ -29,11 +49,7 @@ fn request(method: Method, url: &str, body: &'static [u8]) -> http::Request<Byte
 
 #[tokio::test]
 async fn every_method_arrives_with_its_body() {
-    let server = MockServer::start().await;
-    Mock::given(path("/echo"))
-        .respond_with(Echo)
-        .mount(&server)
-        .await;
+    let server = echo_server().await;
     let transport = HttpTransport::new().unwrap();
     let url = format!("{}/echo", server.uri());
 
@@ -70,11 +86,7 @@ async fn every_method_arrives_with_its_body() {
 
 #[tokio::test]
 async fn bodiless_get_sends_no_length_and_empty_post_says_zero() {
-    let server = MockServer::start().await;
-    Mock::given(path("/x"))
-        .respond_with(ResponseTemplate::new(204))
-        .mount(&server)
-        .await;
+    let server = answering(204).await;
     let transport = HttpTransport::new().unwrap();
     let url = format!("{}/x", server.uri());
     transport
@@ -143,13 +155,14 @@ async fn request_headers_arrive_and_response_headers_return() {
 
 #[tokio::test]
 async fn error_statuses_are_responses_not_errors() {
-    let server = MockServer::start().await;
-    for (route, code) in [
+    const ERRORS: [(&str, u16); 4] = [
         ("/missing", 404),
         ("/conflict", 409),
         ("/broken", 500),
         ("/busy", 429),
-    ] {
+    ];
+    let server = MockServer::start().await;
+    for (route, code) in ERRORS {
         Mock::given(path(route))
             .respond_with(
                 ResponseTemplate::new(code)
@@ -160,12 +173,7 @@ async fn error_statuses_are_responses_not_errors() {
             .await;
     }
     let transport = HttpTransport::new().unwrap();
-    for (route, code) in [
-        ("/missing", 404),
-        ("/conflict", 409),
-        ("/broken", 500),
-        ("/busy", 429),
-    ] {
+    for (route, code) in ERRORS {
         let url = format!("{}{route}", server.uri());
         let answer = transport
             .send(request(Method::GET, &url, b""))
@@ -179,11 +187,7 @@ async fn error_statuses_are_responses_not_errors() {
 
 #[tokio::test]
 async fn a_large_body_round_trips() {
-    let server = MockServer::start().await;
-    Mock::given(path("/echo"))
-        .respond_with(Echo)
-        .mount(&server)
-        .await;
+    let server = echo_server().await;
     let transport = HttpTransport::new().unwrap();
     let body: Vec<u8> = (0..2_000_000_u32).map(|i| (i % 251) as u8).collect();
     let request = http::Request::post(format!("{}/echo", server.uri()))
@@ -196,11 +200,7 @@ async fn a_large_body_round_trips() {
 
 #[tokio::test]
 async fn localhost_by_name_is_allowed() {
-    let server = MockServer::start().await;
-    Mock::given(path("/x"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    let server = answering(200).await;
     let port = server.address().port();
     let transport = HttpTransport::new().unwrap();
     let answer = transport
@@ -223,11 +223,7 @@ async fn localhost_by_name_is_allowed() {
 
 #[tokio::test]
 async fn clones_share_one_transport_and_debug_is_plain() {
-    let server = MockServer::start().await;
-    Mock::given(path("/x"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    let server = answering(200).await;
     let transport = HttpTransport::builder().max_redirects(2).build().unwrap();
     let copy = transport.clone();
     let url = format!("{}/x", server.uri());
