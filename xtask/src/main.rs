@@ -8,6 +8,8 @@
 mod bench;
 mod ci;
 #[cfg(test)]
+mod downstream;
+#[cfg(test)]
 mod layers;
 mod manifest;
 mod metadata;
