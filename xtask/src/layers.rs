@@ -4,8 +4,6 @@
 //! dev-dependency may point down too but never up or sideways; since each layer's list already holds everything below
 //! it (the table is transitively closed, which a test asserts), "down" is the same list.
 
-use std::fmt;
-
 use crate::metadata::{DepKind, Workspace};
 
 /// One workspace crate: its short name in DESIGN.md, its package name, and the short names of the crates it may use.
@@ -35,43 +33,17 @@ pub const LAYERS: &[Layer] = &[
 /// The crates that are not libraries for others: binaries and tooling.
 const NOT_IMPORTED: [&str; 3] = ["cli", "loadgen", "xtask"];
 
-/// A workspace dependency that the layer rules forbid: from, to, the section it is declared in, the rule in words.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Violation {
-    pub from: String,
-    pub to: String,
-    pub kind: DepKind,
-    pub rule: String,
-}
-
-impl fmt::Display for Violation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.kind {
-            DepKind::Development => "dev-dependency",
-            DepKind::Build => "build-dependency",
-            _ => "dependency",
-        };
-        write!(f, "{} -> {} ({kind}) breaks the rule: {}", self.from, self.to, self.rule)
-    }
-}
-
-/// Every dependency between workspace crates that the layer rules forbid, and every member missing from the table.
-pub fn check_layers(workspace: &Workspace) -> Vec<Violation> {
+/// Every dependency between workspace crates that the layer rules forbid, as `from -> to (kind) breaks the rule:
+/// ...`, and every member missing from the table.
+pub fn check_layers(workspace: &Workspace) -> Vec<String> {
     let layer = |package: &str| LAYERS.iter().find(|layer| layer.1 == package);
     let mut violations = Vec::new();
     for package in &workspace.packages {
-        let violation = |to: &str, kind, rule| Violation {
-            from: package.name.to_string(),
-            to: to.to_owned(),
-            kind,
-            rule,
-        };
         let Some((from, _, may_use)) = layer(&package.name) else {
-            let rule = format!(
-                "every workspace crate has a row in LAYERS (xtask/src/layers.rs); `{}` has none",
-                package.name
-            );
-            violations.push(violation("", DepKind::Normal, rule));
+            let name = &package.name;
+            violations.push(format!(
+                "{name}: every workspace crate has a row in LAYERS (xtask/src/layers.rs); `{name}` has none"
+            ));
             continue;
         };
         for dep in workspace.internal_deps(package) {
@@ -82,7 +54,13 @@ pub fn check_layers(workspace: &Workspace) -> Vec<Violation> {
                 Some(_) if may_use.is_empty() => format!("`{from}` imports no workspace crate"),
                 Some(_) => format!("`{from}` imports only {}", may_use.join(", ")),
             };
-            violations.push(violation(&dep.name, dep.kind, rule));
+            let kind = match dep.kind {
+                DepKind::Development => "dev-dependency",
+                DepKind::Build => "build-dependency",
+                _ => "dependency",
+            };
+            violations
+                .push(format!("{} -> {} ({kind}) breaks the rule: {rule}", package.name, dep.name));
         }
     }
     violations
@@ -136,7 +114,7 @@ mod tests {
     }
 
     /// The legal graph with the crates `changed` names given those dependencies instead (or added).
-    fn check(changed: &[Change]) -> Vec<Violation> {
+    fn check(changed: &[Change]) -> Vec<String> {
         let mut graph: Vec<(&str, Edges)> = LEGAL.to_vec();
         for (short, edges) in changed {
             match graph.iter_mut().find(|(s, _)| s == short) {
@@ -170,18 +148,25 @@ mod tests {
             (&[("emulator", &[("client", Dev), ("http", Normal)])],
              &["`emulator` imports only transport, model, validate, fake"; 2]),
             (&[("intune-osimages-extra", &[])],
-             &["every workspace crate has a row in LAYERS (xtask/src/layers.rs); `intune-osimages-extra` has none"]),
+             &["intune-osimages-extra: every workspace crate has a row in LAYERS (xtask/src/layers.rs); `intune-osimages-extra` has none"]),
         ];
         for (changed, rules) in cases {
-            let found: Vec<String> = check(changed).into_iter().map(|v| v.rule).collect();
+            let found = check(changed);
+            let found: Vec<&str> = found
+                .iter()
+                .map(|v| v.split_once("breaks the rule: ").map_or(v.as_str(), |(_, rule)| rule))
+                .collect();
             assert_eq!(found, *rules, "{changed:?}");
         }
-        let violations = check(&[("fake", &[("client", Dev)])]);
-        assert_eq!(violations[0].kind, Dev);
         assert_eq!(
-            check(&[("model", &[("http", Normal)])])[0].to_string(),
-            "intune-osimages-model -> intune-osimages-http (dependency) breaks the rule: \
-             `model` imports no workspace crate"
+            check(&[("fake", &[("client", Dev)])]),
+            ["intune-osimages-fake -> intune-osimages (dev-dependency) breaks the rule: \
+             `fake` imports only transport, model, validate"]
+        );
+        assert_eq!(
+            check(&[("model", &[("http", Normal)])]),
+            ["intune-osimages-model -> intune-osimages-http (dependency) breaks the rule: \
+             `model` imports no workspace crate"]
         );
     }
 
@@ -192,7 +177,7 @@ mod tests {
         let model = package(&package_name("model"), serde_json::json!({ "dependencies": [serde] }));
         let workspace =
             Workspace { root: "/w".into(), target_dir: "/w/target".into(), packages: vec![model] };
-        assert_eq!(check_layers(&workspace), []);
+        assert_eq!(check_layers(&workspace), Vec::<String>::new());
     }
 
     #[test]

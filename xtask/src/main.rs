@@ -11,7 +11,6 @@ mod ci;
 mod downstream;
 #[cfg(test)]
 mod layers;
-mod manifest;
 mod metadata;
 mod packaged;
 mod process;
@@ -65,6 +64,12 @@ fn main() -> ExitCode {
 fn project_root() -> PathBuf {
     let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest_dir.parent().map_or_else(|| manifest_dir.to_path_buf(), Path::to_path_buf)
+}
+
+/// Parses TOML with `toml_edit`, which keeps comments, order and layout on every edit; `what` names the file in
+/// the error.
+fn parse_toml(text: &str, what: &str) -> Result<toml_edit::DocumentMut, String> {
+    text.parse().map_err(|err| format!("{what} is not valid TOML: {err}"))
 }
 
 /// Writes `files` (path, text) under `dir`, creating directories: the small crates and workspaces of the tests.

@@ -2,7 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-pub use cargo_metadata::{Dependency, DependencyKind as DepKind, Package};
+pub use cargo_metadata::Package;
+// The layer rules, which read the dependencies, run as tests.
+#[cfg(test)]
+pub use cargo_metadata::{Dependency, DependencyKind as DepKind};
 
 /// The workspace's root directory, cargo's target directory, and every member in cargo's order.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,15 +16,12 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// Runs `cargo metadata --no-deps` for the workspace at `root`.
+    /// Runs `cargo metadata --no-deps` for the workspace at `root` (with the cargo in `$CARGO`, the one running
+    /// xtask, as cargo_metadata does by default).
     pub fn load(root: &Path) -> Result<Workspace, String> {
         let mut command = cargo_metadata::MetadataCommand::new();
-        command.current_dir(root).no_deps();
-        if let Some(cargo) = std::env::var_os("CARGO") {
-            command.cargo_path(cargo);
-        }
-        let metadata =
-            command.exec().map_err(|err| format!("cargo metadata in {}: {err}", root.display()))?;
+        let metadata = (command.current_dir(root).no_deps().exec())
+            .map_err(|err| format!("cargo metadata in {}: {err}", root.display()))?;
         Ok(Workspace {
             packages: metadata.workspace_packages().into_iter().cloned().collect(),
             root: metadata.workspace_root.into(),
@@ -41,7 +41,8 @@ impl Workspace {
             .filter(|package| package.publish.as_ref().is_none_or(|list| !list.is_empty()))
     }
 
-    /// The dependencies of `package` on other workspace members.
+    /// The dependencies of `package` on other workspace members (read by the layer rules).
+    #[cfg(test)]
     pub fn internal_deps<'a>(
         &'a self,
         package: &'a Package,

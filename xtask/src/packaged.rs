@@ -2,13 +2,12 @@
 //! receive it, unpacked, checked for its licence files and tested there, offline, against the unpacked packages of
 //! its workspace siblings (which are not on crates.io, so they are patched in by path).
 
-use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
 use toml_edit::{Item, Key, TableLike};
 
-use crate::metadata::{DepKind, Package, Workspace};
+use crate::metadata::{Package, Workspace};
 use crate::process;
 
 /// The licence files every package (and the repository root) must hold, as `license = "MIT OR Apache-2.0"` promises.
@@ -59,16 +58,11 @@ pub fn run(workspace: &Workspace) -> Result<(), String> {
     let profile = dev_profile_config(&workspace.root)?;
     let target = &workspace.target_dir;
     for member in &publishable {
-        let patches: Vec<String> = (siblings(workspace, member).into_iter())
-            .filter_map(|name| workspace.package(name))
-            .map(|sibling| {
-                format!(
-                    "patch.crates-io.{}.path={:?}",
-                    sibling.name,
-                    dir(sibling).display().to_string()
-                )
-            })
-            .collect();
+        // Every other published crate, by path: cargo uses those the build reaches and ignores the rest.
+        let patches: Vec<String> =
+            (publishable.iter().filter(|sibling| sibling.name != member.name))
+                .map(|sibling| format!("patch.crates-io.{}.path={:?}", sibling.name, dir(sibling)))
+                .collect();
         // `check` first: without the dev-dependencies, so a feature the crate uses but does not name (a tokio
         // feature, say) fails here instead of being lent by a dev-dependency.
         let mut runs = vec![vec!["check"], vec!["test", "--all-targets"]];
@@ -100,7 +94,7 @@ fn dev_profile_config(root: &Path) -> Result<Vec<String>, String> {
     let path = root.join("Cargo.toml");
     let text = std::fs::read_to_string(&path)
         .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
-    let manifest = crate::manifest::parse(&text, "Cargo.toml")?;
+    let manifest = crate::parse_toml(&text, "Cargo.toml")?;
     let mut values = Vec::new();
     if let Some(dev) =
         manifest.get("profile").and_then(|p| p.get("dev")).and_then(Item::as_table_like)
@@ -121,24 +115,6 @@ fn flatten(prefix: &str, table: &dyn TableLike, values: &mut Vec<String>) {
             (None, None) => {}
         }
     }
-}
-
-/// The workspace crates `package`'s build and tests reach: its own dependencies of every kind, then theirs except
-/// dev-dependencies (cargo ignores those of dependencies).
-fn siblings<'a>(workspace: &'a Workspace, package: &'a Package) -> BTreeSet<&'a str> {
-    let mut found = BTreeSet::new();
-    let mut pending: Vec<&str> =
-        workspace.internal_deps(package).map(|dep| dep.name.as_str()).collect();
-    while let Some(name) = pending.pop() {
-        if name != package.name.as_str()
-            && found.insert(name)
-            && let Some(dep) = workspace.package(name)
-        {
-            let normal = workspace.internal_deps(dep).filter(|d| d.kind != DepKind::Development);
-            pending.extend(normal.map(|d| d.name.as_str()));
-        }
-    }
-    found
 }
 
 #[cfg(test)]

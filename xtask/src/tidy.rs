@@ -1,13 +1,17 @@
 //! Repository checks, run by `cargo test` (and so by `cargo xtask ci`). Each failure names the rule it breaks and
 //! where. The checks are pure functions over parsed metadata and file text (the layer rules are in `layers.rs`); the
 //! `#[test]`s at the top run them on this repository, those in `bad_input` feed them bad input.
+//!
+//! What cargo and clippy refuse by themselves is not checked again here: a `readme` that does not exist and a path
+//! dependency without a version (`cargo package`, run by the packaged step and the release rehearsal), a workspace
+//! crate's requirement that its version does not meet (every build), and a published crate without the metadata
+//! crates.io shows (clippy's `cargo_common_metadata`, set in the workspace lints).
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use toml_edit::{DocumentMut, Item, TableLike};
 
-use crate::manifest;
 use crate::metadata::{Package, Workspace};
 use crate::packaged::missing_licence_files;
 
@@ -35,38 +39,14 @@ fn assert_none(problems: &[String], what: &str) {
 type PackageRule = (&'static str, bool, fn(&Package) -> Vec<String>);
 
 const PACKAGE_RULES: &[PackageRule] = &[
-    ("publishable crates carry the metadata crates.io shows", true, |package| {
-        let mut problems = missing_publish_metadata(package);
-        if let (Some(readme), Some(dir)) = (&package.readme, package.manifest_path.parent())
-            && !dir.join(readme).is_file()
-        {
-            problems.push(format!("{}: readme `{readme}` does not exist", package.name));
-        }
-        problems
-    }),
-    ("internal dependencies come from the workspace at the workspace version", false, |package| {
-        let ws = workspace();
-        let version = manifest::workspace_version(
-            &manifest::parse(&read(root().join("Cargo.toml")), "").unwrap(),
-        );
-        let version = version.unwrap();
-        let names: Vec<&str> = ws.packages.iter().map(|p| p.name.as_str()).collect();
-        let shown = package.manifest_path.strip_prefix(&ws.root).unwrap_or(&package.manifest_path);
+    ("publishable crates have keywords crates.io accepts", true, refused_keywords),
+    // A member's own entry for a workspace crate would not move with `release bump`, or would come from crates.io.
+    ("workspace crates are inherited from [workspace.dependencies]", false, |package| {
+        let names: Vec<&str> = workspace().packages.iter().map(|p| p.name.as_str()).collect();
+        let shown =
+            package.manifest_path.strip_prefix(&workspace().root).unwrap_or(&package.manifest_path);
         let not_inherited = internal_deps_not_inherited(&read(&package.manifest_path), &names);
-        let mut problems: Vec<String> =
-            not_inherited.into_iter().map(|problem| format!("{shown}: {problem}")).collect();
-        problems.extend(internal_requirements_off_version(ws, package, &version));
-        if ws.publishable().any(|p| p.name == package.name)
-            && package.version.to_string() != version
-        {
-            let found = &package.version;
-            let fix = "use `version.workspace = true`";
-            problems.push(format!(
-                "{}: version {found} is not the workspace version {version} ({fix})",
-                package.name
-            ));
-        }
-        problems
+        not_inherited.into_iter().map(|problem| format!("{shown}: {problem}")).collect()
     }),
     // `rust-version` is a promise only when CI builds with it: CI builds with the pinned toolchain, so they agree
     // (docs/release.md, "Minimum supported Rust version").
@@ -140,16 +120,10 @@ fn every_member_keeps_the_package_rules() {
 
 #[test]
 fn the_workspace_keeps_its_rules() {
-    let violations: Vec<String> =
-        crate::layers::check_layers(workspace()).iter().map(ToString::to_string).collect();
+    let violations = crate::layers::check_layers(workspace());
     assert_none(&violations, "layer rules of DESIGN.md (xtask/src/layers.rs) broken");
-    let root_manifest = read(root().join("Cargo.toml"));
-    assert_none(
-        &root_requirements_off_version(&root_manifest).unwrap(),
-        "internal dependencies off the version",
-    );
     assert!(
-        workspace_requires_docs(&root_manifest),
+        workspace_requires_docs(&read(root().join("Cargo.toml"))),
         "Cargo.toml: [workspace.lints.rust] must set missing_docs = \"warn\" (clippy -D warnings makes it an error)"
     );
     assert_none(&missing_licence_files(&root(), "the repository root"), "licence files missing");
@@ -190,29 +164,15 @@ fn the_readme_links_every_document_in_docs() {
     assert_none(&unlinked, "README.md does not link");
 }
 
-/// The metadata fields a publishable crate must set, and keywords crates.io would refuse, each named.
-pub fn missing_publish_metadata(p: &Package) -> Vec<String> {
-    let set = |value: Option<String>| value.is_some_and(|s| !s.trim().is_empty());
-    #[rustfmt::skip]
-    let fields = [
-        ("description", set(p.description.clone())), ("license", set(p.license.clone())),
-        ("repository", set(p.repository.clone())), ("readme", p.readme.is_some()),
-        ("keywords", !p.keywords.is_empty()), ("categories", !p.categories.is_empty()),
-        ("rust-version", p.rust_version.is_some()),
-    ];
-    let unset = fields.iter().filter(|(_, present)| !present);
-    let mut problems: Vec<String> =
-        unset.map(|(field, _)| format!("{}: `{field}` is not set", p.name)).collect();
-    // crates.io refuses more than five keywords, and keywords that are long or not plain ASCII words.
+/// Keywords crates.io would refuse at upload (cargo does not check them): more than five, or not short ASCII words.
+pub fn refused_keywords(p: &Package) -> Vec<String> {
+    let mut problems = Vec::new();
     if p.keywords.len() > 5 {
-        problems.push(format!(
-            "{}: {} keywords; crates.io takes at most 5",
-            p.name,
-            p.keywords.len()
-        ));
+        let count = p.keywords.len();
+        problems.push(format!("{}: {count} keywords; crates.io takes at most 5", p.name));
     }
+    let word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+');
     for keyword in &p.keywords {
-        let word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+');
         if keyword.len() > 20
             || !keyword.starts_with(|c: char| c.is_ascii_alphabetic())
             || !keyword.chars().all(word)
@@ -223,91 +183,43 @@ pub fn missing_publish_metadata(p: &Package) -> Vec<String> {
     problems
 }
 
-/// Workspace dependencies of `package` whose requirement is not the workspace version.
-pub fn internal_requirements_off_version(
-    workspace: &Workspace,
-    package: &Package,
-    version: &str,
-) -> Vec<String> {
-    (workspace.internal_deps(package))
-        .filter(|dep| dep.req.to_string().trim_start_matches(['^', '=', '~']) != version)
-        .map(|dep| {
-            let (from, to, req) = (&package.name, &dep.name, &dep.req);
-            format!("{from} -> {to}: requirement `{req}` is not the workspace version {version}")
-        })
-        .collect()
-}
-
-/// Every dependency declared in a manifest, as `(section, name, entry)`: `[dependencies]` and its kin, their
-/// `[target.'cfg(..)'.*]` forms and `[workspace.dependencies]`; a `package = "..."` rename is named by the real crate.
-fn all_dependencies(manifest: &DocumentMut) -> Vec<(String, String, &Item)> {
-    let mut tables: Vec<(String, &dyn TableLike)> = vec![(String::new(), manifest.as_table())];
+/// Entries of a member's Cargo.toml that declare a workspace crate without `workspace = true`, in
+/// `[dependencies]` and its kin and their `[target.'cfg(..)'.*]` forms; a `package = "..."` rename is named by the
+/// real crate.
+pub fn internal_deps_not_inherited(manifest: &str, internal: &[&str]) -> Vec<String> {
+    let doc = match manifest.parse::<DocumentMut>() {
+        Ok(doc) => doc,
+        Err(err) => return vec![format!("not valid TOML: {err}")],
+    };
+    let mut tables: Vec<(String, &dyn TableLike)> = vec![(String::new(), doc.as_table())];
     let targets =
-        manifest.get("target").and_then(Item::as_table_like).into_iter().flat_map(|t| t.iter());
+        doc.get("target").and_then(Item::as_table_like).into_iter().flat_map(|t| t.iter());
     tables.extend(
-        targets.filter_map(|(cfg, table)| Some((format!("target.{cfg}."), table.as_table_like()?))),
+        targets.filter_map(|(cfg, t)| Some((format!("target.{cfg}."), t.as_table_like()?))),
     );
-    tables.extend(
-        manifest
-            .get("workspace")
-            .and_then(Item::as_table_like)
-            .map(|w| ("workspace.".to_owned(), w)),
-    );
-    let mut found = Vec::new();
+    let mut problems = Vec::new();
     for (prefix, table) in tables {
         for kind in ["dependencies", "dev-dependencies", "build-dependencies"] {
-            for (name, item) in table
-                .get(kind)
-                .and_then(Item::as_table_like)
-                .into_iter()
-                .flat_map(|deps| deps.iter())
-            {
-                let real = item.get("package").and_then(Item::as_str).unwrap_or(name);
-                found.push((format!("{prefix}{kind}"), real.to_owned(), item));
+            let deps = table.get(kind).and_then(Item::as_table_like);
+            for (name, item) in deps.into_iter().flat_map(|deps| deps.iter()) {
+                let name = item.get("package").and_then(Item::as_str).unwrap_or(name);
+                let inherits = item.get("workspace").and_then(Item::as_bool) == Some(true);
+                // A crate's dev-dependency on itself (for its own `test-util` feature) has no version to inherit.
+                let is_self = item.get("path").and_then(Item::as_str) == Some(".");
+                if internal.contains(&name) && !inherits && !is_self {
+                    problems.push(format!(
+                        "[{prefix}{kind}] `{name}` must be `{name}.workspace = true` (versions come from the root)"
+                    ));
+                }
             }
         }
     }
-    found
-}
-
-/// Entries of a member's Cargo.toml that declare a workspace crate without `workspace = true`.
-pub fn internal_deps_not_inherited(manifest: &str, internal: &[&str]) -> Vec<String> {
-    let doc = match manifest::parse(manifest, "the manifest") {
-        Ok(doc) => doc,
-        Err(err) => return vec![err],
-    };
-    let inherits = |item: &Item| item.get("workspace").and_then(Item::as_bool) == Some(true);
-    // A crate's dev-dependency on itself (for its own `test-util` feature) has no version to inherit.
-    let is_self = |item: &Item| item.get("path").and_then(Item::as_str) == Some(".");
-    (all_dependencies(&doc).into_iter())
-        .filter(|(section, name, item)| {
-            !section.starts_with("workspace.") && internal.contains(&name.as_str()) && !inherits(item) && !is_self(item)
-        })
-        .map(|(section, name, _)| {
-            format!("[{section}] `{name}` must be `{name}.workspace = true` (versions come from the root)")
-        })
-        .collect()
-}
-
-/// Root entries for workspace crates whose version requirement is missing or not the workspace version.
-pub fn root_requirements_off_version(root_manifest: &str) -> Result<Vec<String>, String> {
-    let root = manifest::parse(root_manifest, "Cargo.toml")?;
-    let version = manifest::workspace_version(&root)?;
-    let at = "Cargo.toml [workspace.dependencies]";
-    Ok((manifest::root_internal_deps(&root).into_iter())
-        .filter_map(|(name, req)| match req {
-            None => Some(format!("{at}: `{name}` has a path but no version")),
-            Some(req) if req.trim_start_matches(['^', '=', '~']) == version => None,
-            Some(req) => {
-                Some(format!("{at}: `{name}` requires {req}, not the workspace version {version}"))
-            }
-        })
-        .collect())
+    problems
 }
 
 /// The pinned toolchain of rust-toolchain.toml: `channel` must be a release number such as `1.95.0`.
 pub fn pinned_toolchain(rust_toolchain: &str) -> Result<String, String> {
-    let doc = manifest::parse(rust_toolchain, "rust-toolchain.toml")?;
+    let doc = crate::parse_toml(rust_toolchain, "rust-toolchain.toml")?;
     let channel = (doc.get("toolchain").and_then(|t| t.get("channel")).and_then(Item::as_str))
         .ok_or("rust-toolchain.toml: no `channel` in [toolchain]")?;
     match semver::Version::parse(channel) {
@@ -356,7 +268,7 @@ pub fn allows_missing_docs(crate_root: &str) -> bool {
 
 /// True when the root manifest warns or denies `missing_docs` for the whole workspace.
 pub fn workspace_requires_docs(root_manifest: &str) -> bool {
-    manifest::parse(root_manifest, "Cargo.toml").is_ok_and(|doc| {
+    root_manifest.parse::<DocumentMut>().is_ok_and(|doc| {
         let level =
             doc.get("workspace").and_then(|w| w.get("lints")?.get("rust")?.get("missing_docs"));
         // `missing_docs = "warn"` or `missing_docs = { level = "warn", priority = .. }`.
@@ -367,7 +279,7 @@ pub fn workspace_requires_docs(root_manifest: &str) -> bool {
 
 /// True when a member's manifest inherits the workspace lints (`[lints]` with `workspace = true`).
 pub fn inherits_workspace_lints(manifest: &str) -> bool {
-    manifest::parse(manifest, "the manifest").is_ok_and(|doc| {
+    manifest.parse::<DocumentMut>().is_ok_and(|doc| {
         doc.get("lints").and_then(|l| l.get("workspace")).and_then(Item::as_bool) == Some(true)
     })
 }
@@ -391,55 +303,22 @@ mod bad_input {
     use serde_json::json;
 
     use super::*;
-    use crate::metadata::{DepKind, package, path_dependency};
+    use crate::metadata::package;
 
     type TextCheck = fn(&str) -> bool;
 
-    fn full_package() -> Package {
-        let metadata = json!({
-            "description": "types", "license": "MIT OR Apache-2.0", "repository": "https://example.invalid/repo",
-            "readme": "README.md", "keywords": ["intune"], "categories": ["api-bindings"], "rust_version": "1.88",
-        });
-        package("intune-osimages-model", metadata)
-    }
-
     #[test]
-    fn complete_metadata_passes_and_each_gap_and_refused_keyword_is_named() {
-        assert_eq!(missing_publish_metadata(&full_package()), Vec::<String>::new());
-        let mut bare = full_package();
-        (bare.description, bare.rust_version) = (Some("  ".to_owned()), None);
-        bare.keywords.clear();
-        let expected = ["description", "keywords", "rust-version"]
-            .map(|f| format!("intune-osimages-model: `{f}` is not set"));
-        assert_eq!(missing_publish_metadata(&bare), expected);
-
-        let mut package = full_package();
+    fn keywords_crates_io_refuses_are_named() {
+        let mut package =
+            package("intune-osimages-model", json!({ "keywords": ["intune", "api-bindings"] }));
+        assert_eq!(refused_keywords(&package), Vec::<String>::new());
         package.keywords = ["a", "b", "c", "d", "e", "f"].map(String::from).to_vec();
-        assert_eq!(missing_publish_metadata(&package).len(), 1);
+        assert_eq!(refused_keywords(&package).len(), 1);
         package.keywords =
             ["microsoft graph", "a-very-long-keyword-indeed", "9lives"].map(String::from).to_vec();
-        let problems = missing_publish_metadata(&package);
+        let problems = refused_keywords(&package);
         assert_eq!(problems.len(), 3, "{problems:?}");
         assert!(problems[0].contains("`microsoft graph`"), "{}", problems[0]);
-    }
-
-    #[test]
-    fn internal_requirements_must_match_the_workspace_version() {
-        let model = path_dependency("intune-osimages-model", DepKind::Normal, "^0.0.9");
-        let validate = package("intune-osimages-validate", json!({ "dependencies": [model] }));
-        let packages = vec![full_package(), validate.clone()];
-        let workspace = Workspace { root: "/w".into(), target_dir: "/w/target".into(), packages };
-        let problems = internal_requirements_off_version(&workspace, &validate, "0.1.0");
-        assert_eq!(problems.len(), 1);
-        assert!(
-            problems[0].contains("`^0.0.9` is not the workspace version 0.1.0"),
-            "{}",
-            problems[0]
-        );
-        assert_eq!(
-            internal_requirements_off_version(&workspace, &validate, "0.0.9"),
-            Vec::<String>::new()
-        );
     }
 
     #[test]
@@ -469,18 +348,6 @@ mod bad_input {
         assert!(
             internal_deps_not_inherited("[dependencies", &internal)[0].contains("not valid TOML")
         );
-    }
-
-    #[test]
-    fn root_requirements_are_read_and_checked() {
-        let root = "[workspace.package]\nversion = \"0.3.0\"\nrust-version = \"1.88\"\n\n\
-                    [workspace.dependencies]\na = { path = \"crates/a\", version = \"0.3.0\" }\n\
-                    b = { path = \"crates/b\", version = \"0.2.0\" }\nc = { path = \"crates/c\" }\nserde = \"1\"\n\
-                    [workspace.dependencies.d]\npath = \"crates/d\"\nversion = \"=0.3.0\"\n";
-        let problems = root_requirements_off_version(root).unwrap();
-        assert_eq!(problems.len(), 2, "{problems:?}");
-        assert!(problems[0].contains("`b` requires 0.2.0"), "{}", problems[0]);
-        assert!(problems[1].contains("`c` has a path but no version"), "{}", problems[1]);
     }
 
     #[test]

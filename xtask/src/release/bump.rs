@@ -5,10 +5,10 @@ use std::path::Path;
 use std::str::FromStr;
 
 use semver::Version;
-use toml_edit::{Item, Value};
+use toml_edit::{DocumentMut, Item, Value};
 
 use super::changelog;
-use crate::{manifest, process};
+use crate::process;
 
 /// What `bump` is asked for: the next major, minor or patch version after the last release, or this version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,14 +60,31 @@ pub fn next_version(
     }
 }
 
+/// `[workspace.package] version`.
+fn workspace_version(root: &DocumentMut) -> Result<String, String> {
+    (root.get("workspace").and_then(|w| w.get("package")?.get("version")?.as_str()))
+        .map(str::to_owned)
+        .ok_or_else(|| "Cargo.toml: no `version = \"...\"` in [workspace.package]".to_owned())
+}
+
+/// The entries of `[workspace.dependencies]` that are workspace crates (they carry a `path`), with their `version`
+/// requirement as written.
+fn root_internal_deps(root: &DocumentMut) -> Vec<(String, Option<String>)> {
+    let deps = root.get("workspace").and_then(|w| w.get("dependencies")?.as_table_like());
+    let internal =
+        deps.into_iter().flat_map(|deps| deps.iter()).filter(|(_, e)| e.get("path").is_some());
+    let version = |entry: &Item| entry.get("version").and_then(Item::as_str).map(str::to_owned);
+    internal.map(|(name, entry)| (name.to_owned(), version(entry))).collect()
+}
+
 /// The root manifest with `[workspace.package] version` and every workspace crate's requirement in
 /// `[workspace.dependencies]` moved from `old` to `new`, keeping operators, comments and layout. Refuses a
 /// requirement that is not at `old`.
 pub fn bump_manifest(root: &str, old: &Version, new: &Version) -> Result<String, String> {
-    let mut doc = manifest::parse(root, "Cargo.toml")?;
+    let mut doc = crate::parse_toml(root, "Cargo.toml")?;
     let at = "Cargo.toml [workspace.dependencies]";
     let mut edits = vec![("package.version".to_owned(), new.to_string())];
-    for (name, requirement) in manifest::root_internal_deps(&doc) {
+    for (name, requirement) in root_internal_deps(&doc) {
         let requirement = requirement
             .ok_or_else(|| format!("{at}: workspace crate `{name}` has no version requirement"))?;
         let operator = requirement
@@ -109,7 +126,7 @@ pub fn bump_files(
         std::fs::write(root.join(name), text).map_err(|err| format!("cannot write {name}: {err}"))
     };
     let root_manifest = read("Cargo.toml")?;
-    let current = manifest::workspace_version(&manifest::parse(&root_manifest, "Cargo.toml")?)?;
+    let current = workspace_version(&crate::parse_toml(&root_manifest, "Cargo.toml")?)?;
     let current = Version::parse(&current)
         .map_err(|err| format!("Cargo.toml [workspace.package] version: {err}"))?;
     let new = next_version(&current, last, &target)?;
@@ -143,6 +160,18 @@ mod tests {
             .replace("version = \"0.1.0\" }", "version = \"0.2.0\" }")
             .replace("version = \"=0.1.0\" # exact", "version = \"=0.2.0\" # exact");
         assert_eq!(bump_manifest(ROOT, &v("0.1.0"), &v("0.2.0")).unwrap(), expected);
+    }
+
+    #[test]
+    fn versions_and_internal_dependencies_are_read_in_every_spelling() {
+        let root = crate::parse_toml(ROOT, "Cargo.toml").unwrap();
+        assert_eq!(workspace_version(&root).unwrap(), "0.1.0");
+        let expected =
+            [("a", "0.1.0"), ("b", "=0.1.0")].map(|(n, v)| (n.to_owned(), Some(v.to_owned())));
+        assert_eq!(root_internal_deps(&root), expected);
+        assert!(crate::parse_toml("[workspace", "Cargo.toml").unwrap_err().contains("Cargo.toml"));
+        let bare = crate::parse_toml("[workspace]\n", "Cargo.toml").unwrap();
+        assert!(workspace_version(&bare).unwrap_err().contains("[workspace.package]"));
     }
 
     #[test]
