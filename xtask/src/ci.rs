@@ -12,33 +12,34 @@ use crate::{packaged, release};
 /// One command of the ci run, named in the log and in the failure message.
 pub type Step = (&'static str, Command);
 
-/// The ci steps, in order. The repository checks are `#[test]`s of xtask, so the `test` step runs them.
+/// Environment variables of a step.
+type Env = &'static [(&'static str, &'static str)];
+
+/// The cargo steps of `cargo xtask ci`, in order: name, arguments, environment. The repository checks are
+/// `#[test]`s of xtask, so the `test` step runs them.
+#[rustfmt::skip]
+const STEPS: &[(&str, &[&str], Env)] = &[
+    ("fmt", &["fmt", "--all", "--", "--check"], &[]),
+    ("clippy", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"], &[]),
+    ("test", &["test", "--workspace", "--locked"], &[]),
+    // As docs.rs builds it: every feature, `--cfg docsrs` for the `doc(cfg)` badges. docs.rs uses a nightly
+    // rustdoc; RUSTC_BOOTSTRAP lets the pinned stable one accept `feature(doc_cfg)` in the same way.
+    ("doc", &["doc", "--workspace", "--no-deps", "--all-features", "--locked"],
+     &[("RUSTDOCFLAGS", "--cfg docsrs -D warnings"), ("RUSTC_BOOTSTRAP", "1")]),
+    // The advisory database cannot be fetched here; `cargo xtask release publish` checks it (docs/release.md).
+    ("deny", &["deny", "--offline", "check", "licenses", "bans", "sources"], &[]),
+];
+
+/// [`STEPS`] as commands.
 pub fn ci_steps() -> Vec<Step> {
     // Incremental artifacts only cost time and disk on a cold machine; respect a caller who chose otherwise.
     let incremental = std::env::var("CARGO_INCREMENTAL").unwrap_or_else(|_| "0".to_owned());
-    let step = |name, args: &[&str], env: &[(&str, &str)]| {
+    let step = |&(name, args, env): &(&'static str, &[&str], Env)| {
         let mut command = process::cargo(Path::new("."));
         command.args(args).envs(env.iter().copied()).env("CARGO_INCREMENTAL", &incremental);
         (name, command)
     };
-    vec![
-        step("fmt", &["fmt", "--all", "--", "--check"], &[]),
-        step(
-            "clippy",
-            &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"],
-            &[],
-        ),
-        step("test", &["test", "--workspace", "--locked"], &[]),
-        // As docs.rs builds it: every feature, `--cfg docsrs` for the `doc(cfg)` badges. docs.rs uses a nightly
-        // rustdoc; RUSTC_BOOTSTRAP lets the pinned stable one accept `feature(doc_cfg)` in the same way.
-        step(
-            "doc",
-            &["doc", "--workspace", "--no-deps", "--all-features", "--locked"],
-            &[("RUSTDOCFLAGS", "--cfg docsrs -D warnings"), ("RUSTC_BOOTSTRAP", "1")],
-        ),
-        // The advisory database cannot be fetched here; `cargo xtask release publish` checks it (docs/release.md).
-        step("deny", &["deny", "--offline", "check", "licenses", "bans", "sources"], &[]),
-    ]
+    STEPS.iter().map(step).collect()
 }
 
 /// Runs `steps` in order in `cwd`, logging each with its duration; stops at the first failure, naming the step and
@@ -81,13 +82,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     timings.push(("packaged", step.elapsed()));
 
     let step = Instant::now();
-    match release::last_release(root)? {
-        Some((tag, _)) => {
-            println!("==> semver: the public API against {tag}");
-            release::semver_guard(root, &tag).map_err(|err| failed("semver", err))?;
-        }
-        None => println!("==> semver: no release tag yet, nothing to compare with"),
-    }
+    release::semver_guard_since_last(root).map_err(|err| failed("semver", err))?;
     timings.push(("semver", step.elapsed()));
 
     println!("ci passed in {}:", seconds(started.elapsed()));
@@ -103,10 +98,6 @@ fn seconds(duration: Duration) -> String {
 mod tests {
     use super::*;
 
-    fn args(command: &Command) -> Vec<String> {
-        command.get_args().map(|arg| arg.to_string_lossy().into_owned()).collect()
-    }
-
     fn only(name: &str) -> Vec<Step> {
         ci_steps().into_iter().filter(|step| step.0 == name).collect()
     }
@@ -119,25 +110,19 @@ mod tests {
 
     #[test]
     fn the_steps_are_fmt_clippy_test_doc_deny_with_warnings_denied() {
-        let steps = ci_steps();
-        let names: Vec<&str> = steps.iter().map(|step| step.0).collect();
+        let names: Vec<&str> = STEPS.iter().map(|step| step.0).collect();
         assert_eq!(names, ["fmt", "clippy", "test", "doc", "deny"]);
-        let clippy = args(&steps[1].1);
-        assert!(clippy.ends_with(&["-D".to_owned(), "warnings".to_owned()]));
-        assert!(clippy.contains(&"--all-targets".to_owned()));
-        let doc = &steps[3].1;
-        let env: Vec<_> =
-            doc.get_envs().map(|(k, v)| (k.to_str(), v.and_then(|v| v.to_str()))).collect();
-        assert!(env.contains(&(Some("RUSTDOCFLAGS"), Some("--cfg docsrs -D warnings"))), "{env:?}");
-        assert!(args(doc).contains(&"--all-features".to_owned()));
-        assert_eq!(args(&steps[4].1)[1..], ["--offline", "check", "licenses", "bans", "sources"]);
-        for (name, command) in &steps[1..4] {
-            assert!(
-                args(command).contains(&"--workspace".to_owned()),
-                "{name} covers the workspace"
-            );
-            assert!(args(command).contains(&"--locked".to_owned()), "{name} uses the lock file");
+        let (_, clippy, _) = STEPS[1];
+        assert!(clippy.ends_with(&["-D", "warnings"]) && clippy.contains(&"--all-targets"));
+        let (_, doc, env) = STEPS[3];
+        assert!(env.contains(&("RUSTDOCFLAGS", "--cfg docsrs -D warnings")), "{env:?}");
+        assert!(doc.contains(&"--all-features"));
+        assert_eq!(STEPS[4].1[1..], ["--offline", "check", "licenses", "bans", "sources"]);
+        for (name, args, _) in &STEPS[1..4] {
+            assert!(args.contains(&"--workspace"), "{name} covers the workspace");
+            assert!(args.contains(&"--locked"), "{name} uses the lock file");
         }
+        assert_eq!(ci_steps().len(), STEPS.len());
     }
 
     #[test]

@@ -27,11 +27,17 @@ fn has_entries(body: &[&str]) -> bool {
     })
 }
 
+/// Matches the header of `version`'s section: `## [X.Y.Z]`, with or without ` - date`.
+fn release_header(version: &str) -> impl Fn(&str) -> bool {
+    let header = format!("## [{version}]");
+    move |line| {
+        line == header || line.strip_prefix(&header).is_some_and(|rest| rest.starts_with(' '))
+    }
+}
+
 /// True when the changelog has a section for `version` (`## [X.Y.Z] - date`) with at least one entry.
 pub fn has_release_entry(changelog: &str, version: &str) -> bool {
-    let header = format!("## [{version}]");
-    section(changelog, |line| line == header || line.starts_with(&format!("{header} ")))
-        .is_some_and(|(_, body)| has_entries(&body))
+    section(changelog, release_header(version)).is_some_and(|(_, body)| has_entries(&body))
 }
 
 /// The changelog with its Unreleased entries moved under `## [version] - date` and a fresh, empty
@@ -45,9 +51,8 @@ pub fn release_unreleased(changelog: &str, version: &str, date: &str) -> Result<
              describe the changes of {version} there first"
         ));
     }
-    let existing = format!("## [{version}]");
-    if changelog.lines().any(|line| line == existing || line.starts_with(&format!("{existing} "))) {
-        return Err(format!("CHANGELOG.md already has a `{existing}` section"));
+    if section(changelog, release_header(version)).is_some() {
+        return Err(format!("CHANGELOG.md already has a `## [{version}]` section"));
     }
     let mut lines: Vec<String> = changelog.lines().map(str::to_owned).collect();
     lines[index] = format!("{UNRELEASED}\n\n## [{version}] - {date}");

@@ -59,13 +59,8 @@ pub fn run(root: &Path, command: Command) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Semver { baseline_rev } => {
-            let baseline = match baseline_rev {
-                Some(rev) => rev,
-                None => last_release(root)?.ok_or("no release tag yet: pass --baseline-rev REV")?.0,
-            };
-            semver_guard(root, &baseline)
-        }
+        Command::Semver { baseline_rev: Some(rev) } => semver_guard(root, &rev),
+        Command::Semver { baseline_rev: None } => semver_guard_since_last(root),
         Command::Publish { execute } => publish(root, execute),
         Command::Tag => tag(root),
     }
@@ -83,13 +78,9 @@ pub fn last_release(root: &Path) -> Result<Option<(String, Version)>, String> {
 /// Refuses a tree with uncommitted changes: what is released must be what is committed.
 fn require_clean_tree(root: &Path) -> Result<(), String> {
     let status = output(git(root).args(["status", "--porcelain"]))?;
-    let shown: Vec<&str> = status.lines().take(10).collect();
-    match shown.is_empty() {
+    match status.is_empty() {
         true => Ok(()),
-        false => Err(format!(
-            "the working tree is dirty; commit or remove these first:\n{}",
-            shown.join("\n")
-        )),
+        false => Err(format!("the working tree is dirty; commit or remove these first:\n{status}")),
     }
 }
 
@@ -109,10 +100,22 @@ fn lockstep_version(workspace: &Workspace) -> Result<String, String> {
 /// The semver guard: cargo-semver-checks compares every published crate's public API with `baseline` (a git
 /// revision) and fails on a change that the version bump does not allow.
 pub fn semver_guard(root: &Path, baseline: &str) -> Result<(), String> {
+    println!("==> semver: the public API against {baseline}");
     process::ensure(process::CARGO_SEMVER_CHECKS, root)?;
     let mut check = process::cargo(root);
     check.args(["semver-checks", "--workspace", "--baseline-rev", baseline]);
     process::run(&mut check).map_err(|err| format!("semver guard against {baseline}: {err}"))
+}
+
+/// The semver guard against the last release tag; the first release has nothing to compare with, and says so.
+pub fn semver_guard_since_last(root: &Path) -> Result<(), String> {
+    match last_release(root)? {
+        Some((tag, _)) => semver_guard(root, &tag),
+        None => {
+            println!("==> semver: no release tag yet, nothing to compare with");
+            Ok(())
+        }
+    }
 }
 
 fn plan(root: &Path) -> Result<(), String> {
@@ -170,13 +173,7 @@ fn dry_run(root: &Path) -> std::process::Command {
 /// `cargo xtask release publish [--execute]`.
 fn publish(root: &Path, execute: bool) -> Result<(), String> {
     let version = preflight(root)?;
-    match last_release(root)? {
-        Some((tag, _)) if tag != format!("v{version}") => semver_guard(root, &tag)?,
-        Some(_) => {
-            println!("semver guard: {version} is the tagged release itself; nothing to compare")
-        }
-        None => println!("semver guard: first release, no baseline to compare with"),
-    }
+    semver_guard_since_last(root)?;
     // The advisory database is fetched from the network, so only here, not in `cargo xtask ci`.
     process::ensure(process::CARGO_DENY, root)?;
     process::run(process::cargo(root).args(["deny", "check", "advisories"]))?;
@@ -205,14 +202,9 @@ fn publish(root: &Path, execute: bool) -> Result<(), String> {
 /// `cargo xtask release tag`: an annotated `vX.Y.Z` tag on the release commit.
 fn tag(root: &Path) -> Result<(), String> {
     let version = preflight(root)?;
-    process::run(git(root).args([
-        "tag",
-        "-a",
-        &format!("v{version}"),
-        "-m",
-        &format!("release {version}"),
-    ]))?;
-    println!("tagged v{version}; push it: git push origin v{version}");
+    let (tag, message) = (format!("v{version}"), format!("release {version}"));
+    process::run(git(root).args(["tag", "-a", &tag, "-m", &message]))?;
+    println!("tagged {tag}; push it: git push origin {tag}");
     Ok(())
 }
 
@@ -235,11 +227,12 @@ fn classify_info(success: bool, stderr: &str, name: &str, version: &str) -> Resu
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn git(dir: &Path, args: &[&str]) -> String {
-        output(process::git(dir).args(args)).unwrap()
+    /// Runs git in `dir`, panicking with git's reason when it fails.
+    pub fn git(dir: &Path, args: &[&str]) -> String {
+        output(process::git(dir).args(args)).unwrap_or_else(|err| panic!("{err}"))
     }
 
     fn repository() -> tempfile::TempDir {

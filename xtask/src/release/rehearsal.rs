@@ -8,13 +8,10 @@ use std::path::Path;
 use semver::Version;
 
 use super::bump::{self, Target};
+use super::tests::git;
 use super::{changelog, dry_run, last_release, lockstep_version, preflight, tag};
 use crate::metadata::Workspace;
 use crate::process;
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    process::output(process::git(dir).args(args)).unwrap_or_else(|err| panic!("{err}"))
-}
 
 /// Adds a changelog entry (a release needs one) and commits it.
 fn add_entry(dir: &Path, entry: &str) {
@@ -40,17 +37,8 @@ fn cut(dir: &Path, target: Target) -> Version {
 fn a_release_and_the_next_one_are_cut_tagged_and_dry_run_published_from_a_clone() {
     let clone = tempfile::tempdir().unwrap();
     let dir = clone.path();
-    let root = crate::project_root();
-    git(
-        &root,
-        &[
-            "clone",
-            "--quiet",
-            "--no-hardlinks",
-            &root.display().to_string(),
-            &dir.display().to_string(),
-        ],
-    );
+    let (root, to) = (crate::project_root(), dir.display().to_string());
+    git(&root, &["clone", "--quiet", "--no-hardlinks", &root.display().to_string(), &to]);
     git(dir, &["config", "user.email", "rehearsal@example.invalid"]);
     git(dir, &["config", "user.name", "rehearsal"]);
 
