@@ -67,16 +67,6 @@ fn workspace_version(root: &DocumentMut) -> Result<String, String> {
         .ok_or_else(|| "Cargo.toml: no `version = \"...\"` in [workspace.package]".to_owned())
 }
 
-/// The entries of `[workspace.dependencies]` that are workspace crates (they carry a `path`), with their `version`
-/// requirement as written.
-fn root_internal_deps(root: &DocumentMut) -> Vec<(String, Option<String>)> {
-    let deps = root.get("workspace").and_then(|w| w.get("dependencies")?.as_table_like());
-    let internal =
-        deps.into_iter().flat_map(|deps| deps.iter()).filter(|(_, e)| e.get("path").is_some());
-    let version = |entry: &Item| entry.get("version").and_then(Item::as_str).map(str::to_owned);
-    internal.map(|(name, entry)| (name.to_owned(), version(entry))).collect()
-}
-
 /// The root manifest with `[workspace.package] version` and every workspace crate's requirement in
 /// `[workspace.dependencies]` moved from `old` to `new`, keeping operators, comments and layout. Refuses a
 /// requirement that is not at `old`.
@@ -84,8 +74,11 @@ pub fn bump_manifest(root: &str, old: &Version, new: &Version) -> Result<String,
     let mut doc = crate::parse_toml(root, "Cargo.toml")?;
     let at = "Cargo.toml [workspace.dependencies]";
     let mut edits = vec![("package.version".to_owned(), new.to_string())];
-    for (name, requirement) in root_internal_deps(&doc) {
-        let requirement = requirement
+    // The workspace crates are the entries with a `path`.
+    let deps = doc.get("workspace").and_then(|w| w.get("dependencies")?.as_table_like());
+    for (name, entry) in deps.into_iter().flat_map(|deps| deps.iter()) {
+        let Some(_) = entry.get("path") else { continue };
+        let requirement = (entry.get("version").and_then(Item::as_str))
             .ok_or_else(|| format!("{at}: workspace crate `{name}` has no version requirement"))?;
         let operator = requirement
             .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '.' || c == '-');
@@ -163,12 +156,9 @@ mod tests {
     }
 
     #[test]
-    fn versions_and_internal_dependencies_are_read_in_every_spelling() {
+    fn the_version_is_read_and_a_manifest_without_one_or_not_toml_is_an_error() {
         let root = crate::parse_toml(ROOT, "Cargo.toml").unwrap();
         assert_eq!(workspace_version(&root).unwrap(), "0.1.0");
-        let expected =
-            [("a", "0.1.0"), ("b", "=0.1.0")].map(|(n, v)| (n.to_owned(), Some(v.to_owned())));
-        assert_eq!(root_internal_deps(&root), expected);
         assert!(crate::parse_toml("[workspace", "Cargo.toml").unwrap_err().contains("Cargo.toml"));
         let bare = crate::parse_toml("[workspace]\n", "Cargo.toml").unwrap();
         assert!(workspace_version(&bare).unwrap_err().contains("[workspace.package]"));
@@ -179,6 +169,9 @@ mod tests {
         let stray = ROOT.replace("version = \"=0.1.0\"", "version = \"0.0.9\"");
         let err = bump_manifest(&stray, &v("0.1.0"), &v("0.2.0")).unwrap_err();
         assert!(err.contains("`b` requires 0.0.9"), "{err}");
+        let bare = ROOT.replace(", version = \"0.1.0\" }", " }");
+        let err = bump_manifest(&bare, &v("0.1.0"), &v("0.2.0")).unwrap_err();
+        assert!(err.contains("`a` has no version requirement"), "{err}");
     }
 
     #[test]
