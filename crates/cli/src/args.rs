@@ -176,29 +176,22 @@ pub enum CatalogCommand {
         /// The body: a file, or - for standard input.
         #[arg(long, value_name = "FILE|-")]
         body: String,
-        /// Send read-only properties as given (Graph documents every property as read-only).
-        #[arg(long)]
-        allow_read_only: bool,
-        /// Validate and print the exact body that would be sent; send nothing.
-        #[arg(long)]
-        dry_run: bool,
+        #[command(flatten)]
+        options: WriteOptions,
     },
     /// Update an image with a JSON body (PATCH): only what the body contains is sent.
     #[command(
         after_help = "Examples:\n  osimages update \"Windows 11 24H2\" --body fixtures/seed/update-request.json --allow-read-only\n  echo '{\"supportedArchitectures\":[\"x64\"]}' \\\n    | osimages update \"Windows 11 24H2\" --body - --allow-read-only --dry-run"
     )]
+    #[command(mut_args(update_read_only_help))]
     Update {
         /// The image id.
         id: String,
         /// The body: a file, or - for standard input.
         #[arg(long, value_name = "FILE|-")]
         body: String,
-        /// Send read-only properties as given, as the API's own example does.
-        #[arg(long)]
-        allow_read_only: bool,
-        /// Validate and print the exact body that would be sent; send nothing.
-        #[arg(long)]
-        dry_run: bool,
+        #[command(flatten)]
+        options: WriteOptions,
     },
     /// Delete an image. On a terminal it asks first; otherwise it needs --yes.
     Delete {
@@ -259,15 +252,8 @@ pub enum CatalogCommand {
         /// The desired state: a file `export` wrote, or a JSON array of images.
         #[arg(value_name = "FILE")]
         file: String,
-        /// Also delete images that are in the tenant but not in FILE.
-        #[arg(long)]
-        prune: bool,
-        /// Print the plan and send nothing (reads only).
-        #[arg(long)]
-        dry_run: bool,
-        /// Apply without asking (needed when standard input is not a terminal).
-        #[arg(long, short = 'y')]
-        yes: bool,
+        #[command(flatten)]
+        options: ApplyOptions,
     },
     /// Editions whose support ends within DAYS of DATE, or has already ended.
     #[command(
@@ -281,6 +267,31 @@ pub enum CatalogCommand {
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         on: Option<chrono::NaiveDate>,
     },
+}
+
+/// How `create` and `update` send their body.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct WriteOptions {
+    /// Send read-only properties as given (Graph documents every property as read-only).
+    #[arg(long)]
+    pub allow_read_only: bool,
+    /// Validate and print the exact body that would be sent; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// How `apply` goes about its plan.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ApplyOptions {
+    /// Also delete images that are in the tenant but not in FILE.
+    #[arg(long)]
+    pub prune: bool,
+    /// Print the plan and send nothing (reads only).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Apply without asking (needed when standard input is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 /// `list` options.
@@ -392,6 +403,16 @@ pub enum ValidateFor {
     Create,
     /// A PATCH body.
     Update,
+}
+
+/// `update` takes `create`'s options; its --allow-read-only help says why an update may need it. (`mut_args` edits
+/// the argument where it stands: `mut_arg` would move it last, reordering the completions.)
+fn update_read_only_help(arg: clap::Arg) -> clap::Arg {
+    if arg.get_id() == "allow_read_only" {
+        arg.help("Send read-only properties as given, as the API's own example does")
+    } else {
+        arg
+    }
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {

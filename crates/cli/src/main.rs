@@ -71,13 +71,7 @@ fn main() -> ExitCode {
             for_,
             allow_read_only,
             ref file,
-        } => commands::validate(
-            &ui,
-            for_,
-            allow_read_only,
-            file,
-            cli.global.format() == args::OutputFormat::Json,
-        ),
+        } => commands::validate(&ui, for_, allow_read_only, file),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "osimages", &mut out);

@@ -3,7 +3,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use crate::args::Global;
+use crate::args::{Global, OutputFormat};
 use crate::exit::Failure;
 use crate::table::Layout;
 use crate::terminal;
@@ -11,6 +11,8 @@ use crate::terminal;
 /// The output settings of one command run.
 #[derive(Debug, Clone, Copy)]
 pub struct Ui {
+    /// What the command prints: a table, JSON or CSV (`--output`, `--json`).
+    pub format: OutputFormat,
     /// How tables are fitted and whether they have a header row.
     pub layout: Layout,
     /// `-q`: no notes, announcements or progress, only data and errors.
@@ -23,6 +25,7 @@ impl Ui {
     /// The settings the global flags and the streams ask for.
     pub fn new(global: &Global) -> Ui {
         Ui {
+            format: global.format(),
             layout: Layout {
                 width: terminal::output_width(),
                 headers: !global.no_headers,
@@ -45,14 +48,14 @@ impl Ui {
         self.print(&format!("{text}\n"))
     }
 
+    /// Whether the command prints JSON (`--json`, `--output json`).
+    pub fn is_json(&self) -> bool {
+        self.format == OutputFormat::Json
+    }
+
     /// Writes the outcome of a command in the chosen format: `json` for `--json`, else the line `text`.
-    pub fn outcome(
-        &self,
-        format: crate::args::OutputFormat,
-        json: &impl serde::Serialize,
-        text: &str,
-    ) -> Result<(), Failure> {
-        if format == crate::args::OutputFormat::Json {
+    pub fn outcome(&self, json: &impl serde::Serialize, text: &str) -> Result<(), Failure> {
+        if self.is_json() {
             self.json(json)
         } else {
             self.line(text)

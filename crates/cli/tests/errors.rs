@@ -37,6 +37,39 @@ fn help_and_version_exit_0() {
 }
 
 #[test]
+fn the_write_options_keep_each_commands_own_help() {
+    // `create` and `update` share their options; each says in its own words why read-only properties may be sent.
+    let help = |command: &str| {
+        let out = osimages().args([command, "--help"]).output().unwrap();
+        assert!(out.status.success(), "{command} --help: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let create = help("create");
+    assert!(
+        create.contains(
+            "Send read-only properties as given (Graph documents every property as read-only)"
+        ),
+        "{create}"
+    );
+    let update = help("update");
+    assert!(
+        update.contains("Send read-only properties as given, as the API's own example does"),
+        "{update}"
+    );
+    for text in [&create, &update] {
+        assert!(text.contains("--dry-run"), "{text}");
+        assert!(
+            text.find("--allow-read-only") < text.find("--dry-run"),
+            "--allow-read-only is listed before --dry-run: {text}"
+        );
+    }
+    let apply = help("apply");
+    for flag in ["--prune", "--dry-run", "-y, --yes"] {
+        assert!(apply.contains(flag), "{flag}: {apply}");
+    }
+}
+
+#[test]
 fn a_refused_connection_exits_5_and_says_nothing_was_sent() {
     let port = closed_port();
     osimages()

@@ -24,7 +24,6 @@ pub async fn run(
     ui: &Ui,
     source: &str,
     allow_read_only: bool,
-    json: bool,
 ) -> Result<(), Failure> {
     let body = read_body(ui, source)?.value;
     let requests = read_requests(&body, source)?;
@@ -48,7 +47,7 @@ pub async fn run(
     }
     let results = batch.send().await?;
     let failed = results.responses().filter(|r| !r.succeeded()).count();
-    if json {
+    if ui.is_json() {
         let merged: Vec<Value> = results.responses().map(to_wire).collect();
         ui.json(&json!({ "responses": merged }))?;
     } else {

@@ -29,8 +29,8 @@ pub async fn run(
     ui: &Ui,
     within: u32,
     on: Option<NaiveDate>,
-    format: OutputFormat,
 ) -> Result<(), Failure> {
+    let format = ui.format;
     let on = on.unwrap_or_else(today);
     let mut endings = Vec::new();
     let mut stream = std::pin::pin!(images.list().stream());

@@ -11,12 +11,8 @@ use crate::render::{IMAGE_COLUMNS, image_detail, image_row, page_table};
 use crate::sink::{JsonArray, Rows};
 use crate::ui::Ui;
 
-pub async fn list(
-    images: &OsImages,
-    ui: &Ui,
-    args: ListArgs,
-    format: OutputFormat,
-) -> Result<(), Failure> {
+pub async fn list(images: &OsImages, ui: &Ui, args: ListArgs) -> Result<(), Failure> {
+    let format = ui.format;
     let mut request = images.list();
     if let Some(f) = args.filter {
         request = request.filter(f);
@@ -48,16 +44,12 @@ pub async fn list(
             }
         };
     }
-    stream_all(request, ui, format, max).await
+    stream_all(request, ui, max).await
 }
 
 /// `list --all`: every page written as it arrives, so memory holds one page however large the catalog.
-async fn stream_all(
-    request: ListRequest,
-    ui: &Ui,
-    format: OutputFormat,
-    max: u64,
-) -> Result<(), Failure> {
+async fn stream_all(request: ListRequest, ui: &Ui, max: u64) -> Result<(), Failure> {
+    let format = ui.format;
     let today = today();
     let progress = Progress::new(ui, "images");
     let mut pages = request.pages();
@@ -105,28 +97,22 @@ async fn stream_all(
     Ok(())
 }
 
-pub async fn get(
-    images: &OsImages,
-    ui: &Ui,
-    id: &str,
-    select: Vec<String>,
-    json: bool,
-) -> Result<(), Failure> {
+pub async fn get(images: &OsImages, ui: &Ui, id: &str, select: Vec<String>) -> Result<(), Failure> {
     let mut request = images.get(id);
     if !select.is_empty() {
         request = request.select(select);
     }
     let image = request.await?;
-    if json {
+    if ui.is_json() {
         ui.json(&image)
     } else {
         ui.print(&image_detail(&image, today(), ui.layout))
     }
 }
 
-pub async fn get_all(images: &OsImages, ui: &Ui, id: &str, json: bool) -> Result<(), Failure> {
+pub async fn get_all(images: &OsImages, ui: &Ui, id: &str) -> Result<(), Failure> {
     let page = images.get_all(id).all_as_page().await?;
-    if json {
+    if ui.is_json() {
         ui.json(&page)
     } else {
         ui.print(&page_table(&page, today(), ui.layout))

@@ -5,7 +5,7 @@ use intune_osimages::validate::{Operation, Policy, validate};
 use intune_osimages::{Client, OsImages};
 use serde_json::Value;
 
-use crate::args::OutputFormat;
+use crate::args::{ApplyOptions, OutputFormat};
 use crate::confirm::confirm;
 use crate::diff::{Difference, diff, diff_raw};
 use crate::exit::{self, Failure};
@@ -126,7 +126,6 @@ pub async fn diff_command(
     ui: &Ui,
     file: &str,
     against: Option<&str>,
-    format: OutputFormat,
 ) -> Result<(), Failure> {
     let old_text = snapshot::read_text(file)?;
     let old = snapshot::parse_raw(&old_text, file)?;
@@ -145,7 +144,7 @@ pub async fn diff_command(
         }
         (None, None) => return Err(Failure::usage("diff needs --against or a tenant")),
     };
-    print_differences(ui, &differences, format)?;
+    print_differences(ui, &differences)?;
     if differences.is_empty() {
         Ok(())
     } else {
@@ -156,11 +155,8 @@ pub async fn diff_command(
     }
 }
 
-fn print_differences(
-    ui: &Ui,
-    differences: &[Difference],
-    format: OutputFormat,
-) -> Result<(), Failure> {
+fn print_differences(ui: &Ui, differences: &[Difference]) -> Result<(), Failure> {
+    let format = ui.format;
     if format == OutputFormat::Json {
         return ui.json(&serde_json::json!({
             "equal": differences.is_empty(),
@@ -231,8 +227,8 @@ fn validate_plan(steps: &[Step]) -> Result<(), Failure> {
 
 /// The plan for people: one line per step, and under a create or update the whole body it sends (a table would
 /// have to shorten the bodies, and they are what is being approved).
-fn print_plan(ui: &Ui, steps: &[Step], format: OutputFormat) -> Result<(), Failure> {
-    if format == OutputFormat::Json {
+fn print_plan(ui: &Ui, steps: &[Step]) -> Result<(), Failure> {
+    if ui.is_json() {
         return Ok(());
     }
     let mut out = format!("plan: {} step(s)\n", steps.len());
@@ -251,32 +247,27 @@ pub async fn apply(
     client: &Client,
     ui: &Ui,
     file: &str,
-    prune: bool,
-    dry_run: bool,
-    yes: bool,
-    format: OutputFormat,
+    options: ApplyOptions,
 ) -> Result<(), Failure> {
     let desired = snapshot::read_file(file)?;
     let images = client.os_images();
     let current = tenant(&images, ui).await?;
-    let steps = plan(&current, &desired, prune);
+    let steps = plan(&current, &desired, options.prune);
     validate_plan(&steps)?;
     if steps.is_empty() {
         return ui.outcome(
-            format,
             &serde_json::json!({"steps": [], "applied": [], "failed": []}),
             &format!("nothing to do: the tenant matches {}", escape(file)),
         );
     }
-    print_plan(ui, &steps, format)?;
-    if dry_run {
+    print_plan(ui, &steps)?;
+    if options.dry_run {
         return ui.outcome(
-            format,
             &serde_json::json!({"steps": steps, "dryRun": true}),
             &format!("dry run: {} step(s) planned, nothing was sent", steps.len()),
         );
     }
-    confirm(ui, &format!("apply {} step(s)", steps.len()), yes)?;
+    confirm(ui, &format!("apply {} step(s)", steps.len()), options.yes)?;
     let progress = Progress::new(ui, "steps applied");
     // One batch: the SDK splits it 20 to a `$batch` request and resends throttled items after their Retry-After.
     // The steps are independent (each names its own image), so none depends on another.
@@ -309,7 +300,7 @@ pub async fn apply(
         progress.advance(1);
     }
     progress.finish();
-    report(ui, &applied, &failed, format)?;
+    report(ui, &applied, &failed)?;
     if failed.is_empty() {
         Ok(())
     } else {
@@ -332,12 +323,8 @@ enum Sent {
     Deleted(intune_osimages::Step<()>),
 }
 
-fn report(
-    ui: &Ui,
-    applied: &[&Step],
-    failed: &[(&Step, String)],
-    format: OutputFormat,
-) -> Result<(), Failure> {
+fn report(ui: &Ui, applied: &[&Step], failed: &[(&Step, String)]) -> Result<(), Failure> {
+    let format = ui.format;
     if format == OutputFormat::Json {
         let failed: Vec<Value> = failed
             .iter()

@@ -8,13 +8,7 @@ use crate::terminal::escape;
 use crate::ui::Ui;
 use crate::user_body::read_body;
 
-pub fn run(
-    ui: &Ui,
-    for_: ValidateFor,
-    allow_read_only: bool,
-    file: &str,
-    json: bool,
-) -> Result<(), Failure> {
+pub fn run(ui: &Ui, for_: ValidateFor, allow_read_only: bool, file: &str) -> Result<(), Failure> {
     let body = read_body(ui, file)?.value;
     let operation = match for_ {
         ValidateFor::Create => Operation::Create,
@@ -23,7 +17,7 @@ pub fn run(
     let policy = Policy { allow_read_only };
     let report = validate(&body, operation, policy);
     let file = escape(file);
-    if json {
+    if ui.is_json() {
         ui.json(&report)?;
     } else if report.is_empty() {
         ui.line(&format!("{file}: no findings"))?;

@@ -4,6 +4,7 @@ use intune_osimages::validate::{Operation, Policy, validate};
 use intune_osimages::{OsImages, Updated};
 use serde_json::Value;
 
+use crate::args::WriteOptions;
 use crate::confirm::confirm;
 use crate::exit::Failure;
 use crate::render::image_detail;
@@ -30,13 +31,13 @@ fn print_warnings(body: &Value, operation: Operation, allow_read_only: bool) {
 /// After a write on the sample tenant: says that nothing was kept, on stdout where the result is (on stderr with
 /// `--json`, so standard output stays one JSON document). Said even with `-q`: it is what makes a mistaken run on
 /// the sample tenant visible.
-pub fn not_kept(ui: &Ui, sample: bool, json: bool) -> Result<(), Failure> {
+pub fn not_kept(ui: &Ui, sample: bool) -> Result<(), Failure> {
     if !sample {
         return Ok(());
     }
     let text =
         "note: this ran on the built-in sample tenant: nothing was kept, no tenant was changed";
-    if json {
+    if ui.is_json() {
         warn(text);
         Ok(())
     } else {
@@ -48,21 +49,19 @@ pub async fn create(
     images: &OsImages,
     ui: &Ui,
     body: &str,
-    allow_read_only: bool,
-    dry_run: bool,
-    json: bool,
+    options: WriteOptions,
 ) -> Result<(), Failure> {
     let body = read_body(ui, body)?;
-    print_warnings(&body.value, Operation::Create, allow_read_only);
+    print_warnings(&body.value, Operation::Create, options.allow_read_only);
     let mut request = images.create_bytes(body.bytes);
-    if allow_read_only {
+    if options.allow_read_only {
         request = request.allow_read_only();
     }
-    if dry_run {
+    if options.dry_run {
         return print_dry_run(ui, &request.dry_run()?);
     }
     let image = request.await?;
-    if json {
+    if ui.is_json() {
         ui.json(&image)
     } else {
         if !ui.quiet {
@@ -77,22 +76,20 @@ pub async fn update(
     ui: &Ui,
     id: &str,
     body: &str,
-    allow_read_only: bool,
-    dry_run: bool,
-    json: bool,
+    options: WriteOptions,
 ) -> Result<(), Failure> {
     let body = read_body(ui, body)?;
-    print_warnings(&body.value, Operation::Update, allow_read_only);
+    print_warnings(&body.value, Operation::Update, options.allow_read_only);
     let mut request = images.update_bytes(id, body.bytes);
-    if allow_read_only {
+    if options.allow_read_only {
         request = request.allow_read_only();
     }
-    if dry_run {
+    if options.dry_run {
         return print_dry_run(ui, &request.dry_run()?);
     }
     match request.await? {
         Updated::Image(image) => {
-            if json {
+            if ui.is_json() {
                 ui.json(&image)
             } else {
                 if !ui.quiet {
@@ -102,7 +99,7 @@ pub async fn update(
             }
         }
         // Graph answered 204: applied, with no object to show.
-        Updated::NoContent if !json && !ui.quiet => ui.line(&format!(
+        Updated::NoContent if !ui.is_json() && !ui.quiet => ui.line(&format!(
             "updated {} (Graph answered 204 No Content: no object returned)",
             escape(id)
         )),
@@ -110,16 +107,10 @@ pub async fn update(
     }
 }
 
-pub async fn delete(
-    images: &OsImages,
-    ui: &Ui,
-    id: &str,
-    yes: bool,
-    json: bool,
-) -> Result<(), Failure> {
+pub async fn delete(images: &OsImages, ui: &Ui, id: &str, yes: bool) -> Result<(), Failure> {
     confirm(ui, &format!("delete the image {:?}", escape(id)), yes)?;
     images.delete(id).await?;
-    if !json && !ui.quiet {
+    if !ui.is_json() && !ui.quiet {
         ui.line(&format!("deleted {}", escape(id)))?;
     }
     Ok(())
