@@ -15,10 +15,6 @@ const CLIENT_ID: &str = "admin-public-client";
 const TENANT: &str = "contoso.example";
 const PROMPT: &str = "enter the code";
 
-fn origin(emulator: &Emulator) -> String {
-    emulator.base_url.trim_end_matches("/beta").to_owned()
-}
-
 /// A user with their own config directory, signing in against `emulator`.
 struct User {
     home: tempfile::TempDir,
@@ -30,7 +26,7 @@ impl User {
     fn new(emulator: &Emulator) -> User {
         User {
             home: tempfile::tempdir().unwrap(),
-            authority: origin(emulator),
+            authority: emulator.origin(),
             base_url: emulator.base_url.clone(),
         }
     }
@@ -88,23 +84,6 @@ fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
 }
 
-fn post_faults(emulator: &Emulator, script: &str) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let addr: std::net::SocketAddr = origin(emulator)
-        .trim_start_matches("http://")
-        .parse()
-        .unwrap();
-    let head = format!(
-        "POST /_emulator/faults HTTP/1.1\nHost: {addr}\nContent-Type: application/json\nContent-Length: {}",
-        script.len()
-    );
-    let answer = rt.block_on(support::in_process::raw(addr, &head, script.as_bytes()));
-    assert_eq!(answer.status, 204);
-}
-
 #[cfg(unix)]
 fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
@@ -152,8 +131,7 @@ fn login_prompts_on_stderr_keeps_a_private_refresh_token_and_a_later_run_uses_it
 #[test]
 fn pending_and_slow_down_keep_polling_until_the_user_approves() {
     let emulator = Emulator::start(&["--authority", "--authority-interval", "0"]);
-    post_faults(
-        &emulator,
+    emulator.post_faults(
         r#"[{"kind": "authority", "error": "authorization_pending", "times": 2},
             {"kind": "authority", "error": "slow_down"}]"#,
     );
@@ -173,10 +151,7 @@ fn expired_and_declined_sign_ins_are_exit_2_with_a_clear_message_and_keep_nothin
         ("access_denied", "declined"),
     ] {
         let emulator = Emulator::start(&["--authority", "--authority-interval", "0"]);
-        post_faults(
-            &emulator,
-            &format!(r#"{{"kind": "authority", "error": "{error}"}}"#),
-        );
+        emulator.post_faults(&format!(r#"{{"kind": "authority", "error": "{error}"}}"#));
         let user = User::new(&emulator);
         let failed = user.login().assert().code(2);
         let stderr = stderr_of(&failed);

@@ -5,7 +5,7 @@ mod support;
 
 use intune_osimages_emulator::{ServeErrorKind, ServeOptions, bind, bind_with_graph};
 use intune_osimages_fake::FakeGraph;
-use support::in_process::{Running, raw};
+use support::in_process::{Running, ServedGraph, raw};
 
 const TOKEN: &str = "emulator-token-7f3a";
 

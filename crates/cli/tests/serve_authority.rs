@@ -10,36 +10,14 @@ use support::{Emulator, osimages};
 
 const SECRET: &str = "cs-LOCAL-AUTHORITY-secret-77";
 
-/// `http://127.0.0.1:PORT`, the emulator's origin, which is also the authority host.
-fn origin(emulator: &Emulator) -> String {
-    emulator.base_url.trim_end_matches("/beta").to_owned()
-}
-
 fn signed_in(emulator: &Emulator) -> assert_cmd::Command {
     let mut cmd = osimages();
     cmd.env("AZURE_TENANT_ID", "contoso-tenant")
         .env("AZURE_CLIENT_ID", "app-123")
         .env("AZURE_CLIENT_SECRET", SECRET)
-        .env("AZURE_AUTHORITY_HOST", origin(emulator))
+        .env("AZURE_AUTHORITY_HOST", emulator.origin())
         .args(["--base-url", &emulator.base_url]);
     cmd
-}
-
-fn post_faults(emulator: &Emulator, script: &str) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let addr: std::net::SocketAddr = origin(emulator)
-        .trim_start_matches("http://")
-        .parse()
-        .unwrap();
-    let head = format!(
-        "POST /_emulator/faults HTTP/1.1\nHost: {addr}\nContent-Type: application/json\nContent-Length: {}",
-        script.len()
-    );
-    let answer = rt.block_on(support::in_process::raw(addr, &head, script.as_bytes()));
-    assert_eq!(answer.status, 204);
 }
 
 #[test]
@@ -63,17 +41,14 @@ fn the_cli_signs_in_at_the_local_authority_and_graph_takes_only_its_tokens() {
 #[test]
 fn scripted_authority_faults_reach_the_cli_without_its_secret() {
     let emulator = Emulator::start(&["--authority"]);
-    post_faults(
-        &emulator,
-        r#"{"kind": "authority", "error": "invalid_client"}"#,
-    );
+    emulator.post_faults(r#"{"kind": "authority", "error": "invalid_client"}"#);
     let refused = signed_in(&emulator).args(["count"]).assert().code(2);
     let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
     assert!(stderr.contains("invalid_client"), "{stderr}");
     assert!(!stderr.contains(SECRET), "{stderr}");
 
     // A 500 from the authority is said as such; the next sign-in works again.
-    post_faults(&emulator, r#"{"kind": "status", "status": 500}"#);
+    emulator.post_faults(r#"{"kind": "status", "status": 500}"#);
     let failed = signed_in(&emulator).args(["count"]).assert().code(5);
     let stderr = String::from_utf8_lossy(&failed.get_output().stderr).into_owned();
     assert!(stderr.contains("500"), "{stderr}");

@@ -6,11 +6,11 @@ mod support;
 
 use intune_osimages_emulator::ServeOptions;
 use serde_json::{Value, json};
-use support::in_process::{RawResponse, Running, raw};
+use support::in_process::{Raw, Running, raw};
 
 const SET: &str = "/deviceManagement/managedDeviceWindowsOSImages";
 
-async fn post(emulator: &Running, path: &str, body: &Value) -> RawResponse {
+async fn post(emulator: &Running, path: &str, body: &Value) -> Raw {
     let text = body.to_string();
     let head = format!(
         "POST {path} HTTP/1.1\nHost: {}\nContent-Type: application/json\nContent-Length: {}",
@@ -20,7 +20,7 @@ async fn post(emulator: &Running, path: &str, body: &Value) -> RawResponse {
     raw(emulator.addr, &head, text.as_bytes()).await
 }
 
-fn statuses(answer: &RawResponse) -> Vec<u64> {
+fn statuses(answer: &Raw) -> Vec<u64> {
     assert_eq!(
         answer.status,
         200,

@@ -10,11 +10,7 @@ use intune_osimages::{Architecture, Client, ErrorKind, OsImagePatch, Updated};
 use intune_osimages_emulator::ServeOptions;
 use support::in_process::{Running, raw};
 
-async fn script(
-    emulator: &Running,
-    token: Option<&str>,
-    body: &str,
-) -> support::in_process::RawResponse {
+async fn script(emulator: &Running, token: Option<&str>, body: &str) -> support::in_process::Raw {
     let auth = token
         .map(|t| format!("\nAuthorization: Bearer {t}"))
         .unwrap_or_default();

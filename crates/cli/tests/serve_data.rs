@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::in_process::Running;
+use support::in_process::{Running, ServedGraph};
 use support::process::{Emulator, SET, empty_seed, request, send_raw};
 
 const TOKEN: &str = "data-test-token-91c2";
@@ -588,7 +588,7 @@ async fn raw_get(serve: &Emulator, id: &str) -> Value {
         "{}",
         String::from_utf8_lossy(&answer.body)
     );
-    answer.json().unwrap()
+    answer.json()
 }
 
 /// Each property `written` has, as the same JSON value in `read`.

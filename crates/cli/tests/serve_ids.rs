@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use futures::TryStreamExt;
 use intune_osimages::{Error, OsImagePatch};
 use serde_json::{Value, json};
+use support::in_process::ServedGraph;
 use support::process::{Emulator, SET, empty_seed, request, send_raw};
 
 const IDS: &[&str] = &[
@@ -138,8 +139,7 @@ async fn hostile_ids_go_through_every_operation_and_reach_only_their_own_image()
         let page = send_raw(serve.addr, &request("GET", &t, &[], b""))
             .await
             .unwrap()
-            .json()
-            .unwrap();
+            .json();
         for image in page["value"].as_array().unwrap() {
             assert!(
                 raw_ids.insert(image["id"].as_str().unwrap().to_owned()),

@@ -10,7 +10,7 @@ mod support;
 use intune_osimages_emulator::ServeOptions;
 use intune_osimages_transport::test_util::LogCapture;
 use std::process::{Command, Output};
-use support::in_process::Running;
+use support::in_process::{Running, ServedGraph};
 use support::process::{Emulator, empty_seed};
 
 const TOKEN: &str = "logging-test-token-0a9d";

@@ -3,109 +3,41 @@
 #![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+mod support;
 
-use intune_osimages::{Architecture, Client, EditionType, OsImage};
+use std::path::Path;
+use std::time::Duration;
+
+use intune_osimages::{Architecture, EditionType, OsImage};
+use support::in_process::ServedGraph;
+use support::{Emulator, osimages};
 
 const TOKEN: &str = "process-test-token-5d1e";
 
-/// A running `osimages serve`, killed if a test fails before stopping it.
-struct Process {
-    child: Child,
-    base_url: String,
+/// `osimages serve --addr 127.0.0.1:0 ARGS`, checking that the listening line names the port it really bound.
+fn start(args: &[&str]) -> Emulator {
+    let emulator = Emulator::start(args);
+    let base_url = &emulator.base_url;
+    assert!(
+        base_url.starts_with("http://127.0.0.1:") && base_url.ends_with("/beta"),
+        "{base_url}"
+    );
+    assert!(
+        !base_url.ends_with(":0/beta"),
+        "the real port is printed: {base_url}"
+    );
+    emulator
 }
 
-impl Process {
-    fn start(args: &[&str]) -> Process {
-        let mut child = command(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the listening line within 60 s");
-        let base_url = line
-            .trim_end()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
-        assert!(
-            base_url.starts_with("http://127.0.0.1:") && base_url.ends_with("/beta"),
-            "{base_url}"
-        );
-        assert!(
-            !base_url.ends_with(":0/beta"),
-            "the real port is printed: {base_url}"
-        );
-        Process { child, base_url }
-    }
-
-    fn client(&self, token: &str) -> Client {
-        Client::builder()
-            .base_url(self.base_url.clone())
-            .token(token)
-            .build()
-            .unwrap()
-    }
-
-    fn signal(&self, name: &str) {
-        let status = Command::new("kill")
-            .args([format!("-{name}"), self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-
-    /// Waits for the exit (at most 30 s) and returns the status and stderr.
-    fn wait(mut self) -> (ExitStatus, String) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                let mut stderr = String::new();
-                if let Some(mut s) = self.child.stderr.take() {
-                    s.read_to_string(&mut stderr).unwrap();
-                }
-                return (status, stderr);
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the emulator did not exit within 30 s"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
+/// Waits (at most 30 s) for the emulator to exit after a signal.
+fn exited(emulator: Emulator) -> (std::process::ExitStatus, String) {
+    emulator.wait(Duration::from_secs(30))
 }
 
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn command(args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_osimages"));
+/// `osimages serve ARGS`, for a start that is meant to fail.
+fn command(args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = osimages();
     cmd.arg("serve").args(args);
-    for var in [
-        "GRAPH_TOKEN",
-        "AZURE_TENANT_ID",
-        "AZURE_CLIENT_ID",
-        "AZURE_CLIENT_SECRET",
-        "RUST_LOG",
-    ] {
-        cmd.env_remove(var);
-    }
     cmd
 }
 
@@ -123,9 +55,9 @@ fn lab_image() -> OsImage {
 #[tokio::test]
 async fn sigterm_and_sigint_stop_it_with_status_0() {
     for signal in ["TERM", "INT"] {
-        let process = Process::start(&["--addr", "127.0.0.1:0"]);
+        let process = start(&[]);
         let count = process
-            .client("any")
+            .client(Some("any"))
             .os_images()
             .count()
             .send()
@@ -133,7 +65,7 @@ async fn sigterm_and_sigint_stop_it_with_status_0() {
             .unwrap();
         assert!(count > 0);
         process.signal(signal);
-        let (status, stderr) = process.wait();
+        let (status, stderr) = exited(process);
         assert!(
             status.success(),
             "SIG{signal}: {status:?}, stderr: {stderr}"
@@ -146,18 +78,11 @@ async fn the_data_file_carries_writes_across_processes_without_the_token() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("catalog.json");
     let data_arg = data.to_str().unwrap();
-    let args = [
-        "--addr",
-        "127.0.0.1:0",
-        "--token",
-        TOKEN,
-        "--data",
-        data_arg,
-    ];
+    let args = ["--token", TOKEN, "--data", data_arg];
 
-    let first = Process::start(&args);
+    let first = start(&args);
     let created = first
-        .client(TOKEN)
+        .client(Some(TOKEN))
         .os_images()
         .create(&lab_image())
         .allow_read_only()
@@ -165,7 +90,7 @@ async fn the_data_file_carries_writes_across_processes_without_the_token() {
         .unwrap();
     assert_eq!(created.id_str(), "Process lab");
     first.signal("TERM");
-    let (status, _) = first.wait();
+    let (status, _) = exited(first);
     assert!(status.success());
 
     let text = std::fs::read_to_string(&data).unwrap();
@@ -182,9 +107,9 @@ async fn the_data_file_carries_writes_across_processes_without_the_token() {
             .any(|i| i["id"] == "Process lab")
     );
 
-    let second = Process::start(&args);
+    let second = start(&args);
     let again = second
-        .client(TOKEN)
+        .client(Some(TOKEN))
         .os_images()
         .get("Process lab")
         .send()
@@ -192,7 +117,7 @@ async fn the_data_file_carries_writes_across_processes_without_the_token() {
         .unwrap();
     assert_eq!(again.architectures(), [Architecture::X64]);
     let refused = second
-        .client("wrong")
+        .client(Some("wrong"))
         .os_images()
         .get("Process lab")
         .send()
@@ -200,7 +125,7 @@ async fn the_data_file_carries_writes_across_processes_without_the_token() {
         .unwrap_err();
     assert_eq!(refused.status(), Some(401));
     second.signal("TERM");
-    assert!(second.wait().0.success());
+    assert!(exited(second).0.success());
 }
 
 #[test]
@@ -255,9 +180,12 @@ fn an_unreadable_data_file_exits_non_zero() {
 fn a_second_emulator_on_the_same_data_file_exits_2_naming_the_first_ones_pid() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("catalog.json");
-    let args = ["--addr", "127.0.0.1:0", "--data", data.to_str().unwrap()];
-    let first = Process::start(&args);
-    let output = command(&args).output().unwrap();
+    let args = ["--data", data.to_str().unwrap()];
+    let first = start(&args);
+    let output = command(&["--addr", "127.0.0.1:0"])
+        .args(args)
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2), "{output:?}");
     assert!(output.stdout.is_empty(), "no listening line");
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -268,11 +196,11 @@ fn a_second_emulator_on_the_same_data_file_exits_2_naming_the_first_ones_pid() {
         "{stderr}"
     );
     first.signal("TERM");
-    assert!(first.wait().0.success());
+    assert!(exited(first).0.success());
     // Free again once the first has stopped.
-    let second = Process::start(&args);
+    let second = start(&args);
     second.signal("TERM");
-    assert!(second.wait().0.success());
+    assert!(exited(second).0.success());
 }
 
 #[test]
@@ -282,19 +210,12 @@ fn warnings_reach_stderr_without_v() {
     let seed = dir.path().join("seed.json");
     std::fs::write(&seed, r#"[{"id":"seeded"}]"#).unwrap();
     let data_arg = data.to_str().unwrap();
-    let first = Process::start(&["--addr", "127.0.0.1:0", "--data", data_arg]);
+    let first = start(&["--data", data_arg]);
     first.signal("TERM");
-    assert!(first.wait().0.success());
-    let second = Process::start(&[
-        "--addr",
-        "127.0.0.1:0",
-        "--data",
-        data_arg,
-        "--seed",
-        seed.to_str().unwrap(),
-    ]);
+    assert!(exited(first).0.success());
+    let second = start(&["--data", data_arg, "--seed", seed.to_str().unwrap()]);
     second.signal("TERM");
-    let (status, stderr) = second.wait();
+    let (status, stderr) = exited(second);
     assert!(status.success(), "{stderr}");
     assert!(stderr.contains("WARN"), "{stderr}");
     assert!(

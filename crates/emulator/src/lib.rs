@@ -35,6 +35,9 @@ mod handler;
 mod limited_body;
 mod reply;
 mod shutdown;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod test_util;
 mod tls;
 
 use std::fmt;

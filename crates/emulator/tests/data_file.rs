@@ -4,12 +4,10 @@
 //! start.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::path::Path;
 
+use intune_osimages_emulator::test_util::{Running, SET, request, send};
 use intune_osimages_emulator::{ServeErrorKind, ServeOptions, bind};
-use support::{Running, SET, request, send};
 
 const JSON: (&str, &str) = ("Content-Type", "application/json");
 

@@ -2,12 +2,10 @@
 //! broken HTTP in Graph's shape, and a client that half-closes after its request.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::time::{Duration, Instant};
 
 use intune_osimages_emulator::ServeOptions;
-use support::{Running, SET, parse, request, send};
+use intune_osimages_emulator::test_util::{Running, SET, parse, request, send};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 

@@ -3,13 +3,11 @@
 //! `osimages serve`'s default filter (`warn`) shows it, while routine lines (the catalog loaded) stay at INFO.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::time::Duration;
 
+use intune_osimages_emulator::test_util::{Running, SET, request, send};
 use intune_osimages_emulator::{ServeOptions, bind};
 use intune_osimages_transport::test_util::LogCapture;
-use support::{Running, SET, request, send};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 

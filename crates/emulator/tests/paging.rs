@@ -2,11 +2,9 @@
 //! another one skipped or listed twice.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use intune_osimages_emulator::ServeOptions;
+use intune_osimages_emulator::test_util::{Running, SET, request, send};
 use serde_json::Value;
-use support::{Running, SET, request, send};
 
 const JSON: (&str, &str) = ("Content-Type", "application/json");
 

@@ -4,10 +4,8 @@
 //! properties.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use intune_osimages_emulator::ServeOptions;
-use support::{Running, SET, request, send};
+use intune_osimages_emulator::test_util::{Running, SET, request, send};
 
 const GRAPH_JSON: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
 const JSON: (&str, &str) = ("Content-Type", "application/json");

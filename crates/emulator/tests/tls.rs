@@ -2,14 +2,12 @@
 //! generated certificate for localhost, 127.0.0.1 and ::1, and next links that keep the scheme the client used.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::sync::Arc;
 
+use intune_osimages_emulator::test_util::{Running, SET, exchange, request, send};
 use intune_osimages_emulator::{ServeOptions, Tls};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, ServerName};
-use support::{Running, SET, exchange, request, send};
 
 fn trusting(pem: &str) -> tokio_rustls::TlsConnector {
     let mut roots = rustls::RootCertStore::empty();
