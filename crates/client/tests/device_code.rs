@@ -4,6 +4,7 @@
 //! without a prompt, a cache others can read refused, and no secret in `Debug` or errors.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -45,6 +46,27 @@ fn credential(graph: &FakeGraph) -> (DeviceCodeCredential, Arc<Mutex<Vec<DeviceC
     (credential, prompts)
 }
 
+/// A credential with no prompt over `graph` that signs in from the refresh token file at `path`.
+fn from_file(graph: &FakeGraph, client_id: &str, path: &Path) -> DeviceCodeCredential {
+    DeviceCodeCredential::new(
+        AUTHORITY,
+        TENANT,
+        client_id,
+        SCOPE,
+        Arc::new(FakeTransport::new(graph.clone())),
+    )
+    .unwrap()
+    .refresh_token_file(RefreshTokenFile::new(path))
+}
+
+/// The authority answers the next `times` token requests with `error`.
+fn refuse(graph: &FakeGraph, error: &str, times: u32) {
+    graph.push_fault(Fault::Authority {
+        error: error.into(),
+        times,
+    });
+}
+
 fn token_polls(graph: &FakeGraph) -> usize {
     graph
         .requests()
@@ -56,10 +78,7 @@ fn token_polls(graph: &FakeGraph) -> usize {
 #[tokio::test(start_paused = true)]
 async fn signs_in_after_pending_polls_at_the_authoritys_interval_and_graph_takes_the_token() {
     let graph = graph(2, Duration::from_secs(900));
-    graph.push_fault(Fault::Authority {
-        error: "authorization_pending".into(),
-        times: 2,
-    });
+    refuse(&graph, "authorization_pending", 2);
     let (credential, prompts) = credential(&graph);
     let started = Instant::now();
     let token = credential.token().await.unwrap();
@@ -88,14 +107,8 @@ async fn signs_in_after_pending_polls_at_the_authoritys_interval_and_graph_takes
 #[tokio::test(start_paused = true)]
 async fn slow_down_grows_the_interval_by_five_seconds_for_every_later_poll() {
     let graph = graph(1, Duration::from_secs(900));
-    graph.push_fault(Fault::Authority {
-        error: "slow_down".into(),
-        times: 1,
-    });
-    graph.push_fault(Fault::Authority {
-        error: "authorization_pending".into(),
-        times: 1,
-    });
+    refuse(&graph, "slow_down", 1);
+    refuse(&graph, "authorization_pending", 1);
     let (credential, _) = credential(&graph);
     let started = Instant::now();
     credential.token().await.unwrap();
@@ -111,10 +124,7 @@ async fn expired_and_denied_end_the_sign_in_with_messages_that_say_so() {
         ("access_denied", "declined"),
     ] {
         let graph = graph(1, Duration::from_secs(900));
-        graph.push_fault(Fault::Authority {
-            error: error.into(),
-            times: 1,
-        });
+        refuse(&graph, error, 1);
         let (credential, _) = credential(&graph);
         let failed = credential.token().await.unwrap_err();
         assert_eq!(failed.code(), Some(error));
@@ -127,10 +137,7 @@ async fn expired_and_denied_end_the_sign_in_with_messages_that_say_so() {
 #[tokio::test(start_paused = true)]
 async fn the_wait_is_bounded_by_the_codes_lifetime_and_by_max_wait() {
     let graph = graph(5, Duration::from_secs(30));
-    graph.push_fault(Fault::Authority {
-        error: "authorization_pending".into(),
-        times: 1000,
-    });
+    refuse(&graph, "authorization_pending", 1000);
     let (lifetime_bound, _) = credential(&graph);
     let started = Instant::now();
     let failed = lifetime_bound.token().await.unwrap_err();
@@ -173,15 +180,7 @@ async fn the_refresh_token_is_kept_private_used_later_without_a_prompt_and_rotat
     assert!(!format!("{credential:?}").contains("local-rt."));
 
     // A later credential, with no prompt at all, signs in from the file; the new refresh token replaces the old.
-    let later = DeviceCodeCredential::new(
-        AUTHORITY,
-        TENANT,
-        CLIENT_ID,
-        SCOPE,
-        Arc::new(FakeTransport::new(graph.clone())),
-    )
-    .unwrap()
-    .refresh_token_file(RefreshTokenFile::new(&path));
+    let later = from_file(&graph, CLIENT_ID, &path);
     assert!(later.has_refresh_token().await.unwrap());
     later.token().await.unwrap();
     let second = std::fs::read_to_string(&path).unwrap();
@@ -194,29 +193,13 @@ async fn the_refresh_token_is_kept_private_used_later_without_a_prompt_and_rotat
     assert!(last.uri.path().ends_with("/oauth2/v2.0/token"));
 
     // The file is kept for one tenant and client: another client finds nothing there.
-    let other = DeviceCodeCredential::new(
-        AUTHORITY,
-        TENANT,
-        "another-client",
-        SCOPE,
-        Arc::new(FakeTransport::new(graph.clone())),
-    )
-    .unwrap()
-    .refresh_token_file(RefreshTokenFile::new(&path));
+    let other = from_file(&graph, "another-client", &path);
     let failed = other.token().await.unwrap_err();
     assert_eq!(failed.code(), Some("not_signed_in"));
 
     // Readable by others: refused, naming the file and the mode, not the token.
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let exposed = DeviceCodeCredential::new(
-        AUTHORITY,
-        TENANT,
-        CLIENT_ID,
-        SCOPE,
-        Arc::new(FakeTransport::new(graph.clone())),
-    )
-    .unwrap()
-    .refresh_token_file(RefreshTokenFile::new(&path));
+    let exposed = from_file(&graph, CLIENT_ID, &path);
     let failed = exposed.token().await.unwrap_err();
     assert_eq!(failed.code(), Some("token_cache_not_private"));
     assert!(failed.message().contains("0644"), "{failed}");
@@ -238,19 +221,8 @@ async fn a_refresh_token_the_authority_refuses_asks_for_a_new_sign_in() {
         .sign_in()
         .await
         .unwrap();
-    graph.push_fault(Fault::Authority {
-        error: "invalid_grant".into(),
-        times: 1,
-    });
-    let silent = DeviceCodeCredential::new(
-        AUTHORITY,
-        TENANT,
-        CLIENT_ID,
-        SCOPE,
-        Arc::new(FakeTransport::new(graph.clone())),
-    )
-    .unwrap()
-    .refresh_token_file(RefreshTokenFile::new(&path));
+    refuse(&graph, "invalid_grant", 1);
+    let silent = from_file(&graph, CLIENT_ID, &path);
     let failed = silent.token().await.unwrap_err();
     assert_eq!(failed.code(), Some("invalid_grant"));
     assert!(failed.message().contains("sign in again"), "{failed}");

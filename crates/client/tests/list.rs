@@ -4,7 +4,9 @@
 mod support;
 
 use intune_osimages::{Architecture, EditionType, odata_string};
-use support::{COLLECTION, assert_graph_headers, client, json_response, only_request, resource};
+use support::{
+    COLLECTION, assert_graph_headers, client, json_response, only_request, resource, streamed_ids,
+};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer};
 
@@ -142,8 +144,6 @@ async fn a_quote_in_a_literal_is_doubled_and_cannot_end_the_filter() {
 
 #[tokio::test]
 async fn all_collects_the_items_and_stream_yields_them_in_order() {
-    use futures::TryStreamExt;
-
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(COLLECTION))
@@ -156,13 +156,6 @@ async fn all_collects_the_items_and_stream_yields_them_in_order() {
     let all = images.list().top(2).all().await.unwrap();
     assert_eq!(all.len(), 2);
 
-    let streamed: Vec<String> = images
-        .list()
-        .top(2)
-        .stream()
-        .map_ok(|image| image.id_str().to_owned())
-        .try_collect()
-        .await
-        .unwrap();
+    let streamed = streamed_ids(images.list().top(2)).await;
     assert_eq!(streamed, ["Windows 11 24H2", "Windows 11 25H2"]);
 }

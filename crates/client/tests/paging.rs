@@ -10,7 +10,7 @@ use intune_osimages::transport::{ManualClock, RetryPolicy};
 use serde_json::json;
 use support::{
     COLLECTION, TOKEN, bounded, client, client_with_policy, header, image_body, json_response,
-    received, request_count, resource,
+    received, request_count, resource, streamed_ids,
 };
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -41,26 +41,24 @@ async fn mount_page(server: &MockServer, token: &str, body: String) {
         .await;
 }
 
+/// A server with three pages of `$top=2`: p1 links to p2, p2 to p3, p3 to nothing.
+async fn three_pages() -> MockServer {
+    let server = MockServer::start().await;
+    mount_first_page(&server, page("page_1.json", &link(&server, "p2"))).await;
+    mount_page(&server, "p2", page("page_2.json", &link(&server, "p3"))).await;
+    mount_page(&server, "p3", page("page_3.json", "")).await;
+    server
+}
+
 fn link(server: &MockServer, token: &str) -> String {
     format!("{}{COLLECTION}?$top=2&$skiptoken={token}", server.uri())
 }
 
 #[tokio::test]
 async fn three_pages_are_followed_through_the_same_stack() {
-    let server = MockServer::start().await;
-    mount_first_page(&server, page("page_1.json", &link(&server, "p2"))).await;
-    mount_page(&server, "p2", page("page_2.json", &link(&server, "p3"))).await;
-    mount_page(&server, "p3", page("page_3.json", "")).await;
+    let server = three_pages().await;
 
-    let ids: Vec<String> = client(&server)
-        .os_images()
-        .list()
-        .top(2)
-        .stream()
-        .map_ok(|image| image.id_str().to_owned())
-        .try_collect()
-        .await
-        .unwrap();
+    let ids = streamed_ids(client(&server).os_images().list().top(2)).await;
 
     assert_eq!(
         ids,
@@ -98,10 +96,7 @@ async fn three_pages_are_followed_through_the_same_stack() {
 
 #[tokio::test]
 async fn pages_and_next_page_expose_the_links() {
-    let server = MockServer::start().await;
-    mount_first_page(&server, page("page_1.json", &link(&server, "p2"))).await;
-    mount_page(&server, "p2", page("page_2.json", &link(&server, "p3"))).await;
-    mount_page(&server, "p3", page("page_3.json", "")).await;
+    let server = three_pages().await;
     let images = client(&server).os_images();
 
     let first = images.list().top(2).page().await.unwrap();
@@ -230,15 +225,7 @@ async fn a_repeated_link_stops_the_stream() {
     // Page 2 points at itself: a server bug that would otherwise loop for ever.
     mount_page(&server, "p2", page("page_2.json", &link(&server, "p2"))).await;
 
-    let ids: Vec<String> = client(&server)
-        .os_images()
-        .list()
-        .top(2)
-        .stream()
-        .map_ok(|image| image.id_str().to_owned())
-        .try_collect()
-        .await
-        .unwrap();
+    let ids = streamed_ids(client(&server).os_images().list().top(2)).await;
 
     assert_eq!(ids.len(), 4, "each page's items once: {ids:?}");
     assert_eq!(received(&server).await.len(), 2);

@@ -47,6 +47,18 @@ fn with_transport(builder: ClientBuilder, transport: Option<HttpTransport>) -> C
     }
 }
 
+/// A client for `graph` with a static token, over `transport` (or the builder's default).
+fn graph_client(graph: &MockServer, transport: Option<HttpTransport>) -> Client {
+    with_transport(
+        Client::builder()
+            .base_url(format!("{}/beta", graph.uri()))
+            .token(TOKEN),
+        transport,
+    )
+    .build()
+    .unwrap()
+}
+
 fn image(id: &str) -> serde_json::Value {
     json!({"id": id, "supportedEditions": [], "supportedArchitectures": ["x64"], "availableUpdates": []})
 }
@@ -122,14 +134,7 @@ async fn a_delete_or_patch_redirected_to_another_origin_is_not_re_sent() {
                 )
                 .mount(&graph)
                 .await;
-            let client = with_transport(
-                Client::builder()
-                    .base_url(format!("{}/beta", graph.uri()))
-                    .token(TOKEN),
-                transport.clone(),
-            )
-            .build()
-            .unwrap();
+            let client = graph_client(&graph, transport.clone());
 
             let deleted = client.os_images().delete("a").await.unwrap_err();
             let patched = client
@@ -183,14 +188,7 @@ async fn a_same_origin_redirect_of_a_get_still_works() {
                 .respond_with(ResponseTemplate::new(200).set_body_json(image("a")))
                 .mount(&graph)
                 .await;
-            let client = with_transport(
-                Client::builder()
-                    .base_url(format!("{}/beta", graph.uri()))
-                    .token(TOKEN),
-                transport.clone(),
-            )
-            .build()
-            .unwrap();
+            let client = graph_client(&graph, transport.clone());
 
             let image = client.os_images().get("old").await.unwrap();
 

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use intune_osimages::transport::{ManualClock, RetryPolicy, TransportErrorKind};
-use intune_osimages::{Error, OsImagePatch};
+use intune_osimages::{Client, Error, OsImagePatch};
 use serde_json::json;
 use support::{bounded, client_with_policy, graph_error_body, image_body, request_count};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -30,21 +30,80 @@ fn retry_attempts(requests: &[Request]) -> Vec<Option<String>> {
         .collect()
 }
 
+/// The client operations these tests send, so one test can run several.
+#[derive(Debug, Clone, Copy)]
+enum Op {
+    Get,
+    Update,
+    Create,
+    Delete,
+}
+
+impl Op {
+    /// Sends it (bounded by [`support::LIVENESS`]); the id of the image that came back, if one did.
+    async fn send(self, client: &Client) -> Result<Option<String>, Error> {
+        let images = client.os_images();
+        match self {
+            Op::Get => Ok(bounded(images.get("a")).await?.id),
+            Op::Update => {
+                let patch = OsImagePatch::new().property("x", json!(1));
+                let updated = bounded(images.update("a", &patch)).await?;
+                Ok(updated.into_image().and_then(|image| image.id))
+            }
+            Op::Create => {
+                let created =
+                    bounded(images.create_json(image_body("a")).allow_read_only()).await?;
+                Ok(created.id)
+            }
+            Op::Delete => bounded(images.delete("a")).await.map(|()| None),
+        }
+    }
+}
+
+/// Graph's 429, with this `Retry-After` if any.
+fn throttled(retry_after: Option<&str>) -> ResponseTemplate {
+    let answer = ResponseTemplate::new(429)
+        .set_body_raw(graph_error_body("TooManyRequests"), "application/json");
+    match retry_after {
+        Some(seconds) => answer.insert_header("retry-after", seconds),
+        None => answer,
+    }
+}
+
+/// A wiremock Graph that answers every `verb` request with `answer`, and a client for it whose retries follow
+/// `policy` and wait on the returned clock.
+async fn graph_answering(
+    verb: &str,
+    answer: impl Respond + 'static,
+    policy: RetryPolicy,
+) -> (MockServer, ManualClock, Client) {
+    let server = MockServer::start().await;
+    Mock::given(method(verb))
+        .respond_with(answer)
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let client = client_with_policy(&server.uri(), &clock, policy);
+    (server, clock, client)
+}
+
+/// A misbehaving raw server and a client for it whose retries follow `policy` and wait on the returned clock.
+async fn raw_server_and_client(
+    misbehaviour: Misbehaviour,
+    policy: RetryPolicy,
+) -> (RawServer, ManualClock, Client) {
+    let server = RawServer::start(misbehaviour).await;
+    let clock = ManualClock::new();
+    let client = client_with_policy(&server.base, &clock, policy);
+    (server, clock, client)
+}
+
 // ---------------------------------------------------------------- throttling and unavailability (wiremock)
 
 #[tokio::test]
 async fn a_429_storm_with_retry_after_ends_after_the_retry_budget_with_the_delay() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("retry-after", "2")
-                .set_body_raw(graph_error_body("TooManyRequests"), "application/json"),
-        )
-        .mount(&server)
-        .await;
-    let clock = ManualClock::new();
-    let client = client_with_policy(&server.uri(), &clock, RetryPolicy::default());
+    let (server, clock, client) =
+        graph_answering("GET", throttled(Some("2")), RetryPolicy::default()).await;
 
     let error = bounded(client.os_images().get("Windows 11 24H2"))
         .await
@@ -65,17 +124,8 @@ async fn a_429_storm_with_retry_after_ends_after_the_retry_budget_with_the_delay
 
 #[tokio::test]
 async fn a_429_storm_without_retry_after_backs_off_within_the_ceilings() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .set_body_raw(graph_error_body("TooManyRequests"), "application/json"),
-        )
-        .mount(&server)
-        .await;
-    let clock = ManualClock::new();
     let policy = RetryPolicy::default().max_retries(5);
-    let client = client_with_policy(&server.uri(), &clock, policy.clone());
+    let (server, clock, client) = graph_answering("GET", throttled(None), policy.clone()).await;
 
     let error = bounded(client.os_images().list().page()).await.unwrap_err();
 
@@ -96,17 +146,9 @@ async fn a_429_storm_without_retry_after_backs_off_within_the_ceilings() {
 
 #[tokio::test]
 async fn no_policy_can_retry_more_than_the_cap() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "0"))
-        .mount(&server)
-        .await;
-    let clock = ManualClock::new();
-    let client = client_with_policy(
-        &server.uri(),
-        &clock,
-        RetryPolicy::default().max_retries(u32::MAX),
-    );
+    let unavailable = ResponseTemplate::new(503).insert_header("retry-after", "0");
+    let policy = RetryPolicy::default().max_retries(u32::MAX);
+    let (server, _, client) = graph_answering("GET", unavailable, policy).await;
 
     let error = bounded(client.os_images().count()).await.unwrap_err();
 
@@ -119,25 +161,10 @@ async fn no_policy_can_retry_more_than_the_cap() {
 
 #[tokio::test]
 async fn a_retry_after_beyond_the_cap_is_handed_back_at_once() {
-    let server = MockServer::start().await;
-    Mock::given(method("PATCH"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("retry-after", "3600")
-                .set_body_raw(graph_error_body("TooManyRequests"), "application/json"),
-        )
-        .mount(&server)
-        .await;
-    let clock = ManualClock::new();
-    let client = client_with_policy(&server.uri(), &clock, RetryPolicy::default());
+    let (server, clock, client) =
+        graph_answering("PATCH", throttled(Some("3600")), RetryPolicy::default()).await;
 
-    let error = bounded(
-        client
-            .os_images()
-            .update("a", &OsImagePatch::new().property("x", json!(1))),
-    )
-    .await
-    .unwrap_err();
+    let error = Op::Update.send(&client).await.unwrap_err();
 
     assert_eq!(
         error.as_graph().unwrap().retry_after,
@@ -172,40 +199,18 @@ impl Respond for Sequence {
 
 #[tokio::test]
 async fn a_503_and_a_504_then_success_is_a_success_for_reads_and_writes() {
-    for (verb, statuses) in [
-        ("GET", vec![503, 504]),
-        ("PATCH", vec![504, 503, 503]),
-        ("POST", vec![503]),
+    for (verb, op, statuses) in [
+        ("GET", Op::Get, vec![503, 504]),
+        ("PATCH", Op::Update, vec![504, 503, 503]),
+        ("POST", Op::Create, vec![503]),
     ] {
-        let server = MockServer::start().await;
         let expected = statuses.len() + 1;
-        Mock::given(method(verb))
-            .respond_with(Sequence {
-                statuses,
-                seen: AtomicUsize::new(0),
-            })
-            .mount(&server)
-            .await;
-        let clock = ManualClock::new();
-        let client = client_with_policy(&server.uri(), &clock, RetryPolicy::default());
-        let images = client.os_images();
-        let id = match verb {
-            "GET" => bounded(images.get("a")).await.unwrap().id,
-            "PATCH" => {
-                bounded(images.update("a", &OsImagePatch::new().property("x", json!(1))))
-                    .await
-                    .unwrap()
-                    .into_image()
-                    .unwrap()
-                    .id
-            }
-            _ => {
-                bounded(images.create_json(image_body("a")).allow_read_only())
-                    .await
-                    .unwrap()
-                    .id
-            }
+        let sequence = Sequence {
+            statuses,
+            seen: AtomicUsize::new(0),
         };
+        let (server, _, client) = graph_answering(verb, sequence, RetryPolicy::default()).await;
+        let id = op.send(&client).await.unwrap();
         assert_eq!(id.as_deref(), Some("a"), "{verb}");
         // A 503/504 says the server did not process the request, so even writes are resent.
         assert_eq!(request_count(&server).await, expected, "{verb}");
@@ -334,9 +339,8 @@ fn assert_maybe_sent(error: &Error, kind: TransportErrorKind) {
 
 #[tokio::test]
 async fn a_connection_dropped_mid_answer_is_a_maybe_sent_error_and_reads_are_retried() {
-    let server = RawServer::start(Misbehaviour::CloseMidBody).await;
-    let clock = ManualClock::new();
-    let client = client_with_policy(&server.base, &clock, RetryPolicy::default());
+    let (server, clock, client) =
+        raw_server_and_client(Misbehaviour::CloseMidBody, RetryPolicy::default()).await;
 
     let error = bounded(client.os_images().get("Windows 11 24H2"))
         .await
@@ -354,42 +358,28 @@ async fn a_connection_dropped_mid_answer_is_a_maybe_sent_error_and_reads_are_ret
 #[tokio::test]
 async fn writes_that_may_have_been_sent_are_never_replayed() {
     for misbehaviour in [Misbehaviour::CloseSilently, Misbehaviour::CloseMidBody] {
-        for op in ["PATCH", "POST", "DELETE"] {
-            let server = RawServer::start(misbehaviour).await;
-            let clock = ManualClock::new();
-            let client = client_with_policy(&server.base, &clock, RetryPolicy::default());
-            let images = client.os_images();
-            let result = match op {
-                "PATCH" => {
-                    bounded(images.update("a", &OsImagePatch::new().property("x", json!(1))))
-                        .await
-                        .map(|_| ())
-                }
-                "POST" => bounded(images.create_json(image_body("a")).allow_read_only())
-                    .await
-                    .map(|_| ()),
-                _ => bounded(images.delete("a")).await,
-            };
-            let error = result.unwrap_err();
+        for op in [Op::Update, Op::Create, Op::Delete] {
+            let (server, clock, client) =
+                raw_server_and_client(misbehaviour, RetryPolicy::default()).await;
+            let error = op.send(&client).await.unwrap_err();
             assert_maybe_sent(&error, TransportErrorKind::Io);
             assert_eq!(
                 server.requests(),
                 1,
-                "{op} after {misbehaviour:?} reached the server once and was not resent"
+                "{op:?} after {misbehaviour:?} reached the server once and was not resent"
             );
-            assert!(clock.slept().is_empty(), "{op}: no retry was planned");
+            assert!(clock.slept().is_empty(), "{op:?}: no retry was planned");
         }
     }
 }
 
 #[tokio::test]
 async fn a_silent_close_after_a_get_is_retried() {
-    let server = RawServer::start(Misbehaviour::CloseSilently).await;
-    let client = client_with_policy(
-        &server.base,
-        &ManualClock::new(),
+    let (server, _, client) = raw_server_and_client(
+        Misbehaviour::CloseSilently,
         RetryPolicy::default().max_retries(2),
-    );
+    )
+    .await;
 
     let error = bounded(client.os_images().count()).await.unwrap_err();
 
@@ -399,20 +389,10 @@ async fn a_silent_close_after_a_get_is_retried() {
 
 #[tokio::test]
 async fn a_policy_that_opts_in_replays_a_maybe_sent_patch() {
-    let server = RawServer::start(Misbehaviour::CloseSilently).await;
-    let client = client_with_policy(
-        &server.base,
-        &ManualClock::new(),
-        RetryPolicy::default().max_retries(2).retry_maybe_sent(true),
-    );
+    let policy = RetryPolicy::default().max_retries(2).retry_maybe_sent(true);
+    let (server, _, client) = raw_server_and_client(Misbehaviour::CloseSilently, policy).await;
 
-    let error = bounded(
-        client
-            .os_images()
-            .update("a", &OsImagePatch::new().property("x", json!(1))),
-    )
-    .await
-    .unwrap_err();
+    let error = Op::Update.send(&client).await.unwrap_err();
 
     assert_maybe_sent(&error, TransportErrorKind::Io);
     assert_eq!(server.requests(), 3, "the caller asked for replays");
@@ -420,28 +400,21 @@ async fn a_policy_that_opts_in_replays_a_maybe_sent_patch() {
 
 #[tokio::test]
 async fn a_server_that_never_answers_times_out_within_the_configured_timeout() {
-    let server = RawServer::start(Misbehaviour::NeverAnswer).await;
     // Reads are retried after a timeout; one retry keeps the test short.
-    let client = client_with_policy(
-        &server.base,
-        &ManualClock::new(),
+    let (server, _, client) = raw_server_and_client(
+        Misbehaviour::NeverAnswer,
         RetryPolicy::default().max_retries(1),
-    );
+    )
+    .await;
 
-    let error = bounded(client.os_images().get("a")).await.unwrap_err();
+    let error = Op::Get.send(&client).await.unwrap_err();
 
     assert_maybe_sent(&error, TransportErrorKind::Timeout);
     assert_eq!(server.requests(), 2);
 
     // A write that timed out may have been applied: it is not resent.
     let before = server.requests();
-    let error = bounded(
-        client
-            .os_images()
-            .update("a", &OsImagePatch::new().property("x", json!(1))),
-    )
-    .await
-    .unwrap_err();
+    let error = Op::Update.send(&client).await.unwrap_err();
     assert_maybe_sent(&error, TransportErrorKind::Timeout);
     assert_eq!(server.requests() - before, 1);
 }
@@ -459,13 +432,7 @@ async fn a_refused_connection_was_never_sent_and_is_retried_for_writes_too() {
         RetryPolicy::default(),
     );
 
-    let error = bounded(
-        client
-            .os_images()
-            .update("a", &OsImagePatch::new().property("x", json!(1))),
-    )
-    .await
-    .unwrap_err();
+    let error = Op::Update.send(&client).await.unwrap_err();
 
     let Error::Transport(transport) = &error else {
         panic!("expected a transport error, got {error:?}");

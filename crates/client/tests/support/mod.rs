@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use intune_osimages::transport::{ManualClock, RetryPolicy};
-use intune_osimages::{Client, SDK_VERSION};
+use intune_osimages::{Client, ListRequest, SDK_VERSION};
 use serde_json::Value;
 use wiremock::{MockServer, Request};
 
@@ -165,4 +165,15 @@ pub fn image_body(id: &str) -> Value {
 /// How many requests the mock server has received.
 pub async fn request_count(server: &MockServer) -> usize {
     server.received_requests().await.unwrap().len()
+}
+
+/// The ids of every image `list` streams, page after page, in order.
+pub async fn streamed_ids(list: ListRequest) -> Vec<String> {
+    use futures::TryStreamExt;
+
+    list.stream()
+        .map_ok(|image| image.id_str().to_owned())
+        .try_collect()
+        .await
+        .unwrap()
 }
