@@ -18,12 +18,7 @@ fn batch(graph: &FakeGraph, body: &Value) -> http::Response<bytes::Bytes> {
 
 /// The `responses` of a 200 batch answer, in order.
 fn responses(resp: &http::Response<bytes::Bytes>) -> Vec<Value> {
-    assert_eq!(
-        resp.status(),
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(resp.body())
-    );
+    assert_status(resp, StatusCode::OK);
     body(resp)["responses"].as_array().unwrap().clone()
 }
 

@@ -13,12 +13,7 @@ fn create_answers_201_with_the_stored_object_and_stores_it() {
     let graph = FakeGraph::new();
     let sent = image_json("Windows 11 26H1");
     let resp = graph.handle_sync(&json_req(Method::POST, SET, &sent));
-    assert_eq!(
-        resp.status(),
-        StatusCode::CREATED,
-        "{}",
-        String::from_utf8_lossy(resp.body())
-    );
+    assert_status(&resp, StatusCode::CREATED);
     assert_eq!(
         resp.headers()["content-type"],
         "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
@@ -42,12 +37,7 @@ fn seed_request_body_with_an_id_is_accepted() {
         serde_json::from_str(include_str!("../fixtures/seed/update-request.json")).unwrap();
     seed["id"] = json!("32a4ac62-ac62-32a4-62ac-a43262aca432");
     let resp = graph.handle_sync(&json_req(Method::POST, SET, &seed.to_string()));
-    assert_eq!(
-        resp.status(),
-        StatusCode::CREATED,
-        "{}",
-        String::from_utf8_lossy(resp.body())
-    );
+    assert_status(&resp, StatusCode::CREATED);
 }
 
 #[test]
@@ -154,12 +144,7 @@ fn a_create_without_id_gets_a_guid_and_absent_collections_start_empty() {
         SET,
         r#"{"supportedArchitectures": ["x64"]}"#,
     ));
-    assert_eq!(
-        resp.status(),
-        StatusCode::CREATED,
-        "{}",
-        String::from_utf8_lossy(resp.body())
-    );
+    assert_status(&resp, StatusCode::CREATED);
     let created = body(&resp);
     let id = created["id"].as_str().unwrap();
     uuid::Uuid::parse_str(id).unwrap();
@@ -183,7 +168,7 @@ fn findings_are_listed_in_error_details() {
     let graph = FakeGraph::new();
     let mut sent: serde_json::Value = serde_json::from_str(&image_json("x")).unwrap();
     sent["supportedArchitectures"] = json!(["ARM64"]);
-    let resp = graph.handle_sync(&json_req(Method::POST, SET, &sent.to_string()));
+    let resp = post(&graph, &sent);
     expect_error(&resp, StatusCode::BAD_REQUEST, "BadRequest");
     let details = &body(&resp)["error"]["details"];
     assert_eq!(details[0]["code"], "enum-value");
@@ -238,18 +223,13 @@ fn lenient_enums_store_unknown_values_as_written() {
     let mut sent: serde_json::Value = serde_json::from_str(&image_json("future")).unwrap();
     sent["supportedArchitectures"] = json!(["riscV64"]);
     sent["supportedEditions"][0]["editionType"] = json!("proQuantum");
-    let resp = graph.handle_sync(&json_req(Method::POST, SET, &sent.to_string()));
-    assert_eq!(
-        resp.status(),
-        StatusCode::CREATED,
-        "{}",
-        String::from_utf8_lossy(resp.body())
-    );
+    let resp = post(&graph, &sent);
+    assert_status(&resp, StatusCode::CREATED);
     assert_eq!(graph.image("future").unwrap(), sent);
     // Bad dates are still refused in lenient mode.
     sent["id"] = json!("future2");
     sent["supportedEditions"][0]["supportEndDate"] = json!("2027-13-01");
-    let resp = graph.handle_sync(&json_req(Method::POST, SET, &sent.to_string()));
+    let resp = post(&graph, &sent);
     expect_error(&resp, StatusCode::BAD_REQUEST, "BadRequest");
 }
 
@@ -259,7 +239,7 @@ fn control_annotations_are_not_stored_but_odata_type_is() {
     let mut sent: serde_json::Value = serde_json::from_str(&image_json("a")).unwrap();
     sent["@odata.context"] = json!("https://graph.microsoft.com/beta/$metadata#x/$entity");
     sent["@odata.etag"] = json!("W/\"1\"");
-    let resp = graph.handle_sync(&json_req(Method::POST, SET, &sent.to_string()));
+    let resp = post(&graph, &sent);
     assert_eq!(resp.status(), StatusCode::CREATED);
     let stored = graph.image("a").unwrap();
     assert!(stored.get("@odata.context").is_none());

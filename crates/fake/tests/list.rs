@@ -204,37 +204,41 @@ fn list_error_table() {
 #[test]
 fn base_url_comes_from_the_uri_then_host_then_localhost() {
     let graph = FakeGraph::with_sample_catalog();
-    let context = |resp: &intune_osimages_transport::Response| {
-        body(resp)["@odata.context"].as_str().unwrap().to_owned()
-    };
-    let absolute = get(
-        &graph,
-        "http://127.0.0.1:8080/BETA/deviceManagement/managedDeviceWindowsOSImages",
-    );
-    assert_eq!(
-        context(&absolute),
-        "http://127.0.0.1:8080/BETA/$metadata#deviceManagement/managedDeviceWindowsOSImages"
-    );
-    let with_host = http::Request::builder()
-        .uri("/beta/deviceManagement/managedDeviceWindowsOSImages")
-        .header("host", "emulator.test:9000")
-        .body(bytes::Bytes::new())
-        .unwrap();
-    let resp = graph.handle_sync(&with_host);
-    assert_eq!(
-        context(&resp),
-        "http://emulator.test:9000/beta/$metadata#deviceManagement/managedDeviceWindowsOSImages"
-    );
-    let bad_host = http::Request::builder()
-        .uri("/beta/deviceManagement/managedDeviceWindowsOSImages")
-        .header("host", "bad host/with space")
-        .body(bytes::Bytes::new())
-        .unwrap();
-    let resp = graph.handle_sync(&bad_host);
-    assert_eq!(
-        context(&resp),
-        "http://localhost/beta/$metadata#deviceManagement/managedDeviceWindowsOSImages"
-    );
+    let path = "/beta/deviceManagement/managedDeviceWindowsOSImages";
+    let absolute = format!("http://127.0.0.1:8080/BETA{}", &path[5..]);
+    for (case, uri, host, base) in [
+        (
+            "an absolute URI",
+            absolute.as_str(),
+            None,
+            "http://127.0.0.1:8080/BETA",
+        ),
+        (
+            "a Host header",
+            path,
+            Some("emulator.test:9000"),
+            "http://emulator.test:9000/beta",
+        ),
+        (
+            "a bad Host header",
+            path,
+            Some("bad host/with space"),
+            "http://localhost/beta",
+        ),
+    ] {
+        let mut request = http::Request::builder().uri(uri);
+        if let Some(host) = host {
+            request = request.header("host", host);
+        }
+        let resp = graph.handle_sync(&request.body(bytes::Bytes::new()).unwrap());
+        assert_eq!(
+            body(&resp)["@odata.context"].as_str(),
+            Some(
+                format!("{base}/$metadata#deviceManagement/managedDeviceWindowsOSImages").as_str()
+            ),
+            "{case}"
+        );
+    }
 }
 
 #[test]

@@ -52,12 +52,7 @@ fn a_patch_of_one_property_keeps_every_unknown_one() {
         &format!("{SET}/Windows%2012%2026H2"),
         r#"{"availableUpdates": [{"buildVersion": "10.0.28000.2", "releaseMonth": 12, "releaseYear": 2026}]}"#,
     ));
-    assert_eq!(
-        resp.status(),
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(resp.body())
-    );
+    assert_status(&resp, StatusCode::OK);
     let after = graph.image("Windows 12 26H2").unwrap();
     for key in [
         "futureProperty",
@@ -76,13 +71,8 @@ fn a_created_unknown_property_is_stored_and_answered_in_lenient_mode() {
     let mut sent: serde_json::Value = serde_json::from_str(&image_json("a")).unwrap();
     sent["brandNew"] = json!({"x": [1, {"y": "z"}]});
     sent["supportedEditions"][0]["alsoNew"] = json!("kept");
-    let resp = graph.handle_sync(&json_req(Method::POST, SET, &sent.to_string()));
-    assert_eq!(
-        resp.status(),
-        StatusCode::CREATED,
-        "{}",
-        String::from_utf8_lossy(resp.body())
-    );
+    let resp = post(&graph, &sent);
+    assert_status(&resp, StatusCode::CREATED);
     assert_eq!(graph.image("a").unwrap(), sent);
     assert_eq!(body(&resp)["brandNew"], sent["brandNew"]);
 }

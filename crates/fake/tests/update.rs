@@ -19,12 +19,7 @@ fn update_merges_top_level_properties_and_answers_200_with_the_object() {
         ITEM,
         r#"{"supportedArchitectures":["x64"]}"#,
     ));
-    assert_eq!(
-        resp.status(),
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(resp.body())
-    );
+    assert_status(&resp, StatusCode::OK);
     let mut b = body(&resp);
     assert!(
         b["@odata.context"]
@@ -46,12 +41,7 @@ fn the_seed_request_updates_as_its_page_shows() {
     let graph = FakeGraph::with_sample_catalog();
     let seed = include_str!("../fixtures/seed/update-request.json");
     let resp = graph.handle_sync(&json_req(Method::PATCH, ITEM, seed));
-    assert_eq!(
-        resp.status(),
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(resp.body())
-    );
+    assert_status(&resp, StatusCode::OK);
     let expected: serde_json::Value =
         serde_json::from_str(include_str!("../fixtures/seed/update-response.json")).unwrap();
     let after = graph.image("Windows 11 24H2").unwrap();
@@ -184,12 +174,7 @@ fn unknown_properties_and_null_for_them_are_stored_in_lenient_mode() {
         ITEM,
         r#"{"newProperty": {"nested": [1, "two", {"three": 3.5}]}, "gone": null}"#,
     ));
-    assert_eq!(
-        resp.status(),
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(resp.body())
-    );
+    assert_status(&resp, StatusCode::OK);
     let after = graph.image("Windows 11 24H2").unwrap();
     assert_eq!(
         after["newProperty"],

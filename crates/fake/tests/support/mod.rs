@@ -34,6 +34,21 @@ pub fn get(graph: &FakeGraph, uri: &str) -> Response {
     graph.handle_sync(&req(Method::GET, uri))
 }
 
+/// `POST` of `sent` to the collection of `graph`.
+pub fn post(graph: &FakeGraph, sent: &Value) -> Response {
+    graph.handle_sync(&json_req(Method::POST, SET, &sent.to_string()))
+}
+
+/// Asserts the answer's status, showing its body when it differs.
+pub fn assert_status(resp: &Response, status: StatusCode) {
+    assert_eq!(
+        resp.status(),
+        status,
+        "{}",
+        String::from_utf8_lossy(resp.body())
+    );
+}
+
 /// The body as JSON.
 pub fn body(resp: &Response) -> Value {
     serde_json::from_slice(resp.body()).unwrap_or_else(|e| {
