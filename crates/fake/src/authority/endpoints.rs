@@ -17,26 +17,16 @@ const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 /// `POST /{tenant}/oauth2/v2.0/token`.
 pub(super) fn token(authority: &Authority, request: &Request, tenant: &str) -> Response {
-    let form = match form(request) {
-        Ok(form) => form,
+    let (form, client_id) = match client_form(request) {
+        Ok(parts) => parts,
         Err(answer) => return *answer,
     };
-    let Some(client_id) = form.get("client_id").filter(|c| !c.is_empty()) else {
-        return oauth_error(
-            "invalid_request",
-            900144,
-            "The request body must contain the following parameter: 'client_id'.",
-        );
-    };
+    let client_id = client_id.as_str();
     match form.get("grant_type").map(String::as_str) {
         Some("client_credentials") => client_credentials(authority, &form, tenant, client_id),
         Some("refresh_token") => refresh_token(authority, &form, tenant, client_id),
         Some(DEVICE_CODE_GRANT) => device_code_grant(authority, &form, tenant, client_id),
-        Some("") | None => oauth_error(
-            "invalid_request",
-            900144,
-            "The request body must contain the following parameter: 'grant_type'.",
-        ),
+        Some("") | None => missing_parameter("grant_type"),
         Some(other) => oauth_error(
             "unsupported_grant_type",
             70003,
@@ -191,14 +181,7 @@ fn redeem(
     redeemed: Redeemed<'_>,
 ) -> Result<Grant, Box<Response>> {
     let Some(value) = form.get(redeemed.field).filter(|v| !v.is_empty()) else {
-        return Err(Box::new(oauth_error(
-            "invalid_request",
-            900144,
-            &format!(
-                "The request body must contain the following parameter: '{}'.",
-                redeemed.field
-            ),
-        )));
+        return Err(Box::new(missing_parameter(redeemed.field)));
     };
     let refused = |(error, code, description): (&str, u32, &str)| {
         Err(Box::new(oauth_error(error, code, description)))
@@ -224,27 +207,17 @@ fn redeem(
 
 /// `POST /{tenant}/oauth2/v2.0/devicecode`.
 pub(super) fn device_code(authority: &Authority, request: &Request, tenant: &str) -> Response {
-    let form = match form(request) {
-        Ok(form) => form,
+    let (form, client_id) = match client_form(request) {
+        Ok(parts) => parts,
         Err(answer) => return *answer,
     };
-    let Some(client_id) = form.get("client_id").filter(|c| !c.is_empty()) else {
-        return oauth_error(
-            "invalid_request",
-            900144,
-            "The request body must contain the following parameter: 'client_id'.",
-        );
-    };
+    let client_id = client_id.as_str();
     let scope = form
         .get("scope")
         .map(|s| s.trim().to_owned())
         .unwrap_or_default();
     if scope.is_empty() {
-        return oauth_error(
-            "invalid_request",
-            900144,
-            "The request body must contain the following parameter: 'scope'.",
-        );
+        return missing_parameter("scope");
     }
     let device_code = secret_value("dc");
     let user_code = user_code();
@@ -254,7 +227,7 @@ pub(super) fn device_code(authority: &Authority, request: &Request, tenant: &str
         Instant::now() + lifetime,
         Grant {
             tenant: tenant.to_owned(),
-            client_id: client_id.clone(),
+            client_id: client_id.to_owned(),
             scope,
         },
     );
@@ -314,6 +287,27 @@ fn issue(authority: &Authority, grant: &Grant, delegated: bool) -> Response {
 }
 
 /// The form body, or the 400 Entra gives for a body that is not one.
+/// The form of a token or devicecode request and its `client_id`, or Entra's answer when either is missing.
+fn client_form(request: &Request) -> Result<(HashMap<String, String>, String), Box<Response>> {
+    let form = form(request)?;
+    match form.get("client_id").filter(|c| !c.is_empty()) {
+        Some(client_id) => {
+            let client_id = client_id.clone();
+            Ok((form, client_id))
+        }
+        None => Err(Box::new(missing_parameter("client_id"))),
+    }
+}
+
+/// Entra's `invalid_request` (AADSTS900144) for a form without `parameter`.
+fn missing_parameter(parameter: &str) -> Response {
+    oauth_error(
+        "invalid_request",
+        900144,
+        &format!("The request body must contain the following parameter: '{parameter}'."),
+    )
+}
+
 fn form(request: &Request) -> Result<HashMap<String, String>, Box<Response>> {
     let content_type = request
         .headers()
