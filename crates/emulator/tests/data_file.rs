@@ -9,8 +9,6 @@ use std::path::Path;
 use intune_osimages_emulator::test_util::{Running, SET, request, send};
 use intune_osimages_emulator::{ServeErrorKind, ServeOptions, bind};
 
-const JSON: (&str, &str) = ("Content-Type", "application/json");
-
 fn with_data(data: &Path) -> ServeOptions {
     let mut options = ServeOptions::local();
     options.data = Some(data.to_path_buf());
@@ -56,20 +54,12 @@ async fn a_second_emulator_on_the_same_data_file_refuses_to_start_naming_the_hol
     );
 
     // The holder still works, and once it stops the file is free again, the lock file gone with it.
-    let answer = send(
-        first.addr,
-        &request("POST", SET, &[JSON], br#"{"id":"Lab"}"#),
-    )
-    .await;
+    let answer = first.call("POST", SET, br#"{"id":"Lab"}"#).await;
     assert_eq!(answer.status, 201);
     first.stop().await;
     assert_eq!(names_in(dir.path()), ["catalog.json"]);
     let second = Running::start(with_data(&data)).await;
-    let answer = send(
-        second.addr,
-        &request("GET", &format!("{SET}/Lab"), &[], b""),
-    )
-    .await;
+    let answer = second.call("GET", &format!("{SET}/Lab"), b"").await;
     assert_eq!(answer.status, 200, "the first one's write was kept");
     second.stop().await;
 }
@@ -81,31 +71,17 @@ async fn a_hand_edit_while_running_is_kept_and_the_next_write_refused_with_a_500
     let emulator = Running::start(with_data(&data)).await;
     let item = format!("{SET}/Windows%2011%2024H2");
     // Writes before the edit are stored as usual.
-    let answer = send(
-        emulator.addr,
-        &request(
-            "PATCH",
-            &item,
-            &[JSON],
-            br#"{"supportedArchitectures":["x64"]}"#,
-        ),
-    )
-    .await;
+    let answer = emulator
+        .call("PATCH", &item, br#"{"supportedArchitectures":["x64"]}"#)
+        .await;
     assert_eq!(answer.status, 200);
 
     let edited = r#"{"value":[{"id":"Edited by hand","supportedArchitectures":["arM64"]}]}"#;
     std::fs::write(&data, edited).unwrap();
 
-    let answer = send(
-        emulator.addr,
-        &request(
-            "PATCH",
-            &item,
-            &[JSON],
-            br#"{"supportedArchitectures":["x86"]}"#,
-        ),
-    )
-    .await;
+    let answer = emulator
+        .call("PATCH", &item, br#"{"supportedArchitectures":["x86"]}"#)
+        .await;
     assert_eq!(answer.status, 500);
     answer.assert_graph_error("InternalServerError");
     let message = answer.json()["error"]["message"]
@@ -124,19 +100,19 @@ async fn a_hand_edit_while_running_is_kept_and_the_next_write_refused_with_a_500
         "the hand edit is kept"
     );
     // The refused write was rolled back in memory too, and every later write is refused the same way.
-    let answer = send(emulator.addr, &request("GET", &item, &[], b"")).await;
+    let answer = emulator.call("GET", &item, b"").await;
     assert_eq!(
         answer.json()["supportedArchitectures"],
         serde_json::json!(["x64"])
     );
-    let answer = send(emulator.addr, &request("DELETE", &item, &[], b"")).await;
+    let answer = emulator.call("DELETE", &item, b"").await;
     assert_eq!(answer.status, 500);
     assert_eq!(std::fs::read_to_string(&data).unwrap(), edited);
     emulator.stop().await;
 
     // A restart serves the edited file.
     let restarted = Running::start(with_data(&data)).await;
-    let answer = send(restarted.addr, &request("GET", SET, &[], b"")).await;
+    let answer = restarted.call("GET", SET, b"").await;
     let ids: Vec<_> = answer.json()["value"]
         .as_array()
         .unwrap()
@@ -226,7 +202,7 @@ async fn wide_numbers_survive_a_patch_and_a_restart_byte_for_byte() {
         );
     }
     let running = Running::start(options).await;
-    let answer = send(running.addr, &request("GET", &format!("{SET}/a"), &[], b"")).await;
+    let answer = running.call("GET", &format!("{SET}/a"), b"").await;
     let text = String::from_utf8(answer.body).unwrap();
     for expected in [
         format!("\"futureCount\":{BIG}"),

@@ -16,6 +16,11 @@ fn short_timeouts() -> ServeOptions {
     options
 }
 
+/// The status of a plain list request on a new connection.
+async fn list_status(emulator: &Running) -> u16 {
+    emulator.call("GET", SET, b"").await.status
+}
+
 /// Reads until the server closes the connection or `limit` passes; `Err` when it is still open then.
 async fn closed_within(stream: &mut TcpStream, limit: Duration) -> Result<Vec<u8>, ()> {
     let mut seen = Vec::new();
@@ -49,7 +54,7 @@ async fn a_slow_header_client_is_dropped_while_a_normal_one_is_answered_promptly
     // Meanwhile a normal client gets its answer at once.
     let normal = async {
         let begun = Instant::now();
-        let answer = send(emulator.addr, &request("GET", SET, &[], b"")).await;
+        let answer = emulator.call("GET", SET, b"").await;
         (answer.status, begun.elapsed())
     };
     let ((status, took), ()) = tokio::join!(normal, dribble);
@@ -126,7 +131,7 @@ async fn connections_past_the_cap_get_a_graph_503_and_the_held_ones_still_work()
     }
     // Let the accept loop take all three before the fourth arrives.
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let refused = send(emulator.addr, &request("GET", SET, &[], b"")).await;
+    let refused = emulator.call("GET", SET, b"").await;
     assert_eq!(refused.status, 503);
     assert_eq!(refused.header("retry-after"), Some("1"));
     refused.assert_graph_error("ServiceUnavailable");
@@ -142,57 +147,48 @@ async fn connections_past_the_cap_get_a_graph_503_and_the_held_ones_still_work()
     assert_eq!(parse(&answer).unwrap().status, 200);
     drop(first);
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(
-        send(emulator.addr, &request("GET", SET, &[], b""))
-            .await
-            .status,
-        200
-    );
+    assert_eq!(list_status(&emulator).await, 200);
     emulator.stop().await;
 }
 
 #[tokio::test]
 async fn broken_http_gets_graph_error_bodies_with_a_request_id() {
     let emulator = Running::start(ServeOptions::local()).await;
-    let garbage = send(emulator.addr, b"GET / HTTP/1.1\r\nHost x\r\n\r\n").await;
-    assert_eq!(garbage.status, 400);
-    garbage.assert_graph_error("BadRequest");
-
     let long_header = "a".repeat(512 * 1024);
-    let too_large = send(
-        emulator.addr,
-        format!("GET {SET} HTTP/1.1\r\nHost: x\r\nX-Big: {long_header}\r\n\r\n").as_bytes(),
-    )
-    .await;
-    assert_eq!(too_large.status, 431);
-    too_large.assert_graph_error("RequestHeaderFieldsTooLarge");
-
     let many: String = (0..200).map(|i| format!("X-H{i}: v\r\n")).collect();
-    let too_many = send(
-        emulator.addr,
-        format!("GET {SET} HTTP/1.1\r\nHost: x\r\n{many}\r\n").as_bytes(),
-    )
-    .await;
-    assert_eq!(too_many.status, 431);
-    too_many.assert_graph_error("RequestHeaderFieldsTooLarge");
-
     // hyper refuses a request target over 64 KiB.
     let long_target = format!("{SET}?$filter={}", "a".repeat(70 * 1024));
-    let too_long = send(
-        emulator.addr,
-        format!("GET {long_target} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes(),
-    )
-    .await;
-    assert_eq!(too_long.status, 414);
-    too_long.assert_graph_error("RequestUriTooLong");
-
-    // Still serving.
-    assert_eq!(
-        send(emulator.addr, &request("GET", SET, &[], b""))
-            .await
-            .status,
-        200
-    );
+    for (case, raw, status, code) in [
+        (
+            "a header without a colon",
+            "GET / HTTP/1.1\r\nHost x\r\n\r\n".to_owned(),
+            400,
+            "BadRequest",
+        ),
+        (
+            "a 512 KiB header",
+            format!("GET {SET} HTTP/1.1\r\nHost: x\r\nX-Big: {long_header}\r\n\r\n"),
+            431,
+            "RequestHeaderFieldsTooLarge",
+        ),
+        (
+            "200 headers",
+            format!("GET {SET} HTTP/1.1\r\nHost: x\r\n{many}\r\n"),
+            431,
+            "RequestHeaderFieldsTooLarge",
+        ),
+        (
+            "a 70 KiB target",
+            format!("GET {long_target} HTTP/1.1\r\nHost: x\r\n\r\n"),
+            414,
+            "RequestUriTooLong",
+        ),
+    ] {
+        let answer = send(emulator.addr, raw.as_bytes()).await;
+        assert_eq!(answer.status, status, "{case}");
+        answer.assert_graph_error(code);
+    }
+    assert_eq!(list_status(&emulator).await, 200, "still serving");
     emulator.stop().await;
 }
 

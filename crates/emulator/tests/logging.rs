@@ -88,7 +88,7 @@ async fn a_slow_header_connection_and_the_connection_cap(logs: &LogCapture) {
     let mut slow = TcpStream::connect(emulator.addr).await.unwrap();
     slow.write_all(b"GET /beta HTTP/1.1\r\nHo").await.unwrap();
     // Past the cap while the slow one holds the only slot.
-    let refused = send(emulator.addr, &request("GET", SET, &[], b"")).await;
+    let refused = emulator.call("GET", SET, b"").await;
     assert_eq!(refused.status, 503);
     tokio::time::sleep(Duration::from_millis(800)).await;
     let text = logs.text();

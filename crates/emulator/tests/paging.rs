@@ -6,8 +6,6 @@ use intune_osimages_emulator::ServeOptions;
 use intune_osimages_emulator::test_util::{Running, SET, request, send};
 use serde_json::Value;
 
-const JSON: (&str, &str) = ("Content-Type", "application/json");
-
 fn ids(page: &Value) -> Vec<String> {
     page["value"]
         .as_array()
@@ -59,15 +57,11 @@ async fn a_delete_and_a_create_between_pages_skip_and_repeat_nothing() {
     assert_eq!(seen, all[..2]);
     for id in [&seen[1], &seen[0]] {
         let target = format!("{SET}/{}", id.replace(' ', "%20"));
-        let answer = send(emulator.addr, &request("DELETE", &target, &[], b"")).await;
+        let answer = emulator.call("DELETE", &target, b"").await;
         assert_eq!(answer.status, 204, "{id}");
     }
     // And create one that sorts before everything already listed: it belongs to no later page.
-    let answer = send(
-        emulator.addr,
-        &request("POST", SET, &[JSON], br#"{"id":"!early"}"#),
-    )
-    .await;
+    let answer = emulator.call("POST", SET, br#"{"id":"!early"}"#).await;
     assert_eq!(answer.status, 201);
 
     let mut listed = seen.clone();

@@ -20,20 +20,17 @@ async fn only_the_beta_resource_path_is_served_with_segments_ignoring_case() {
         "/deviceManagement/managedDeviceWindowsOSImages",
         "/beta/deviceManagement/somethingElse",
     ] {
-        let answer = send(emulator.addr, &request("GET", path, &[], b"")).await;
+        let answer = emulator.call("GET", path, b"").await;
         assert_eq!(answer.status, 404, "{path}");
         answer.assert_graph_error("NotFound");
     }
-    let answer = send(
-        emulator.addr,
-        &request(
+    let answer = emulator
+        .call(
             "GET",
             "/BETA/DeviceManagement/managedDeviceWindowsOsImages",
-            &[],
             b"",
-        ),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.json()["value"].as_array().unwrap().len(), 7);
     emulator.stop().await;
@@ -97,16 +94,12 @@ async fn undeclared_properties_and_repeated_keys_are_400_with_graphs_messages() 
         }
     }
     // Nothing changed, nothing was created.
-    let answer = send(emulator.addr, &request("GET", &item, &[], b"")).await;
+    let answer = emulator.call("GET", &item, b"").await;
     assert_eq!(
         answer.json()["supportedArchitectures"],
         serde_json::json!(["x64", "arM64"])
     );
-    let answer = send(
-        emulator.addr,
-        &request("GET", &format!("{SET}/new-image"), &[], b""),
-    )
-    .await;
+    let answer = emulator.call("GET", &format!("{SET}/new-image"), b"").await;
     assert_eq!(answer.status, 404);
     emulator.stop().await;
 }
@@ -117,16 +110,13 @@ async fn lenient_stores_undeclared_properties_and_unknown_enum_values() {
     options.lenient = true;
     let emulator = Running::start(options).await;
     let item = format!("{SET}/Windows%2011%2024H2");
-    let answer = send(
-        emulator.addr,
-        &request(
+    let answer = emulator
+        .call(
             "PATCH",
             &item,
-            &[JSON],
             br#"{"displayName":"x","supportedArchitectures":["riscV64"]}"#,
-        ),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(
         answer.status,
         200,
@@ -141,11 +131,9 @@ async fn lenient_stores_undeclared_properties_and_unknown_enum_values() {
 #[tokio::test]
 async fn the_key_form_metadata_and_odata_headers_answer_as_graph() {
     let emulator = Running::start(ServeOptions::local()).await;
-    let answer = send(
-        emulator.addr,
-        &request("GET", &format!("{SET}('Windows%2011%2024H2')"), &[], b""),
-    )
-    .await;
+    let answer = emulator
+        .call("GET", &format!("{SET}('Windows%2011%2024H2')"), b"")
+        .await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.json()["id"], "Windows 11 24H2");
     assert_eq!(answer.header("content-type"), Some(GRAPH_JSON));
@@ -153,7 +141,7 @@ async fn the_key_form_metadata_and_odata_headers_answer_as_graph() {
     let context = answer.json()["@odata.context"].as_str().unwrap().to_owned();
     let metadata = context.split('#').next().unwrap();
     assert_eq!(metadata, format!("http://127.0.0.1/beta/$metadata"));
-    let answer = send(emulator.addr, &request("GET", "/beta/$metadata", &[], b"")).await;
+    let answer = emulator.call("GET", "/beta/$metadata", b"").await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.header("content-type"), Some("application/xml"));
     assert_eq!(answer.header("odata-version"), Some("4.0"));
@@ -164,11 +152,7 @@ async fn the_key_form_metadata_and_odata_headers_answer_as_graph() {
         xml.contains("<Function Name=\"getAllManagedDeviceWindowsOSImages\" IsBound=\"true\">")
     );
     // Every error carries Graph's body, a request-id and OData-Version.
-    let answer = send(
-        emulator.addr,
-        &request("GET", &format!("{SET}('nope')"), &[], b""),
-    )
-    .await;
+    let answer = emulator.call("GET", &format!("{SET}('nope')"), b"").await;
     assert_eq!(answer.status, 404);
     answer.assert_graph_error("NotFound");
     assert_eq!(answer.header("odata-version"), Some("4.0"));
@@ -178,7 +162,7 @@ async fn the_key_form_metadata_and_odata_headers_answer_as_graph() {
 #[tokio::test]
 async fn a_create_without_id_gets_a_guid_and_empty_collections() {
     let emulator = Running::start(ServeOptions::local()).await;
-    let answer = send(emulator.addr, &request("POST", SET, &[JSON], b"{}")).await;
+    let answer = emulator.call("POST", SET, b"{}").await;
     assert_eq!(
         answer.status,
         201,
@@ -196,11 +180,7 @@ async fn a_create_without_id_gets_a_guid_and_empty_collections() {
     ] {
         assert_eq!(created[collection], serde_json::json!([]), "{collection}");
     }
-    let answer = send(
-        emulator.addr,
-        &request("GET", &format!("{SET}/{id}"), &[], b""),
-    )
-    .await;
+    let answer = emulator.call("GET", &format!("{SET}/{id}"), b"").await;
     assert_eq!(answer.status, 200);
     emulator.stop().await;
 }
@@ -208,34 +188,18 @@ async fn a_create_without_id_gets_a_guid_and_empty_collections() {
 #[tokio::test]
 async fn reset_restores_the_catalog_the_emulator_started_with() {
     let emulator = Running::start(ServeOptions::local()).await;
-    let before = send(emulator.addr, &request("GET", SET, &[], b""))
-        .await
-        .json()["value"]
-        .clone();
-    let answer = send(
-        emulator.addr,
-        &request("POST", SET, &[JSON], br#"{"id":"Lab"}"#),
-    )
-    .await;
+    let before = emulator.call("GET", SET, b"").await.json()["value"].clone();
+    let answer = emulator.call("POST", SET, br#"{"id":"Lab"}"#).await;
     assert_eq!(answer.status, 201);
-    let answer = send(
-        emulator.addr,
-        &request("DELETE", &format!("{SET}/Windows%2011%2024H2"), &[], b""),
-    )
-    .await;
+    let answer = emulator
+        .call("DELETE", &format!("{SET}/Windows%2011%2024H2"), b"")
+        .await;
     assert_eq!(answer.status, 204);
-    let answer = send(
-        emulator.addr,
-        &request("POST", "/_emulator/reset", &[], b""),
-    )
-    .await;
+    let answer = emulator.call("POST", "/_emulator/reset", b"").await;
     assert_eq!(answer.status, 204);
-    let after = send(emulator.addr, &request("GET", SET, &[], b""))
-        .await
-        .json()["value"]
-        .clone();
+    let after = emulator.call("GET", SET, b"").await.json()["value"].clone();
     assert_eq!(after, before);
-    let answer = send(emulator.addr, &request("GET", "/_emulator/reset", &[], b"")).await;
+    let answer = emulator.call("GET", "/_emulator/reset", b"").await;
     assert_eq!(answer.status, 405);
     answer.assert_graph_error("MethodNotAllowed");
     emulator.stop().await;

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use intune_osimages_emulator::test_util::{Running, SET, exchange, request, send};
+use intune_osimages_emulator::test_util::{Running, SET, exchange, request};
 use intune_osimages_emulator::{ServeOptions, Tls};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, ServerName};
@@ -27,7 +27,7 @@ fn trusting(pem: &str) -> tokio_rustls::TlsConnector {
 async fn over_http_on_a_free_loopback_port() {
     let emulator = Running::start(ServeOptions::local()).await;
     assert!(emulator.base_url.starts_with("http://127.0.0.1:"));
-    let answer = send(emulator.addr, &request("GET", SET, &[], b"")).await;
+    let answer = emulator.call("GET", SET, b"").await;
     assert_eq!(answer.status, 200);
     assert!(!answer.json()["value"].as_array().unwrap().is_empty());
     emulator.stop().await;

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use intune_osimages_fake::FakeGraph;
 
+use super::wire::{Raw, request, send};
 use crate::{ServeError, ServeOptions, Server, bind};
 
 /// An emulator serving in this process (on the test's tokio runtime) until [`Running::stop`].
@@ -49,6 +50,17 @@ impl Running {
             stop,
             task,
         }
+    }
+
+    /// `method target` on a fresh connection (see [`send`]), with `body` as JSON (no `Content-Type` when it is
+    /// empty).
+    pub async fn call(&self, method: &str, target: &str, body: &[u8]) -> Raw {
+        let json: &[(&str, &str)] = if body.is_empty() {
+            &[]
+        } else {
+            &[("Content-Type", "application/json")]
+        };
+        send(self.addr, &request(method, target, json, body)).await
     }
 
     /// Stops serving and waits (at most 30 s) for the server to return, which must be without an error.
