@@ -36,6 +36,7 @@ impl GraphErrorBody {
 
 /// The `error` object: branch on `code`, never on `message`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GraphErrorInfo {
     /// `code`, such as `BadRequest`, `NotFound`, `TooManyRequests`.
@@ -51,11 +52,7 @@ pub struct GraphErrorInfo {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<ErrorDetail>,
     /// `innerError`.
-    #[serde(
-        rename = "innerError",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inner_error: Option<InnerError>,
     /// Other properties, kept.
     #[serde(flatten)]
@@ -106,6 +103,7 @@ impl ErrorDetail {
 
 /// `error.innerError`: the ids to quote to Microsoft support.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub struct InnerError {
     /// `date`, as Graph writes it (`2021-07-02T01:40:19`, no offset; UTC). Kept as text so an odd value never fails
@@ -113,18 +111,10 @@ pub struct InnerError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// `request-id`.
-    #[serde(
-        rename = "request-id",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// `client-request-id`.
-    #[serde(
-        rename = "client-request-id",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_request_id: Option<String>,
     /// Other properties, kept.
     #[serde(flatten)]
