@@ -142,21 +142,23 @@ fn text(resp: &intune_osimages_transport::Response) -> String {
     String::from_utf8(resp.body().to_vec()).unwrap()
 }
 
+/// Asserts that `text` holds each of `expected`, byte for byte.
+fn assert_holds_all(text: &str, expected: &[String]) {
+    for expected in expected {
+        assert!(text.contains(expected), "{expected} missing from {text}");
+    }
+}
+
 #[test]
 fn wide_numbers_in_a_text_seed_are_answered_byte_for_byte() {
     let graph = exact_seed();
-    let answer = text(&get(&graph, &format!("{SET}/Exact")));
-    assert!(
-        answer.contains(&format!("\"futureCount\":{BIG}")),
-        "{answer}"
-    );
-    assert!(
-        answer.contains(&format!("\"futureRatio\":{LONG_DECIMAL}")),
-        "{answer}"
-    );
-    assert!(
-        answer.contains(&format!("\"futureList\":[{BIG},{{\"r\":{LONG_DECIMAL}}}]")),
-        "{answer}"
+    assert_holds_all(
+        &text(&get(&graph, &format!("{SET}/Exact"))),
+        &[
+            format!("\"futureCount\":{BIG}"),
+            format!("\"futureRatio\":{LONG_DECIMAL}"),
+            format!("\"futureList\":[{BIG},{{\"r\":{LONG_DECIMAL}}}]"),
+        ],
     );
     let selected = text(&get(
         &graph,
@@ -179,18 +181,16 @@ fn a_patch_keeps_wide_numbers_and_stores_the_ones_it_sends_exactly() {
     ));
     assert_eq!(resp.status(), StatusCode::OK, "{}", text(&resp));
     let answer = text(&resp);
-    for expected in [
-        format!("\"futureCount\":{BIG}"),
-        format!("\"futureNew\":{BIG}9"),
-        format!("\"futureRatio\":-{LONG_DECIMAL}"),
-        format!("\"futureList\":[{BIG},{{\"r\":{LONG_DECIMAL}}}]"),
-        "\"supportedArchitectures\":[\"x64\"]".to_owned(),
-    ] {
-        assert!(
-            answer.contains(&expected),
-            "{expected} missing from {answer}"
-        );
-    }
+    assert_holds_all(
+        &answer,
+        &[
+            format!("\"futureCount\":{BIG}"),
+            format!("\"futureNew\":{BIG}9"),
+            format!("\"futureRatio\":-{LONG_DECIMAL}"),
+            format!("\"futureList\":[{BIG},{{\"r\":{LONG_DECIMAL}}}]"),
+            "\"supportedArchitectures\":[\"x64\"]".to_owned(),
+        ],
+    );
     assert_eq!(
         text(&get(&graph, &format!("{SET}/Exact")))[..],
         *answer,
@@ -223,16 +223,14 @@ fn a_create_stores_wide_numbers_exactly() {
         &format!(r#"{{"id": "New", "futureCount": {BIG}, "futureRatio": {LONG_DECIMAL}}}"#),
     ));
     assert_eq!(resp.status(), StatusCode::CREATED, "{}", text(&resp));
-    let answer = text(&get(&graph, &format!("{SET}/New")));
-    assert!(
-        answer.contains(&format!("\"futureCount\":{BIG}")),
-        "{answer}"
+    assert_holds_all(
+        &text(&get(&graph, &format!("{SET}/New"))),
+        &[
+            format!("\"futureCount\":{BIG}"),
+            format!("\"futureRatio\":{LONG_DECIMAL}"),
+            "\"supportedEditions\":[]".to_owned(),
+        ],
     );
-    assert!(
-        answer.contains(&format!("\"futureRatio\":{LONG_DECIMAL}")),
-        "{answer}"
-    );
-    assert!(answer.contains("\"supportedEditions\":[]"), "{answer}");
 }
 
 #[test]
