@@ -331,6 +331,15 @@ async fn run(case: &Case, name: &str, transport: &HttpTransport) {
         went(To::Away),
         "{name}: requests at the other server"
     );
+    assert_eq!(
+        home[0].method, case.method,
+        "{name}: the first request's method"
+    );
+    assert_eq!(
+        home[0].body,
+        sent_body.as_ref(),
+        "{name}: the first request's body"
+    );
     if case.caller == Caller::Api {
         assert_eq!(
             header(&home[0], "authorization"),
