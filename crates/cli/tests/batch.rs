@@ -6,7 +6,7 @@ mod support;
 
 use predicates::str::contains;
 use serde_json::{Value, json};
-use support::{Emulator, json, osimages};
+use support::{Emulator, json, osimages, succeeds};
 
 const SET: &str = "/deviceManagement/managedDeviceWindowsOSImages";
 
@@ -51,16 +51,7 @@ fn json_prints_the_merged_responses_and_more_than_twenty_are_split() {
         .map(|i| json!({"id": format!("c{i}"), "method": "GET", "url": format!("{SET}/$count")}))
         .collect();
     let f = file(&json!({ "requests": requests }));
-    let out = osimages()
-        .args(["--base-url", &emulator.base_url, "--json", "batch"])
-        .arg(f.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = succeeds(emulator.osimages().args(["--json", "batch"]).arg(f.path()));
     let merged = json(&out);
     let responses = merged["responses"].as_array().unwrap();
     assert_eq!(responses.len(), 25);

@@ -52,11 +52,7 @@ fn requests(emulator: &Emulator, clear: bool) -> Vec<(String, String)> {
 }
 
 fn run(emulator: &Emulator, args: &[&str]) -> std::process::Output {
-    osimages()
-        .args(["--base-url", &emulator.base_url])
-        .args(args)
-        .output()
-        .unwrap()
+    emulator.osimages().args(args).output().unwrap()
 }
 
 fn only_reads(log: &[(String, String)]) -> bool {

@@ -8,7 +8,7 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
-use support::{Emulator, json, osimages};
+use support::{Emulator, json, osimages, succeeds};
 
 /// A seed file of `n` images with ids `image-00000`...
 pub fn seed_file(dir: &tempfile::TempDir, n: usize) -> String {
@@ -76,8 +76,9 @@ fn list_all_as_json_or_csv_streams_every_page_and_a_closed_pipe_ends_it_quietly(
     let seed = seed_file(&dir, 3000);
     let emulator = Emulator::start(&["--seed", &seed, "--page-size", "100"]);
     for format in ["json", "csv", "table"] {
-        let out = osimages()
-            .args(["--base-url", &emulator.base_url, "--output", format])
+        let out = emulator
+            .osimages()
+            .args(["--output", format])
             .args(["list", "--all"])
             .output()
             .unwrap();
@@ -171,8 +172,7 @@ fn completions_for_each_shell_and_a_man_page() {
         assert!(text.contains("export") && text.contains("apply"), "{shell}");
     }
     osimages().args(["completions", "tcsh"]).assert().code(2);
-    let out = osimages().arg("man").output().unwrap();
-    assert!(out.status.success());
+    let out = succeeds(osimages().arg("man"));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.starts_with(".ie") || text.contains(".TH osimages"),

@@ -5,7 +5,7 @@ mod support;
 
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
-use support::{Emulator, osimages};
+use support::{Emulator, with_client_secret};
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -38,11 +38,7 @@ fn client_credentials_fetch_a_token_from_the_authority_and_use_it() {
             .mount(&authority),
     );
     let emulator = Emulator::start(&["--token", "issued-token"]);
-    osimages()
-        .env("AZURE_TENANT_ID", "contoso-tenant")
-        .env("AZURE_CLIENT_ID", "app-123")
-        .env("AZURE_CLIENT_SECRET", SECRET)
-        .env("AZURE_AUTHORITY_HOST", authority.uri())
+    with_client_secret(&authority.uri(), SECRET)
         .env("RUST_LOG", "trace")
         .args(["--base-url", &emulator.base_url, "count"])
         .assert()
@@ -68,11 +64,7 @@ fn a_refusing_authority_is_a_configuration_failure_that_never_shows_the_secret()
             .mount(&authority),
     );
     let emulator = Emulator::start(&["--token", "issued-token"]);
-    osimages()
-        .env("AZURE_TENANT_ID", "contoso-tenant")
-        .env("AZURE_CLIENT_ID", "app-123")
-        .env("AZURE_CLIENT_SECRET", SECRET)
-        .env("AZURE_AUTHORITY_HOST", authority.uri())
+    with_client_secret(&authority.uri(), SECRET)
         .args(["--base-url", &emulator.base_url, "list"])
         .assert()
         // A refused credential is a configuration to fix (exit 2), not a network failure (5).
@@ -84,11 +76,7 @@ fn a_refusing_authority_is_a_configuration_failure_that_never_shows_the_secret()
 #[test]
 fn an_unreachable_authority_is_a_network_failure_exit_5() {
     let port = support::closed_port();
-    osimages()
-        .env("AZURE_TENANT_ID", "contoso-tenant")
-        .env("AZURE_CLIENT_ID", "app-123")
-        .env("AZURE_CLIENT_SECRET", SECRET)
-        .env("AZURE_AUTHORITY_HOST", format!("http://127.0.0.1:{port}"))
+    with_client_secret(&format!("http://127.0.0.1:{port}"), SECRET)
         .args([
             "--base-url",
             &format!("http://127.0.0.1:{port}/beta"),

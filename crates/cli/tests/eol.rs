@@ -4,19 +4,11 @@
 mod support;
 
 use predicates::str::contains;
-use support::{json, osimages};
+use support::{json, osimages, succeeds};
 
 #[test]
 fn eol_json_lists_editions_ending_within_the_window_or_ended() {
-    let out = osimages()
-        .args(["--json", "eol", "--within", "30", "--on", "2026-10-01"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = succeeds(osimages().args(["--json", "eol", "--within", "30", "--on", "2026-10-01"]));
     let rows = json(&out);
     let rows = rows.as_array().unwrap();
     // Windows 11 24H2's Pro family ends 2026-10-13: 12 days after 2026-10-01.

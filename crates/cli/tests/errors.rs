@@ -88,14 +88,9 @@ fn a_refused_connection_exits_5_and_says_nothing_was_sent() {
 #[test]
 fn a_wrong_token_is_a_401_graph_error_and_the_token_is_not_echoed() {
     let emulator = Emulator::start(&["--token", "right-token"]);
-    osimages()
-        .args([
-            "--base-url",
-            &emulator.base_url,
-            "--token",
-            "wrong-token-zzz",
-            "list",
-        ])
+    emulator
+        .osimages()
+        .args(["--token", "wrong-token-zzz", "list"])
         .assert()
         .code(4)
         .stderr(contains("401"))

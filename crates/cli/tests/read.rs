@@ -4,7 +4,7 @@
 mod support;
 
 use predicates::str::contains;
-use support::{json, osimages};
+use support::{ids, json, osimages, succeeds};
 
 #[test]
 fn list_without_credentials_uses_the_sample_tenant_and_says_so() {
@@ -19,38 +19,24 @@ fn list_without_credentials_uses_the_sample_tenant_and_says_so() {
 
 #[test]
 fn list_json_is_a_graph_collection() {
-    let out = osimages().args(["list", "--json"]).output().unwrap();
-    assert!(out.status.success());
+    let out = succeeds(osimages().args(["list", "--json"]));
     let body = json(&out);
-    let ids: Vec<&str> = body["value"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["id"].as_str().unwrap())
-        .collect();
-    assert!(ids.contains(&"Windows 10 22H2"), "{ids:?}");
-    assert!(ids.contains(&"Windows 11 25H2"), "{ids:?}");
+    let ids = ids(&body);
+    assert!(ids.iter().any(|i| i == "Windows 10 22H2"), "{ids:?}");
+    assert!(ids.iter().any(|i| i == "Windows 11 25H2"), "{ids:?}");
 }
 
 #[test]
 fn list_filters_selects_orders_and_counts() {
-    let out = osimages()
-        .args([
-            "--json",
-            "list",
-            "--filter",
-            "supportedArchitectures/any(a: a eq 'x86')",
-            "--select",
-            "id,supportedArchitectures",
-            "--count",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = succeeds(osimages().args([
+        "--json",
+        "list",
+        "--filter",
+        "supportedArchitectures/any(a: a eq 'x86')",
+        "--select",
+        "id,supportedArchitectures",
+        "--count",
+    ]));
     let body = json(&out);
     let value = body["value"].as_array().unwrap();
     assert_eq!(value.len(), 1, "{body}");
@@ -66,22 +52,13 @@ fn list_filters_selects_orders_and_counts() {
         .output()
         .unwrap();
     let body = json(&out);
-    let ids: Vec<&str> = body["value"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["id"].as_str().unwrap())
-        .collect();
+    let ids = ids(&body);
     assert_eq!(ids, ["Windows 11 26H2", "Windows 11 26H1"]);
 }
 
 #[test]
 fn get_prints_one_image() {
-    let out = osimages()
-        .args(["get", "Windows 11 24H2", "--json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let out = succeeds(osimages().args(["get", "Windows 11 24H2", "--json"]));
     let body = json(&out);
     assert_eq!(body["id"], "Windows 11 24H2");
     assert!(body["supportedEditions"].as_array().unwrap().len() >= 10);
@@ -108,15 +85,7 @@ fn get_of_an_unknown_id_is_a_graph_error_with_its_request_id() {
 
 #[test]
 fn get_all_and_count() {
-    let out = osimages()
-        .args(["--json", "get-all", "Windows 11 24H2"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = succeeds(osimages().args(["--json", "get-all", "Windows 11 24H2"]));
     assert!(json(&out)["value"].as_array().is_some());
 
     osimages().arg("count").assert().success().stdout("7\n");

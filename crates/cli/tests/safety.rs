@@ -6,7 +6,7 @@ mod support;
 
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
-use support::{Emulator, osimages, pty};
+use support::{Emulator, osimages, pty, succeeds};
 
 #[test]
 fn an_empty_token_is_a_usage_error_not_the_sample_tenant() {
@@ -47,24 +47,18 @@ fn writes_on_the_sample_tenant_say_on_stdout_that_nothing_was_kept() {
         .success()
         .stdout(contains("nothing was kept"));
     // With --json stdout stays one JSON document and the note goes to stderr.
-    let out = osimages()
-        .args(["--json", "update", "Windows 11 24H2", "--body", "-"])
-        .write_stdin("{}")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let out = succeeds(
+        osimages()
+            .args(["--json", "update", "Windows 11 24H2", "--body", "-"])
+            .write_stdin("{}"),
+    );
     serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was kept"));
     // Against a real server there is no such note.
     let emulator = Emulator::start(&[]);
-    osimages()
-        .args([
-            "--base-url",
-            &emulator.base_url,
-            "delete",
-            "Windows 11 24H2",
-            "--yes",
-        ])
+    emulator
+        .osimages()
+        .args(["delete", "Windows 11 24H2", "--yes"])
         .assert()
         .success()
         .stdout(contains("nothing was kept").not());

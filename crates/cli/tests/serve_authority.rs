@@ -6,17 +6,13 @@ mod support;
 
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
-use support::{Emulator, osimages};
+use support::{Emulator, osimages, with_client_secret};
 
 const SECRET: &str = "cs-LOCAL-AUTHORITY-secret-77";
 
 fn signed_in(emulator: &Emulator) -> assert_cmd::Command {
-    let mut cmd = osimages();
-    cmd.env("AZURE_TENANT_ID", "contoso-tenant")
-        .env("AZURE_CLIENT_ID", "app-123")
-        .env("AZURE_CLIENT_SECRET", SECRET)
-        .env("AZURE_AUTHORITY_HOST", emulator.origin())
-        .args(["--base-url", &emulator.base_url]);
+    let mut cmd = with_client_secret(&emulator.origin(), SECRET);
+    cmd.args(["--base-url", &emulator.base_url]);
     cmd
 }
 

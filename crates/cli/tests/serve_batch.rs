@@ -21,12 +21,7 @@ async fn post(emulator: &Running, path: &str, body: &Value) -> Raw {
 }
 
 fn statuses(answer: &Raw) -> Vec<u64> {
-    assert_eq!(
-        answer.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&answer.body)
-    );
+    answer.assert_status(200);
     answer.json()["responses"]
         .as_array()
         .unwrap()

@@ -20,7 +20,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use support::in_process::{Running, ServedGraph};
-use support::process::{Emulator, SET, empty_seed, request, send_raw};
+use support::process::{Emulator, Raw, SET, empty_seed, request, send_raw};
 
 const TOKEN: &str = "data-test-token-91c2";
 
@@ -582,13 +582,19 @@ async fn raw_get(serve: &Emulator, id: &str) -> Value {
     let answer = send_raw(serve.addr, &request("GET", &path, &[], b""))
         .await
         .unwrap();
-    assert_eq!(
-        answer.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&answer.body)
-    );
+    answer.assert_status(200);
     answer.json()
+}
+
+/// Sends `body` as JSON with `method` to `target` over a raw socket, as a client that is not ours would.
+async fn send_json(serve: &Emulator, method: &str, target: &str, body: &Value) -> Raw {
+    let bytes = request(
+        method,
+        target,
+        &[("Content-Type", "application/json")],
+        body.to_string().as_bytes(),
+    );
+    send_raw(serve.addr, &bytes).await.unwrap()
 }
 
 /// Each property `written` has, as the same JSON value in `read`.
@@ -619,41 +625,13 @@ async fn unknown_properties_and_enum_values_survive_a_store_a_kill_a_restart_and
 
     // A client writes one over the wire as a newer SDK would, and patches the seeded one's unknown property.
     let posted = future_image("posted future");
-    let answer = send_raw(
-        serve.addr,
-        &request(
-            "POST",
-            SET,
-            &[("Content-Type", "application/json")],
-            posted.to_string().as_bytes(),
-        ),
-    )
-    .await
-    .unwrap();
-    assert_eq!(
-        answer.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&answer.body)
-    );
+    send_json(&serve, "POST", SET, &posted)
+        .await
+        .assert_status(201);
     let patch = json!({"lifecycle": {"stage": "retired", "futureFlag": true}, "supportedArchitectures": ["riscV128"]});
-    let answer = send_raw(
-        serve.addr,
-        &request(
-            "PATCH",
-            &format!("{SET}/seeded%20future"),
-            &[("Content-Type", "application/json")],
-            patch.to_string().as_bytes(),
-        ),
-    )
-    .await
-    .unwrap();
-    assert_eq!(
-        answer.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&answer.body)
-    );
+    send_json(&serve, "PATCH", &format!("{SET}/seeded%20future"), &patch)
+        .await
+        .assert_status(200);
     let mut patched = seeded.clone();
     patched["lifecycle"] = patch["lifecycle"].clone();
     patched["supportedArchitectures"] = patch["supportedArchitectures"].clone();

@@ -16,8 +16,19 @@ use intune_osimages_emulator::{MAX_BODY_BYTES, ServeOptions, bind_with_graph};
 use intune_osimages_fake::{FakeGraph, Fault};
 use serde_json::json;
 use std::time::Duration;
-use support::in_process::{Running, ServedGraph, ids, raw};
+use support::ids;
+use support::in_process::{Running, ServedGraph, raw};
 use support::process::{Emulator, Raw, Rng, SET, encode, request, send_raw, send_within};
+
+/// The ids of the catalog behind `emulator`, in its order.
+fn catalog_ids(emulator: &Running) -> Vec<String> {
+    emulator
+        .graph
+        .snapshot()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect()
+}
 
 fn date(s: &str) -> chrono::NaiveDate {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -30,12 +41,7 @@ async fn every_operation_over_http() {
 
     // list and count agree with the catalog behind the emulator
     let listed: Vec<OsImage> = images.list().all().await.unwrap();
-    let expected: Vec<String> = emulator
-        .graph
-        .snapshot()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap().to_owned())
-        .collect();
+    let expected: Vec<String> = catalog_ids(&emulator);
     assert_eq!(
         listed
             .iter()
@@ -129,7 +135,7 @@ async fn every_operation_over_http() {
 #[tokio::test]
 async fn the_seed_update_answers_the_seed_response() {
     let seed = |name: &str| -> serde_json::Value {
-        let path = format!("{}/fixtures/seed/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = support::fixture(&format!("seed/{name}"));
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
     };
     let emulator = Running::start(ServeOptions::local()).await;
@@ -176,12 +182,7 @@ async fn page_size_two_pages_every_item_once_with_links_back_to_the_emulator() {
         .try_collect()
         .await
         .unwrap();
-    let mut expected: Vec<String> = emulator
-        .graph
-        .snapshot()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap().to_owned())
-        .collect();
+    let mut expected: Vec<String> = catalog_ids(&emulator);
     assert!(expected.len() > 2, "the sample has more than one page");
     assert_eq!(streamed, expected, "every item once, in order");
 
@@ -338,12 +339,7 @@ async fn an_oversized_body_gets_413() {
         &body,
     )
     .await;
-    assert_eq!(
-        answer.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&answer.body)
-    );
+    answer.assert_status(201);
     emulator.stop().await;
 }
 

@@ -7,7 +7,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use support::{against, osimages};
+use support::{against, osimages, succeeds};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -37,8 +37,7 @@ async fn a_throttled_request_is_announced_on_stderr_and_then_succeeds() {
         "{stderr}"
     );
     // -q keeps stderr for errors only.
-    let out = against(&server).args(["-q", "list"]).output().unwrap();
-    assert!(out.status.success());
+    let out = succeeds(against(&server).args(["-q", "list"]));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("retrying"));
 }
 
@@ -108,8 +107,7 @@ fn progress_is_drawn_on_a_terminal_and_never_into_a_pipe() {
     assert_eq!(run.code, 0, "{}", run.output);
     assert!(run.output.contains("images read"), "{:?}", run.output);
     // Piped: the same command draws nothing but its closing note.
-    let out = osimages().args(args).output().unwrap();
-    assert!(out.status.success());
+    let out = succeeds(osimages().args(args));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         !stderr.contains("images read") && !stderr.contains('\r'),

@@ -5,7 +5,7 @@ mod support;
 
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
-use support::{Emulator, fixture, json, osimages};
+use support::{Emulator, fixture, json, osimages, succeeds};
 
 #[test]
 fn the_seed_update_without_allow_read_only_names_the_three_fields_and_exits_3() {
@@ -25,22 +25,12 @@ fn the_seed_update_without_allow_read_only_names_the_three_fields_and_exits_3() 
 fn the_seed_update_against_the_emulator_returns_the_seed_response() {
     let emulator = Emulator::start(&["--token", "emulator-token"]);
     let seed = fixture("seed/update-request.json");
-    let out = osimages()
-        .args([
-            "--base-url",
-            &emulator.base_url,
-            "--token",
-            "emulator-token",
-            "--json",
-        ])
-        .args(["update", "Windows 11 24H2", "--allow-read-only", "--body"])
-        .arg(&seed)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeds(
+        emulator
+            .osimages()
+            .args(["--token", "emulator-token", "--json"])
+            .args(["update", "Windows 11 24H2", "--allow-read-only", "--body"])
+            .arg(&seed),
     );
     let mut got = json(&out);
     let mut expected: serde_json::Value = serde_json::from_str(
@@ -58,21 +48,17 @@ fn the_seed_update_against_the_emulator_returns_the_seed_response() {
 fn the_seed_update_without_allow_read_only_sends_nothing_to_the_emulator() {
     let emulator = Emulator::start(&[]);
     let seed = fixture("seed/update-request.json");
-    osimages()
-        .args(["--base-url", &emulator.base_url, "--json"])
+    emulator
+        .osimages()
+        .args(["--json"])
         .args(["update", "Windows 11 24H2", "--body"])
         .arg(&seed)
         .assert()
         .code(3);
     // The image is unchanged: still the sample's editions, not the seed's single professionalN.
-    let out = osimages()
-        .args([
-            "--base-url",
-            &emulator.base_url,
-            "--json",
-            "get",
-            "Windows 11 24H2",
-        ])
+    let out = emulator
+        .osimages()
+        .args(["--json", "get", "Windows 11 24H2"])
         .output()
         .unwrap();
     assert!(json(&out)["supportedEditions"].as_array().unwrap().len() > 1);
@@ -81,18 +67,17 @@ fn the_seed_update_without_allow_read_only_sends_nothing_to_the_emulator() {
 #[test]
 fn dry_run_prints_the_exact_body_and_sends_nothing() {
     let seed = fixture("seed/update-request.json");
-    let out = osimages()
-        .args([
-            "update",
-            "Windows 11 24H2",
-            "--allow-read-only",
-            "--dry-run",
-            "--body",
-        ])
-        .arg(&seed)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let out = succeeds(
+        osimages()
+            .args([
+                "update",
+                "Windows 11 24H2",
+                "--allow-read-only",
+                "--dry-run",
+                "--body",
+            ])
+            .arg(&seed),
+    );
     let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let original: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&seed).unwrap()).unwrap();
@@ -101,22 +86,17 @@ fn dry_run_prints_the_exact_body_and_sends_nothing() {
 
 #[test]
 fn update_reads_the_body_from_stdin() {
-    let out = osimages()
-        .args([
-            "--json",
-            "update",
-            "Windows 11 24H2",
-            "--body",
-            "-",
-            "--allow-read-only",
-        ])
-        .write_stdin(r#"{"supportedArchitectures":["x64"]}"#)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeds(
+        osimages()
+            .args([
+                "--json",
+                "update",
+                "Windows 11 24H2",
+                "--body",
+                "-",
+                "--allow-read-only",
+            ])
+            .write_stdin(r#"{"supportedArchitectures":["x64"]}"#),
     );
     assert_eq!(
         json(&out)["supportedArchitectures"],
@@ -151,37 +131,31 @@ fn a_missing_body_file_is_a_usage_error() {
 #[test]
 fn create_and_delete_against_the_emulator() {
     let emulator = Emulator::start(&[]);
-    let base = ["--base-url", emulator.base_url.as_str()];
-    let out = osimages()
-        .args(base)
-        .args(["--json", "create", "--allow-read-only", "--body", "-"])
-        .write_stdin(
-            r#"{"id":"Windows 12 26H1","supportedArchitectures":["arM64"],
+    let out = succeeds(
+        emulator
+            .osimages()
+            .args(["--json", "create", "--allow-read-only", "--body", "-"])
+            .write_stdin(
+                r#"{"id":"Windows 12 26H1","supportedArchitectures":["arM64"],
                 "supportedEditions":[{"editionType":"enterprise","supportEndDate":"2029-10-09"}],
                 "availableUpdates":[]}"#,
-        )
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+            ),
     );
     assert_eq!(json(&out)["id"], "Windows 12 26H1");
-    osimages()
-        .args(base)
+    emulator
+        .osimages()
         .args(["get", "Windows 12 26H1"])
         .assert()
         .success()
         .stdout(contains("arM64"));
-    osimages()
-        .args(base)
+    emulator
+        .osimages()
         .args(["delete", "Windows 12 26H1", "--yes"])
         .assert()
         .success()
         .stdout(contains("deleted Windows 12 26H1"));
-    osimages()
-        .args(base)
+    emulator
+        .osimages()
         .args(["delete", "Windows 12 26H1", "--yes"])
         .assert()
         .code(4)
@@ -190,12 +164,11 @@ fn create_and_delete_against_the_emulator() {
 
 #[test]
 fn validation_warnings_are_printed_plainly_and_do_not_stop_the_update() {
-    let out = osimages()
-        .args(["update", "Windows 11 24H2", "--allow-read-only", "--body"])
-        .arg(fixture("seed/update-request.json"))
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let out = succeeds(
+        osimages()
+            .args(["update", "Windows 11 24H2", "--allow-read-only", "--body"])
+            .arg(fixture("seed/update-request.json")),
+    );
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr.contains("warning[range] /availableUpdates/0/releaseYear"),

@@ -182,12 +182,7 @@ async fn wide_numbers_survive_a_patch_and_a_restart_byte_for_byte() {
         ),
     )
     .await;
-    assert_eq!(
-        answer.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&answer.body)
-    );
+    answer.assert_status(200);
     running.stop().await;
     let exact = [
         format!("\"futureCount\":{BIG}"),

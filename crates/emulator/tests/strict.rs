@@ -117,12 +117,7 @@ async fn lenient_stores_undeclared_properties_and_unknown_enum_values() {
             br#"{"displayName":"x","supportedArchitectures":["riscV64"]}"#,
         )
         .await;
-    assert_eq!(
-        answer.status,
-        200,
-        "{:?}",
-        String::from_utf8_lossy(&answer.body)
-    );
+    answer.assert_status(200);
     assert_eq!(answer.json()["displayName"], "x");
     assert_eq!(answer.json()["supportedArchitectures"][0], "riscV64");
     emulator.stop().await;
@@ -163,12 +158,7 @@ async fn the_key_form_metadata_and_odata_headers_answer_as_graph() {
 async fn a_create_without_id_gets_a_guid_and_empty_collections() {
     let emulator = Running::start(ServeOptions::local()).await;
     let answer = emulator.call("POST", SET, b"{}").await;
-    assert_eq!(
-        answer.status,
-        201,
-        "{:?}",
-        String::from_utf8_lossy(&answer.body)
-    );
+    answer.assert_status(201);
     let created = answer.json();
     let id = created["id"].as_str().unwrap();
     assert_eq!(id.len(), 36, "{id}");

@@ -38,13 +38,3 @@ impl ServedGraph for Running {
 pub async fn raw(addr: SocketAddr, head: &str, body: &[u8]) -> Raw {
     send(addr, &raw_request(head, body)).await
 }
-
-/// The ids in a Graph collection body.
-pub fn ids(collection: &serde_json::Value) -> Vec<String> {
-    collection["value"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap().to_owned())
-        .collect()
-}

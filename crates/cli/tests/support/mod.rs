@@ -40,6 +40,17 @@ pub fn osimages() -> assert_cmd::Command {
     cmd
 }
 
+/// The binary signing in as the app `app-123` of the tenant `contoso-tenant` with the client secret `secret` at
+/// the authority `authority` (`AZURE_AUTHORITY_HOST`); the test adds where Graph is and the command.
+pub fn with_client_secret(authority: &str, secret: &str) -> assert_cmd::Command {
+    let mut cmd = osimages();
+    cmd.env("AZURE_TENANT_ID", "contoso-tenant")
+        .env("AZURE_CLIENT_ID", "app-123")
+        .env("AZURE_CLIENT_SECRET", secret)
+        .env("AZURE_AUTHORITY_HOST", authority);
+    cmd
+}
+
 /// The binary pointed at a mock Graph (`--base-url SERVER/beta --token t`); the test adds the command.
 pub fn against(server: &wiremock::MockServer) -> assert_cmd::Command {
     let mut cmd = osimages();
@@ -57,6 +68,29 @@ pub fn fixture(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
         .join(path)
+}
+
+/// Runs `cmd` and asserts that it succeeded (showing its stderr when it did not); its output.
+pub fn succeeds(cmd: &mut assert_cmd::Command) -> std::process::Output {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{:?} exited {:?}: {}",
+        cmd,
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// The ids in a Graph collection body (`{"value":[{"id":...}]}`).
+pub fn ids(collection: &serde_json::Value) -> Vec<String> {
+    collection["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 /// Parses stdout as JSON.

@@ -32,6 +32,13 @@ impl Emulator {
         Emulator(EmulatorProcess::spawn(cmd))
     }
 
+    /// The binary pointed at this emulator (`--base-url URL`); the test adds the rest.
+    pub fn osimages(&self) -> assert_cmd::Command {
+        let mut cmd = super::osimages();
+        cmd.args(["--base-url", &self.0.base_url]);
+        cmd
+    }
+
     /// SIGKILL, then waits for the process; returns everything it wrote on stderr.
     pub fn kill(self) -> String {
         self.0.kill()

@@ -44,6 +44,16 @@ impl Raw {
         serde_json::from_slice(&self.body).ok()
     }
 
+    /// Asserts the status, showing the body when it is another.
+    pub fn assert_status(&self, status: u16) {
+        assert_eq!(
+            self.status,
+            status,
+            "{}",
+            String::from_utf8_lossy(&self.body)
+        );
+    }
+
     /// Asserts a Graph error body with this code and a `request-id` matching the header.
     pub fn assert_graph_error(&self, code: &str) {
         let body = self.json();
