@@ -18,20 +18,34 @@ use crate::table::Table;
 use crate::terminal::escape;
 use crate::ui::{Ui, warn};
 
-/// The tenant's catalog, read page by page through the SDK's paging.
-async fn tenant(images: &OsImages, ui: &Ui) -> Result<Snapshot, Failure> {
+/// Reads the tenant's catalog page by page through the SDK's paging, with progress, handing each image to `each`
+/// as its id and its JSON.
+async fn read_tenant(
+    images: &OsImages,
+    ui: &Ui,
+    mut each: impl FnMut(&str, Value) -> Result<(), Failure>,
+) -> Result<(), Failure> {
     let progress = Progress::new(ui, "images read");
-    let mut snapshot = Snapshot::new();
     let mut pages = images.list().pages();
     while let Some(page) = pages.try_next().await? {
         progress.advance(page.value.len());
         for image in page.value {
             let value = serde_json::to_value(&image)
                 .map_err(|e| Failure::usage(format!("cannot represent an image as JSON: {e}")))?;
-            snapshot::insert(&mut snapshot, value, "the tenant")?;
+            each(image.id_str(), value)?;
         }
     }
     progress.finish();
+    Ok(())
+}
+
+/// The tenant's catalog.
+async fn tenant(images: &OsImages, ui: &Ui) -> Result<Snapshot, Failure> {
+    let mut snapshot = Snapshot::new();
+    read_tenant(images, ui, |_, value| {
+        snapshot::insert(&mut snapshot, value, "the tenant")
+    })
+    .await?;
     Ok(snapshot)
 }
 
@@ -42,21 +56,14 @@ async fn tenant_spool(images: &OsImages, ui: &Ui) -> Result<Spool, Failure> {
         code: exit::OUTPUT,
         message: format!("cannot write the temporary file export sorts images in: {e}"),
     };
-    let progress = Progress::new(ui, "images read");
     let mut spool = Spool::new().map_err(spool_failure)?;
-    let mut pages = images.list().pages();
-    while let Some(page) = pages.try_next().await? {
-        progress.advance(page.value.len());
-        for image in page.value {
-            let value = serde_json::to_value(&image)
-                .map_err(|e| Failure::usage(format!("cannot represent an image as JSON: {e}")))?;
-            let value = snapshot::normalize(value);
-            let text = serde_json::to_string_pretty(&Ordered(&value))
-                .map_err(|e| Failure::usage(format!("cannot represent an image as JSON: {e}")))?;
-            spool.insert(image.id_str(), &text).map_err(spool_failure)?;
-        }
-    }
-    progress.finish();
+    read_tenant(images, ui, |id, value| {
+        let value = snapshot::normalize(value);
+        let text = serde_json::to_string_pretty(&Ordered(&value))
+            .map_err(|e| Failure::usage(format!("cannot represent an image as JSON: {e}")))?;
+        spool.insert(id, &text).map_err(spool_failure)
+    })
+    .await?;
     Ok(spool)
 }
 
