@@ -94,6 +94,18 @@ impl From<std::io::Error> for Drained {
 mod tests {
     use super::*;
 
+    /// Every text of `spool`, in the order `drain_sorted` hands them out.
+    fn drained(spool: Spool) -> Vec<String> {
+        let mut out = Vec::new();
+        spool
+            .drain_sorted(|text| {
+                out.push(text.to_owned());
+                Ok(())
+            })
+            .unwrap();
+        out
+    }
+
     #[test]
     fn texts_come_back_in_id_order_whatever_order_they_arrived_in() {
         let mut spool = Spool::new().unwrap();
@@ -105,13 +117,7 @@ mod tests {
             spool.insert(id, text).unwrap();
         }
         assert_eq!(spool.len(), 3);
-        let mut out = Vec::new();
-        spool
-            .drain_sorted(|text| {
-                out.push(text.to_owned());
-                Ok(())
-            })
-            .unwrap();
+        let out = drained(spool);
         assert_eq!(
             out,
             [
@@ -146,13 +152,7 @@ mod tests {
         for (i, text) in texts.iter().enumerate() {
             spool.insert(&format!("{i:04}"), text).unwrap();
         }
-        let mut out = Vec::new();
-        spool
-            .drain_sorted(|text| {
-                out.push(text.to_owned());
-                Ok(())
-            })
-            .unwrap();
+        let out = drained(spool);
         assert_eq!(out, texts);
 
         let mut calls = 0;
