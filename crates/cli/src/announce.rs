@@ -26,11 +26,30 @@ pub struct RetryAnnouncer {
     pub attempts: u32,
 }
 
+/// Which of the SDK's events an event is, by its message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Announced {
+    /// The retry stage's `"retrying"`.
+    Retry,
+    /// The batching's resend of throttled items.
+    Resend,
+}
+
+impl Announced {
+    fn of(message: &str) -> Option<Announced> {
+        match message {
+            "retrying" => Some(Announced::Retry),
+            BATCH_RESEND => Some(Announced::Resend),
+            _ => None,
+        }
+    }
+}
+
 /// The fields of one retry event.
 #[derive(Default)]
 struct Retrying {
-    message: bool,
-    resend: bool,
+    /// `None` for an event that is neither a retry nor a resend.
+    announced: Option<Announced>,
     steps: Option<u64>,
     status: Option<u64>,
     kind: Option<String>,
@@ -57,18 +76,13 @@ impl Visit for Retrying {
 
     fn record_str(&mut self, field: &Field, value: &str) {
         if field.name() == "message" {
-            self.message = value == "retrying";
-            self.resend = value == BATCH_RESEND;
+            self.announced = Announced::of(value);
         }
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn Debug) {
         match field.name() {
-            "message" => {
-                let text = format!("{value:?}");
-                self.message = text == "retrying";
-                self.resend = text == BATCH_RESEND;
-            }
+            "message" => self.announced = Announced::of(&format!("{value:?}")),
             "kind" => self.kind = Some(format!("{value:?}")),
             _ => {}
         }
@@ -86,7 +100,7 @@ fn delay(ms: u64) -> String {
 
 /// The sentence for one retry.
 fn sentence(retrying: &Retrying, attempts: u32) -> String {
-    if retrying.resend {
+    if retrying.announced == Some(Announced::Resend) {
         return format!(
             "Graph throttled {} item(s) of the batch; sending them again in {}",
             retrying.steps.unwrap_or(0),
@@ -118,7 +132,7 @@ impl<S: Subscriber> Layer<S> for RetryAnnouncer {
         }
         let mut retrying = Retrying::default();
         event.record(&mut retrying);
-        if retrying.message || retrying.resend {
+        if retrying.announced.is_some() {
             warn(&format!("note: {}", sentence(&retrying, self.attempts)));
         }
     }
@@ -131,7 +145,7 @@ mod tests {
     #[test]
     fn sentences_say_why_how_long_and_which_attempt() {
         let throttled = Retrying {
-            message: true,
+            announced: Some(Announced::Retry),
             status: Some(429),
             attempt: Some(1),
             delay_ms: Some(5000),
@@ -142,7 +156,7 @@ mod tests {
             "Graph throttled the request (429); retrying in 5 s, attempt 2 of 4"
         );
         let refused = Retrying {
-            message: true,
+            announced: Some(Announced::Retry),
             kind: Some("Connect".into()),
             attempt: Some(2),
             delay_ms: Some(1600),
@@ -154,7 +168,7 @@ mod tests {
         );
         assert_eq!(delay(250), "250 ms");
         let resend = Retrying {
-            resend: true,
+            announced: Some(Announced::Resend),
             steps: Some(3),
             delay_ms: Some(2000),
             ..Retrying::default()
