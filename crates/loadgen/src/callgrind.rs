@@ -6,14 +6,22 @@ use std::path::Path;
 use std::process::Command;
 
 use bytes::Bytes;
-use intune_osimages::{Client, OsImage};
+use intune_osimages::{Client, OsImage, Page};
 
 use crate::measure::report;
 use crate::pinned::{raw_get, start_pair};
 use crate::scenarios::{IMAGE_PATH, flag};
 
-/// Requests in the short run; the long run does `DELTA` more.
+/// Requests in the short run; the long run does `--delta` more.
 const BASE: u64 = 100;
+
+/// Decodes of the 1,000-image page in the short run, and how many more the long run does: a page is about 2,000
+/// times an image's work, so a few suffice for a count that repeats.
+const PAGE_BASE: u64 = 2;
+const PAGE_DELTA: u64 = 10;
+
+/// Images in the decoded page, as in the criterion row `decode_page_1000_images`.
+const PAGE_IMAGES: usize = 1000;
 
 /// Runs the three kinds under callgrind and reports instructions per request and the ratios to raw reqwest.
 pub async fn instructions(args: &[String]) -> Result<(), String> {
@@ -31,14 +39,20 @@ pub async fn instructions(args: &[String]) -> Result<(), String> {
         std::env::temp_dir().join(format!("osimages-loadgen-callgrind-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut per_request = Vec::new();
-    for kind in ["raw", "facade", "decode"] {
-        let short = counted(&me, &dir, kind, &pair.hello.base_url, BASE)?;
-        let long = counted(&me, &dir, kind, &pair.hello.base_url, BASE + delta)?;
+    for (kind, base, delta) in [
+        ("raw", BASE, delta),
+        ("facade", BASE, delta),
+        ("decode", BASE, delta),
+        ("page-typed", PAGE_BASE, PAGE_DELTA),
+        ("page-value", PAGE_BASE, PAGE_DELTA),
+    ] {
+        let short = counted(&me, &dir, kind, &pair.hello.base_url, base)?;
+        let long = counted(&me, &dir, kind, &pair.hello.base_url, base + delta)?;
         per_request.push(long.saturating_sub(short) as f64 / delta as f64);
     }
     let _ = std::fs::remove_dir_all(&dir);
     // The result format has no unit for a count, so the counts travel as context of the ratio lines.
-    if let [raw, facade, decode] = per_request[..] {
+    if let [raw, facade, decode, page_typed, page_value] = per_request[..] {
         let counts = serde_json::json!({ "raw_instructions": raw, "facade_instructions": facade,
                                          "decode_instructions": decode, "delta": delta, "target": 1.4 });
         report(
@@ -52,6 +66,14 @@ pub async fn instructions(args: &[String]) -> Result<(), String> {
             decode / raw.max(1.0),
             "ratio",
             counts,
+        );
+        // A speed ratio, as the criterion row: how many times fewer instructions the typed decode needs.
+        report(
+            "decode_page_typed_vs_value_instructions_ratio",
+            page_value / page_typed.max(1.0),
+            "ratio",
+            serde_json::json!({ "typed_instructions": page_typed, "value_instructions": page_value,
+                                "images": PAGE_IMAGES, "delta": PAGE_DELTA, "target": 2.0 }),
         );
     }
     Ok(())
@@ -99,7 +121,8 @@ fn counted(
 }
 
 /// Internal: `--requests N` sequential requests of `--kind` (raw reqwest GET, facade get, or decoding the answer
-/// alone) against `--base-url`, on one connection.
+/// alone) against `--base-url`, on one connection; or N decodes of a page of 1,000 copies of that answer, into
+/// `Page<OsImage>` (`page-typed`) or `serde_json::Value` (`page-value`), from the same bytes.
 pub async fn client_ops(args: &[String]) -> Result<(), String> {
     let kind: String = flag(args, "--kind", String::new())?;
     let base_url: String = flag(args, "--base-url", String::new())?;
@@ -128,22 +151,57 @@ pub async fn client_ops(args: &[String]) -> Result<(), String> {
             }
         }
         "decode" => {
-            let body: Bytes = reqwest::get(&url)
-                .await
-                .map_err(|e| e.to_string())?
-                .bytes()
-                .await
-                .map_err(|e| e.to_string())?;
+            let body = fetched(&url).await?;
+            // As the facade decodes: one UTF-8 check, then from the text.
             for _ in 0..requests {
-                let image: OsImage = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+                let text = std::str::from_utf8(&body).map_err(|e| e.to_string())?;
+                let image: OsImage = serde_json::from_str(text).map_err(|e| e.to_string())?;
                 std::hint::black_box(image);
+            }
+        }
+        "page-typed" | "page-value" => {
+            let page = page_of(&fetched(&url).await?);
+            // As the criterion row decodes both: `from_slice`.
+            for _ in 0..requests {
+                if kind == "page-typed" {
+                    let decoded: Page<OsImage> =
+                        serde_json::from_slice(&page).map_err(|e| e.to_string())?;
+                    std::hint::black_box(decoded);
+                } else {
+                    let decoded: serde_json::Value =
+                        serde_json::from_slice(&page).map_err(|e| e.to_string())?;
+                    std::hint::black_box(decoded);
+                }
             }
         }
         other => {
             return Err(format!(
-                "unknown --kind {other:?}: expected raw, facade or decode"
+                "unknown --kind {other:?}: expected raw, facade, decode, page-typed or page-value"
             ));
         }
     }
     Ok(())
+}
+
+/// The body of one GET of `url`.
+async fn fetched(url: &str) -> Result<Bytes, String> {
+    reqwest::get(url)
+        .await
+        .map_err(|e| e.to_string())?
+        .bytes()
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// A collection page as Graph writes one: `@odata.context`, the images in `value`, a next link.
+fn page_of(image: &[u8]) -> Vec<u8> {
+    let mut page = br#"{"@odata.context":"https://graph.microsoft.com/beta/$metadata#deviceManagement/managedDeviceWindowsOSImages","value":["#.to_vec();
+    for i in 0..PAGE_IMAGES {
+        if i > 0 {
+            page.push(b',');
+        }
+        page.extend_from_slice(image);
+    }
+    page.extend_from_slice(br#"],"@odata.nextLink":"https://graph.microsoft.com/beta/deviceManagement/managedDeviceWindowsOSImages?$skiptoken=1000"}"#);
+    page
 }

@@ -42,7 +42,7 @@ impl Edition {
 
     /// The same edition carrying its `@odata.type` annotation, as the seed's bodies do.
     pub fn with_odata_type(mut self) -> Self {
-        self.odata_type = Some(EDITION_ODATA_TYPE.to_owned());
+        self.odata_type = Some(EDITION_ODATA_TYPE.into());
         self
     }
 }

@@ -54,7 +54,7 @@ impl OsImage {
 
     /// Sets `@odata.type` to the entity's type name.
     pub fn with_odata_type(mut self) -> Self {
-        self.odata_type = Some(IMAGE_ODATA_TYPE.to_owned());
+        self.odata_type = Some(IMAGE_ODATA_TYPE.into());
         self
     }
 

@@ -85,8 +85,8 @@ macro_rules! graph_object {
     ) => {
         $(#[$meta])*
         pub struct $ty {
-            /// `@odata.type`, when the body carried one.
-            pub odata_type: Option<String>,
+            /// `@odata.type`, when the body carried one (this resource's own names borrow a constant).
+            pub odata_type: Option<std::borrow::Cow<'static, str>>,
             $(
                 $(#[$fmeta])*
                 pub $field: Option<$fty>,
@@ -163,7 +163,7 @@ macro_rules! graph_object {
                         while let Some($crate::key::Key(key)) = map.next_key::<$crate::key::Key<'de>>()? {
                             match &*key {
                                 "@odata.type" => {
-                                    let value = map.next_value()?;
+                                    let value = map.next_value::<$crate::odata::ODataTypeValue>()?.0;
                                     $crate::null::place(&mut out.odata_type, &mut out.extra, &key, value);
                                 }
                                 $(

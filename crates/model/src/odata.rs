@@ -1,5 +1,7 @@
 //! `@odata.type` names used by this resource.
 
+use std::borrow::Cow;
+
 /// `@odata.type` of the entity `managedDeviceWindowsOperatingSystemImage`, in the `#`-prefixed form Graph returns.
 pub const IMAGE_ODATA_TYPE: &str = "#microsoft.graph.managedDeviceWindowsOperatingSystemImage";
 /// `@odata.type` of the complex type `managedDeviceWindowsOperatingSystemEdition`, in the form the seed writes.
@@ -17,4 +19,103 @@ pub const UPDATE_ODATA_TYPE: &str = "microsoft.graph.managedDeviceWindowsOperati
 /// ```
 pub fn odata_type_matches(value: &str, expected: &str) -> bool {
     value.trim_start_matches('#') == expected.trim_start_matches('#')
+}
+
+/// Every spelling of this resource's own `@odata.type` names, with and without the `#` (each is kept as it came).
+const KNOWN_SPELLINGS: [&str; 6] = [
+    IMAGE_ODATA_TYPE,
+    "microsoft.graph.managedDeviceWindowsOperatingSystemImage",
+    EDITION_ODATA_TYPE,
+    "#microsoft.graph.managedDeviceWindowsOperatingSystemEdition",
+    UPDATE_ODATA_TYPE,
+    "#microsoft.graph.managedDeviceWindowsOperatingSystemUpdate",
+];
+
+/// An `@odata.type` value as the model keeps it: one of this resource's names borrows the constant, so a page of a
+/// thousand images (fourteen annotated objects each) allocates none for them; any other name is kept as sent.
+fn interned(value: &str) -> Cow<'static, str> {
+    KNOWN_SPELLINGS
+        .iter()
+        .find(|known| **known == value)
+        .map_or_else(
+            || Cow::Owned(value.to_owned()),
+            |known| Cow::Borrowed(*known),
+        )
+}
+
+/// Reads an optional `@odata.type` string (`null` is `None`) through [`interned`].
+pub(crate) struct ODataTypeValue(pub(crate) Option<Cow<'static, str>>);
+
+impl<'de> serde::Deserialize<'de> for ODataTypeValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ODataTypeValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<ODataTypeValue, E> {
+                Ok(ODataTypeValue(None))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<ODataTypeValue, E> {
+                Ok(ODataTypeValue(None))
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> Result<ODataTypeValue, D::Error> {
+                d.deserialize_str(self)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ODataTypeValue, E> {
+                Ok(ODataTypeValue(Some(interned(v))))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<ODataTypeValue, E> {
+                Ok(ODataTypeValue(Some(match interned(&v) {
+                    Cow::Owned(_) => Cow::Owned(v),
+                    known => known,
+                })))
+            }
+        }
+        deserializer.deserialize_option(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_spellings_name_the_three_types_and_borrow() {
+        for known in KNOWN_SPELLINGS {
+            assert!(
+                [IMAGE_ODATA_TYPE, EDITION_ODATA_TYPE, UPDATE_ODATA_TYPE]
+                    .iter()
+                    .any(|t| odata_type_matches(known, t)),
+                "{known}"
+            );
+            assert!(matches!(interned(known), Cow::Borrowed(k) if k == known));
+        }
+        assert!(
+            matches!(interned("#microsoft.graph.user"), Cow::Owned(s) if s == "#microsoft.graph.user")
+        );
+    }
+
+    #[test]
+    fn values_keep_their_spelling_and_null_is_none() {
+        let read = |text: &str| serde_json::from_str::<ODataTypeValue>(text).map(|v| v.0);
+        assert_eq!(
+            read("\"microsoft.graph.managedDeviceWindowsOperatingSystemImage\"")
+                .unwrap()
+                .as_deref(),
+            Some("microsoft.graph.managedDeviceWindowsOperatingSystemImage")
+        );
+        assert_eq!(read("\"#x\\u0041\"").unwrap().as_deref(), Some("#xA"));
+        assert_eq!(read("null").unwrap(), None);
+        assert!(
+            read("5")
+                .unwrap_err()
+                .to_string()
+                .contains("expected a string")
+        );
+    }
 }

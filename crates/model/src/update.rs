@@ -39,7 +39,7 @@ impl OsUpdate {
 
     /// The same update carrying its `@odata.type` annotation, as the seed's bodies do.
     pub fn with_odata_type(mut self) -> Self {
-        self.odata_type = Some(UPDATE_ODATA_TYPE.to_owned());
+        self.odata_type = Some(UPDATE_ODATA_TYPE.into());
         self
     }
 

@@ -73,6 +73,8 @@ pub const ROWS: &[Row] = &[
         Ratio("facade_vs_raw_instructions_ratio"), AtMost(1.4)),
     Row("instructions to decode one image alone vs a whole raw reqwest GET (callgrind)",
         Ratio("decode_vs_raw_instructions_ratio"), Info),
+    Row("typed decode of a 1,000-image page vs serde_json::Value, by instructions (callgrind, same bytes)",
+        Ratio("decode_page_typed_vs_value_instructions_ratio"), AtLeast(2.0)),
     Row("emulator GETs/s vs an axum hello world answering the same bytes (servers on CPU 0, raw-TCP generator on CPU 1)",
         Ratio("emulator_vs_hello_ratio"), AtLeast(0.8)),
     Row("the raw-TCP generator vs wrk, both against the hello world (at least 1 shows it is not the ceiling)",
