@@ -7,12 +7,17 @@ use http::StatusCode;
 use http::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER, WWW_AUTHENTICATE};
 use intune_osimages_model::GraphErrorBody;
 use intune_osimages_transport::Response;
+use intune_osimages_transport::headers::{CLIENT_REQUEST_ID, REQUEST_ID};
 use serde::de::DeserializeOwned;
 
 use crate::Error;
 use crate::error::{DecodeError, GraphError};
 
-pub(crate) fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+/// A header's value as text; `name` is best a `HeaderName` constant, which is not parsed again on each lookup.
+pub(crate) fn header_str<'a>(
+    headers: &'a HeaderMap,
+    name: impl http::header::AsHeaderName,
+) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -49,7 +54,7 @@ fn locate_decode_error<T: DeserializeOwned>(
 
 fn decode_error(response: &Response, path: String, e: serde_json::Error) -> Error {
     // A proxy's sign-in page or a gateway's HTML answers 200 too; say so rather than only "expected value".
-    let content_type = header_str(response.headers(), CONTENT_TYPE.as_str()).unwrap_or("");
+    let content_type = header_str(response.headers(), CONTENT_TYPE).unwrap_or("");
     let message = if content_type.is_empty() || content_type.to_ascii_lowercase().contains("json") {
         e.to_string()
     } else {
@@ -60,7 +65,7 @@ fn decode_error(response: &Response, path: String, e: serde_json::Error) -> Erro
             path,
             message,
             response.status().as_u16(),
-            header_str(response.headers(), "request-id").map(str::to_owned),
+            header_str(response.headers(), REQUEST_ID).map(str::to_owned),
         )
         .with_source(e),
     )
@@ -78,8 +83,8 @@ pub(crate) fn graph_error(response: &Response) -> GraphError {
         .get(WWW_AUTHENTICATE)
         .and_then(|v| v.to_str().ok())
         .and_then(claims_challenge);
-    let header_request_id = header_str(headers, "request-id").map(str::to_owned);
-    let header_client_request_id = header_str(headers, "client-request-id").map(str::to_owned);
+    let header_request_id = header_str(headers, REQUEST_ID).map(str::to_owned);
+    let header_client_request_id = header_str(headers, CLIENT_REQUEST_ID).map(str::to_owned);
     match parsed {
         Some(GraphErrorBody { error, .. }) => GraphError {
             status: response.status().as_u16(),

@@ -16,6 +16,13 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// Empty ids and the dot segments `.` and `..` are refused, because URL normalisation would turn them into a
 /// different path.
 pub(crate) fn encode_id(id: &str) -> Result<String, Error> {
+    let mut out = String::with_capacity(id.len() + 8);
+    push_encoded_id(&mut out, id)?;
+    Ok(out)
+}
+
+/// Appends [`encode_id`]'s segment to `out`, so a path is built in one buffer.
+pub(crate) fn push_encoded_id(out: &mut String, id: &str) -> Result<(), Error> {
     if id.is_empty() {
         return Err(Error::configuration("the id is empty"));
     }
@@ -24,7 +31,8 @@ pub(crate) fn encode_id(id: &str) -> Result<String, Error> {
             "the id {id:?} is a dot segment and cannot be addressed without changing the path"
         )));
     }
-    Ok(utf8_percent_encode(id, SEGMENT).to_string())
+    out.extend(utf8_percent_encode(id, SEGMENT));
+    Ok(())
 }
 
 /// Encodes a query option's value.

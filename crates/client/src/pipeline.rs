@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::{ACCEPT, CONTENT_TYPE};
+use intune_osimages_transport::headers::REQUEST_ID;
 use intune_osimages_transport::{
     AttemptTimeout, BearerAuth, BodyLimit, Clock, OperationDeadline, Request, Response, Retry,
     RetryPolicy, Telemetry, TokenProvider, Transport, TransportError,
@@ -124,7 +125,7 @@ impl Pipeline {
             match result {
                 Ok(response) => {
                     span.record("status", response.status().as_u16());
-                    if let Some(id) = header_str(response.headers(), "request-id") {
+                    if let Some(id) = header_str(response.headers(), REQUEST_ID) {
                         span.record("request_id", id);
                     }
                     if response.status().is_success() {
@@ -147,7 +148,16 @@ impl Pipeline {
 
     /// The full URL of a path under the base URL.
     pub(crate) fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, path)
+        self.url_with_query(path, "")
+    }
+
+    /// The full URL of a path and its query string (`""` or `?...`) under the base URL, built in one buffer.
+    pub(crate) fn url_with_query(&self, path: &str, query: &str) -> String {
+        let mut url = String::with_capacity(self.base_url.len() + path.len() + query.len());
+        url.push_str(&self.base_url);
+        url.push_str(path);
+        url.push_str(query);
+        url
     }
 
     /// Checks that a next link stays on the configured origin, so the token is never sent elsewhere.

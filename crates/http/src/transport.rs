@@ -158,14 +158,27 @@ async fn read_body(
             return Err(limit.error(announced));
         }
     }
-    let mut body = bytes::BytesMut::new();
+    // A body that arrives as one chunk (most answers of a few kilobytes) is returned as that chunk, without a copy;
+    // only a second chunk starts a buffer holding them all.
+    let mut single: Option<Bytes> = None;
+    let mut joined = bytes::BytesMut::new();
+    let mut total = 0_usize;
     while let Some(chunk) = response.chunk().await.map_err(body_error)? {
-        if limit.is_exceeded_by(body.len().saturating_add(chunk.len())) {
-            return Err(limit.error(body.len().saturating_add(chunk.len())));
+        total = total.saturating_add(chunk.len());
+        if limit.is_exceeded_by(total) {
+            return Err(limit.error(total));
         }
-        body.extend_from_slice(&chunk);
+        match single.take() {
+            Some(first) => {
+                joined.reserve(first.len() + chunk.len());
+                joined.extend_from_slice(&first);
+                joined.extend_from_slice(&chunk);
+            }
+            None if joined.is_empty() => single = Some(chunk),
+            None => joined.extend_from_slice(&chunk),
+        }
     }
-    Ok(body.freeze())
+    Ok(single.unwrap_or_else(|| joined.freeze()))
 }
 
 fn redirect_error(message: String) -> TransportError {

@@ -160,7 +160,7 @@ pub async fn client_ops(args: &[String]) -> Result<(), String> {
             }
         }
         "page-typed" | "page-value" => {
-            let page = page_of(&fetched(&url).await?);
+            let page = page_of(&fetched(&url).await?)?;
             // As the criterion row decodes both: `from_slice`.
             for _ in 0..requests {
                 if kind == "page-typed" {
@@ -193,15 +193,20 @@ async fn fetched(url: &str) -> Result<Bytes, String> {
         .map_err(|e| e.to_string())
 }
 
-/// A collection page as Graph writes one: `@odata.context`, the images in `value`, a next link.
-fn page_of(image: &[u8]) -> Vec<u8> {
+/// A collection page as Graph writes one: `@odata.context`, the images in `value` (each without the single-entity
+/// `@odata.context` its own GET carries), a next link.
+fn page_of(image: &[u8]) -> Result<Vec<u8>, String> {
+    let mut item: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(image)
+        .map_err(|e| format!("the image answer is not an object: {e}"))?;
+    item.remove("@odata.context");
+    let item = serde_json::to_vec(&item).map_err(|e| e.to_string())?;
     let mut page = br#"{"@odata.context":"https://graph.microsoft.com/beta/$metadata#deviceManagement/managedDeviceWindowsOSImages","value":["#.to_vec();
     for i in 0..PAGE_IMAGES {
         if i > 0 {
             page.push(b',');
         }
-        page.extend_from_slice(image);
+        page.extend_from_slice(&item);
     }
     page.extend_from_slice(br#"],"@odata.nextLink":"https://graph.microsoft.com/beta/deviceManagement/managedDeviceWindowsOSImages?$skiptoken=1000"}"#);
-    page
+    Ok(page)
 }

@@ -68,35 +68,13 @@ pub(crate) mod serde_opt {
     }
 
     /// Reads an optional date; `null` is `None`.
-    pub(crate) struct OptDate(pub(crate) Option<NaiveDate>);
+    pub(crate) type OptDate = crate::opt_str::OptStr<NaiveDate>;
 
-    impl<'de> serde::Deserialize<'de> for OptDate {
-        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            struct V;
-            impl<'de> serde::de::Visitor<'de> for V {
-                type Value = OptDate;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("a date written YYYY-MM-DD")
-                }
-                fn visit_none<E: serde::de::Error>(self) -> Result<OptDate, E> {
-                    Ok(OptDate(None))
-                }
-                fn visit_unit<E: serde::de::Error>(self) -> Result<OptDate, E> {
-                    Ok(OptDate(None))
-                }
-                fn visit_some<D: serde::Deserializer<'de>>(
-                    self,
-                    d: D,
-                ) -> Result<OptDate, D::Error> {
-                    d.deserialize_str(self)
-                }
-                fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OptDate, E> {
-                    super::parse_graph_date(v)
-                        .map(|d| OptDate(Some(d)))
-                        .map_err(|e| E::custom(format_args!("invalid date {v:?}: {e}")))
-                }
-            }
-            deserializer.deserialize_option(V)
+    impl crate::opt_str::FromJsonStr for NaiveDate {
+        const EXPECTING: &'static str = "a date written YYYY-MM-DD";
+        fn from_json_str<E: serde::de::Error>(v: &str) -> Result<Self, E> {
+            super::parse_graph_date(v)
+                .map_err(|e| E::custom(format_args!("invalid date {v:?}: {e}")))
         }
     }
 }

@@ -12,6 +12,7 @@ mod key;
 mod null;
 mod object;
 mod odata;
+mod opt_str;
 mod page;
 mod patch;
 pub mod schema;

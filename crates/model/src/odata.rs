@@ -44,39 +44,18 @@ fn interned(value: &str) -> Cow<'static, str> {
 }
 
 /// Reads an optional `@odata.type` string (`null` is `None`) through [`interned`].
-pub(crate) struct ODataTypeValue(pub(crate) Option<Cow<'static, str>>);
+pub(crate) type ODataTypeValue = crate::opt_str::OptStr<Cow<'static, str>>;
 
-impl<'de> serde::Deserialize<'de> for ODataTypeValue {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ODataTypeValue;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_none<E: serde::de::Error>(self) -> Result<ODataTypeValue, E> {
-                Ok(ODataTypeValue(None))
-            }
-            fn visit_unit<E: serde::de::Error>(self) -> Result<ODataTypeValue, E> {
-                Ok(ODataTypeValue(None))
-            }
-            fn visit_some<D: serde::Deserializer<'de>>(
-                self,
-                d: D,
-            ) -> Result<ODataTypeValue, D::Error> {
-                d.deserialize_str(self)
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ODataTypeValue, E> {
-                Ok(ODataTypeValue(Some(interned(v))))
-            }
-            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<ODataTypeValue, E> {
-                Ok(ODataTypeValue(Some(match interned(&v) {
-                    Cow::Owned(_) => Cow::Owned(v),
-                    known => known,
-                })))
-            }
-        }
-        deserializer.deserialize_option(V)
+impl crate::opt_str::FromJsonStr for Cow<'static, str> {
+    const EXPECTING: &'static str = "a string";
+    fn from_json_str<E: serde::de::Error>(v: &str) -> Result<Self, E> {
+        Ok(interned(v))
+    }
+    fn from_json_string<E: serde::de::Error>(v: String) -> Result<Self, E> {
+        Ok(match interned(&v) {
+            Cow::Owned(_) => Cow::Owned(v),
+            known => known,
+        })
     }
 }
 

@@ -76,27 +76,28 @@ impl<T> OperationDeadline<T> {
 impl<T: Transport> Transport for OperationDeadline<T> {
     async fn send(&self, mut request: Request) -> Result<Response, TransportError> {
         let own = Deadline::after(self.timeout);
-        let (deadline, described) = match Deadline::of(&request) {
-            Some(given) if given < own => (
-                given,
-                format!(
-                    "before the deadline it carried ({} left when it started)",
-                    crate::attempt_timeout::seconds(given.remaining())
-                ),
-            ),
-            _ => (
-                own,
-                format!(
-                    "within its deadline of {}",
-                    crate::attempt_timeout::seconds(self.timeout)
-                ),
-            ),
+        // What the request had left of a deadline it carried, when that one is the earlier; the message that
+        // quotes it is written only when the deadline passes (formatting it on every call cost more than the
+        // rest of this stage).
+        let (deadline, carried_left) = match Deadline::of(&request) {
+            Some(given) if given < own => (given, Some(given.remaining())),
+            _ => (own, None),
         };
         request.extensions_mut().insert(deadline);
         match tokio::time::timeout_at(deadline.0.into(), self.inner.send(request)).await {
             Ok(outcome) => outcome,
             Err(_) => {
                 tracing::warn!("operation deadline passed");
+                let described = match carried_left {
+                    Some(left) => format!(
+                        "before the deadline it carried ({} left when it started)",
+                        crate::attempt_timeout::seconds(left)
+                    ),
+                    None => format!(
+                        "within its deadline of {}",
+                        crate::attempt_timeout::seconds(self.timeout)
+                    ),
+                };
                 Err(TransportError::timeout(format!(
                     "the operation did not finish {described} (retries and waits included)"
                 )))

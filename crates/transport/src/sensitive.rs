@@ -74,11 +74,15 @@ pub fn is_form(request: &Request) -> bool {
 /// endpoints), or a request to a managed identity endpoint (`X-Identity-Header`, `Secret`, or IMDS's
 /// `Metadata: true`).
 pub fn is_token_request(request: &Request) -> bool {
+    // Constant names: a name given as text is parsed again on every lookup, and this runs on every request.
+    const X_IDENTITY_HEADER: HeaderName = HeaderName::from_static("x-identity-header");
+    const SECRET: HeaderName = HeaderName::from_static("secret");
+    const METADATA: HeaderName = HeaderName::from_static("metadata");
     let headers = request.headers();
-    if headers.contains_key("x-identity-header")
-        || headers.contains_key("secret")
+    if headers.contains_key(X_IDENTITY_HEADER)
+        || headers.contains_key(SECRET)
         || headers
-            .get("metadata")
+            .get(METADATA)
             .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"true"))
     {
         return true;

@@ -43,7 +43,7 @@ impl GetRequest {
     pub async fn send(self) -> Result<OsImage, Error> {
         let path = self.path?;
         let pipeline = self.client.pipeline();
-        let url = pipeline.url(&format!("{path}{}", self.query.to_query_string()));
+        let url = pipeline.url_with_query(&path, &self.query.to_query_string());
         let response = pipeline
             .send(Call::get("get", &url).id(Some(&self.id)))
             .await?;

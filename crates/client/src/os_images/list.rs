@@ -115,7 +115,7 @@ impl ListRequest {
         Ok(self
             .client
             .pipeline()
-            .url(&format!("{path}{}", self.query.to_query_string())))
+            .url_with_query(&path, &self.query.to_query_string()))
     }
 
     /// The first page, with `@odata.nextLink` and `@odata.count` as Graph sent them.

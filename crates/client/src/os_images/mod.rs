@@ -20,7 +20,7 @@ pub(crate) use write::{prepare, updated_from};
 use intune_osimages_model::{OsImage, OsImagePatch};
 
 use crate::Client;
-use crate::ids::encode_id;
+use crate::ids::push_encoded_id;
 use write::Body;
 
 /// The collection's path under the base URL.
@@ -134,7 +134,11 @@ impl OsImages {
 }
 
 pub(super) fn item_path(id: &str) -> Result<String, crate::Error> {
-    Ok(format!("{COLLECTION}/{}", encode_id(id)?))
+    let mut path = String::with_capacity(COLLECTION.len() + 1 + id.len() + 8);
+    path.push_str(COLLECTION);
+    path.push('/');
+    push_encoded_id(&mut path, id)?;
+    Ok(path)
 }
 
 fn to_value(value: &impl serde::Serialize) -> Result<serde_json::Value, crate::Error> {
