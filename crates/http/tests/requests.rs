@@ -237,3 +237,53 @@ async fn clones_share_one_transport_and_debug_is_plain() {
     assert!(debug.contains("HttpTransport"), "{debug}");
     assert!(debug.contains("max_redirects: 2"), "{debug}");
 }
+
+/// A server on loopback that answers one request with `body` in chunked encoding, one chunk per part.
+async fn chunked_server(parts: &'static [&'static [u8]]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut head = vec![0_u8; 4096];
+        let mut read = 0;
+        while !head[..read].windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = socket.read(&mut head[read..]).await.unwrap();
+            assert!(n > 0, "the client closed before its request ended");
+            read += n;
+        }
+        let mut answer = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+        for part in parts {
+            answer.extend_from_slice(format!("{:x}\r\n", part.len()).as_bytes());
+            answer.extend_from_slice(part);
+            answer.extend_from_slice(b"\r\n");
+        }
+        answer.extend_from_slice(b"0\r\n\r\n");
+        socket.write_all(&answer).await.unwrap();
+        socket.flush().await.unwrap();
+    });
+    format!("http://{addr}/x")
+}
+
+#[tokio::test]
+async fn a_body_in_several_chunks_arrives_whole_and_in_order() {
+    let url = chunked_server(&[b"{\"value\":", b"[1,2", b",3]}"]).await;
+    let response = HttpTransport::new()
+        .unwrap()
+        .send(request(Method::GET, &url, b""))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(&response.body()[..], b"{\"value\":[1,2,3]}");
+}
+
+#[tokio::test]
+async fn a_chunked_body_past_the_limit_is_refused_once_the_chunks_pass_it() {
+    use intune_osimages_transport::{ResponseBodyLimit, TransportErrorKind};
+    // Each chunk is within the limit; together they are not.
+    let url = chunked_server(&[b"0123456789", b"0123456789", b"0123456789"]).await;
+    let mut sent = request(Method::GET, &url, b"");
+    sent.extensions_mut().insert(ResponseBodyLimit(25));
+    let error = HttpTransport::new().unwrap().send(sent).await.unwrap_err();
+    assert_eq!(error.kind(), TransportErrorKind::LimitExceeded, "{error}");
+}
