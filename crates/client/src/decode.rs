@@ -14,10 +14,10 @@ use crate::Error;
 use crate::error::{DecodeError, GraphError};
 
 /// A header's value as text; `name` is best a `HeaderName` constant, which is not parsed again on each lookup.
-pub(crate) fn header_str<'a>(
-    headers: &'a HeaderMap,
+pub(crate) fn header_str(
+    headers: &HeaderMap,
     name: impl http::header::AsHeaderName,
-) -> Option<&'a str> {
+) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
