@@ -3,6 +3,10 @@
 
 use std::marker::PhantomData;
 
+// Hand-written like the model's object visitors (see `object.rs` for the measurement): one visitor for both
+// values, reading the string borrowed from the input, where serde_with's `DisplayFromStr` would need a `FromStr`
+// newtype for each and `Option<String>` an allocation per value.
+
 /// A value read from a JSON string.
 pub(crate) trait FromJsonStr: Sized {
     /// What an error says was expected instead, such as `a date written YYYY-MM-DD`.
