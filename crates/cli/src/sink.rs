@@ -7,7 +7,11 @@ use serde::Serialize;
 
 use crate::args::OutputFormat;
 use crate::exit::Failure;
+use crate::pretty::NestedPretty;
 use crate::table::{Layout, Table};
+
+/// The items of the array sit two levels deep (`{`, then `"value": [`).
+const ITEM_DEPTH: usize = 2;
 
 /// Writes `{"value":[...]}` one item at a time; valid JSON once [`finish`](JsonArray::finish) ran.
 pub struct JsonArray<W: Write> {
@@ -21,24 +25,32 @@ impl<W: Write> JsonArray<W> {
         Ok(JsonArray { out, count: 0 })
     }
 
-    /// Appends one item, pretty-printed and indented to sit inside the array.
+    /// Appends one item, pretty-printed and indented to sit inside the array: serialized straight into the output
+    /// (no text of the item in between), the same bytes as [`item_text`](JsonArray::item_text) of
+    /// `serde_json::to_string_pretty(item)`.
     pub fn item(&mut self, item: &impl Serialize) -> std::io::Result<()> {
-        let text = serde_json::to_string_pretty(item).map_err(std::io::Error::from)?;
-        self.item_text(&text)
+        self.begin_item()?;
+        let mut serializer = serde_json::Serializer::with_formatter(
+            &mut self.out,
+            NestedPretty::at_depth(ITEM_DEPTH),
+        );
+        item.serialize(&mut serializer)
+            .map_err(std::io::Error::from)
     }
 
     /// Appends one item already written as pretty JSON text (by `serde_json::to_string_pretty`).
     pub fn item_text(&mut self, text: &str) -> std::io::Result<()> {
-        self.out
-            .write_all(if self.count == 0 { b"\n" } else { b",\n" })?;
-        // JSON strings hold no raw line breaks, so every line break in the text is between tokens.
-        for (i, line) in text.split('\n').enumerate() {
-            if i > 0 {
-                self.out.write_all(b"\n")?;
-            }
-            self.out.write_all(b"    ")?;
-            self.out.write_all(line.as_bytes())?;
-        }
+        self.begin_item()?;
+        NestedPretty::at_depth(ITEM_DEPTH).write_indented(&mut self.out, text.as_bytes())
+    }
+
+    /// The separator before an item and the indent of its first line.
+    fn begin_item(&mut self) -> std::io::Result<()> {
+        self.out.write_all(if self.count == 0 {
+            b"\n    "
+        } else {
+            b",\n    "
+        })?;
         self.count += 1;
         Ok(())
     }
@@ -147,5 +159,123 @@ fn csv_failure(e: csv::Error) -> Failure {
     match e.into_kind() {
         csv::ErrorKind::Io(e) => Failure::output(e),
         other => Failure::output(std::io::Error::other(format!("{other:?}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use intune_osimages_model::{Edition, EditionType, OsImage};
+    use serde_json::json;
+
+    /// What `list --all --json` wrote before items were serialized straight into the output: serde_json's pretty
+    /// text of each item, every line indented by four spaces.
+    fn written_the_old_way(items: &[OsImage], count: Option<u64>) -> Vec<u8> {
+        let mut out = String::from("{\n  \"value\": [");
+        for (i, item) in items.iter().enumerate() {
+            out.push_str(if i == 0 { "\n" } else { ",\n" });
+            let text = serde_json::to_string_pretty(item).unwrap();
+            let lines: Vec<String> = text.split('\n').map(|l| format!("    {l}")).collect();
+            out.push_str(&lines.join("\n"));
+        }
+        out.push_str(if items.is_empty() { "]" } else { "\n  ]" });
+        if let Some(c) = count {
+            out.push_str(&format!(",\n  \"@odata.count\": {c}"));
+        }
+        out.push_str("\n}\n");
+        out.into_bytes()
+    }
+
+    fn written(items: &[OsImage], count: Option<u64>) -> Vec<u8> {
+        let mut writer = JsonArray::new(Vec::new()).unwrap();
+        for item in items {
+            writer.item(item).unwrap();
+        }
+        let members: Vec<(&str, serde_json::Value)> = count
+            .map(|c| ("@odata.count", json!(c)))
+            .into_iter()
+            .collect();
+        writer.finish(&members).unwrap()
+    }
+
+    /// The sample catalog, one image also carrying properties this version does not know: date-times with and
+    /// without fractional seconds, with `Z` and with offsets, nested objects, escapes; and edition dates whose
+    /// years chrono writes in other layouts.
+    fn catalog() -> Vec<OsImage> {
+        let mut images = intune_osimages_fake::sample_catalog();
+        let image = &mut images[0];
+        for (key, value) in [
+            ("lastModifiedDateTime", json!("2026-11-30T08:15:00Z")),
+            ("createdDateTime", json!("2026-11-30T08:15:00.1234567Z")),
+            ("publishedDateTime", json!("2026-01-02T03:04:05.5+05:30")),
+            ("withdrawnDateTime", json!("2026-01-02T03:04:05-08:00")),
+            (
+                "notes",
+                json!({"text": "line one\nline \"two\"\ttab \u{e9}", "list": [1, 2.5, null, true, {}], "empty": []}),
+            ),
+        ] {
+            image.extra.insert(key.to_owned(), value);
+        }
+        let editions = image.supported_editions.get_or_insert_with(Vec::new);
+        for (y, m, d) in [(10_000, 1, 1), (-1, 12, 31), (999, 2, 28), (2028, 2, 29)] {
+            let date = chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            editions.push(Edition::new(EditionType::Enterprise, date));
+        }
+        images
+    }
+
+    #[test]
+    fn items_are_written_byte_for_byte_as_serde_json_pretty_prints_them() {
+        let images = catalog();
+        assert_eq!(images.len(), 7, "the sample holds seven releases");
+        for count in [None, Some(7)] {
+            let new = written(&images, count);
+            assert_eq!(
+                String::from_utf8(new.clone()).unwrap(),
+                String::from_utf8(written_the_old_way(&images, count)).unwrap()
+            );
+            // And the whole document is serde_json's own pretty text of it.
+            #[derive(serde::Serialize)]
+            struct Document<'a> {
+                value: &'a [OsImage],
+                #[serde(rename = "@odata.count", skip_serializing_if = "Option::is_none")]
+                count: Option<u64>,
+            }
+            let document = serde_json::to_string_pretty(&Document {
+                value: &images,
+                count,
+            })
+            .unwrap();
+            assert_eq!(String::from_utf8(new).unwrap(), document + "\n");
+        }
+        assert_eq!(written(&[], None), written_the_old_way(&[], None));
+        let text = String::from_utf8(written(&images, None)).unwrap();
+        for date in [
+            "\"+10000-01-01\"",
+            "\"-0001-12-31\"",
+            "\"0999-02-28\"",
+            "\"2028-02-29\"",
+        ] {
+            assert!(text.contains(date), "{date} in {text}");
+        }
+        assert!(text.contains("\"2026-11-30T08:15:00.1234567Z\""), "{text}");
+    }
+
+    /// A property kept as its arrived text may hold line breaks between its tokens (a pretty-printed body); they
+    /// are indented as before.
+    #[test]
+    fn kept_text_with_line_breaks_is_indented_as_before() {
+        let mut image = OsImage::default();
+        image.id = Some("a".into());
+        image.extra.insert_raw(
+            "kept",
+            serde_json::value::RawValue::from_string("{\n  \"b\": [\n    1\n  ]\n}".into())
+                .unwrap(),
+        );
+        let images = [image];
+        assert_eq!(written(&images, None), written_the_old_way(&images, None));
+        let text = String::from_utf8(written(&images, None)).unwrap();
+        assert!(text.contains("\"kept\": {\n      \"b\""), "{text}");
+        serde_json::from_str::<serde_json::Value>(&text).unwrap();
     }
 }

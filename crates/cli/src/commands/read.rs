@@ -8,7 +8,8 @@ use crate::args::{ListArgs, OutputFormat};
 use crate::exit::Failure;
 use crate::progress::Progress;
 use crate::render::{IMAGE_COLUMNS, image_detail, image_row, page_table};
-use crate::sink::{JsonArray, Rows};
+use crate::json_pages::JsonPages;
+use crate::sink::Rows;
 use crate::ui::Ui;
 
 pub async fn list(images: &OsImages, ui: &Ui, args: ListArgs) -> Result<(), Failure> {
@@ -54,9 +55,7 @@ async fn stream_all(request: ListRequest, ui: &Ui, max: u64) -> Result<(), Failu
     let progress = Progress::new(ui, "images");
     let mut pages = request.pages();
     let mut json = match format {
-        OutputFormat::Json => Some(
-            JsonArray::new(std::io::BufWriter::new(std::io::stdout())).map_err(Failure::output)?,
-        ),
+        OutputFormat::Json => Some(JsonPages::start()),
         _ => None,
     };
     let mut rows = match format {
@@ -74,23 +73,16 @@ async fn stream_all(request: ListRequest, ui: &Ui, max: u64) -> Result<(), Failu
         page.value.truncate(room);
         written += page.value.len() as u64;
         progress.advance(page.value.len());
-        if let Some(json) = &mut json {
-            for image in &page.value {
-                json.item(image).map_err(Failure::output)?;
-            }
-            json.flush().map_err(Failure::output)?;
-        }
         if let Some(rows) = &mut rows {
             rows.write(page.value.iter().map(|i| image_row(i, today)).collect())?;
+        }
+        if let Some(json) = &mut json {
+            json.page(page.value).map_err(Failure::output)?;
         }
     }
     progress.finish();
     if let Some(json) = json {
-        let members: Vec<(&str, serde_json::Value)> = count
-            .map(|c| ("@odata.count", serde_json::Value::from(c)))
-            .into_iter()
-            .collect();
-        json.finish(&members).map_err(Failure::output)?;
+        json.finish(count).map_err(Failure::output)?;
     } else if let (Some(count), OutputFormat::Table) = (count, format) {
         ui.print(&format!("\n{count} image(s) match in all\n"))?;
     }
