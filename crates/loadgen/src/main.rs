@@ -8,6 +8,7 @@ mod hello;
 mod idle;
 mod measure;
 mod memory;
+mod patches;
 mod pinned;
 mod scenarios;
 mod wire;

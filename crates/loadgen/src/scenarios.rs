@@ -9,7 +9,7 @@ use intune_osimages::{Architecture, Client, OsImagePatch};
 
 use crate::emulator::{Emulator, osimages_binary};
 use crate::measure::{LoadResult, bounded_load, current_rss_kib, peak_rss_kib, report};
-use crate::{callgrind, hello, idle, memory, pinned};
+use crate::{callgrind, hello, idle, memory, patches, pinned};
 
 pub(crate) const IMAGE_PATH: &str =
     "/deviceManagement/managedDeviceWindowsOSImages/Windows%2011%2024H2";
@@ -43,6 +43,7 @@ pub async fn run(args: &[String]) -> Result<(), String> {
         Some("stream-client") => stream_client(rest).await,
         Some("batch-vs-single") => batch_vs_single(rest).await,
         Some("emulator-vs-hello") => pinned::emulator_vs_hello(rest).await,
+        Some("emulator-patches") => patches::emulator_patches(rest).await,
         Some("client-bound") => pinned::client_bound(rest).await,
         Some("instructions") => callgrind::instructions(rest).await,
         Some("memory-100k") => memory::hundred_thousand(rest),
@@ -64,12 +65,13 @@ pub async fn run(args: &[String]) -> Result<(), String> {
             memory::hundred_thousand(&[])?;
             // Last: these pin this process to one CPU.
             pinned::emulator_vs_hello(&[]).await?;
+            patches::emulator_patches(&[]).await?;
             pinned::client_bound(&[]).await?;
             callgrind::instructions(&[]).await
         }
         Some(other) => Err(format!(
             "unknown scenario {other:?}: expected emulator-gets, idle-connections, facade-vs-raw, batch-vs-single, \
-             cli-startup, soak, stream-memory, emulator-vs-hello, client-bound, instructions, memory-100k or all"
+             cli-startup, soak, stream-memory, emulator-vs-hello, emulator-patches, client-bound, instructions, memory-100k or all"
         )),
     }
 }

@@ -1,4 +1,4 @@
-//! A minimal HTTP/1.1 GET load generator over raw keep-alive TCP connections.
+//! A minimal HTTP/1.1 load generator over raw keep-alive TCP connections (GETs, or any fixed request).
 //!
 //! Hand-written rather than built on reqwest: a generator must spend less per request than the server it measures,
 //! and reqwest's per-request work (header maps, pool checkout, body streams) made it the ceiling of the emulator row.
@@ -29,6 +29,19 @@ pub async fn get_load(
     let request =
         format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\n\r\n")
             .into_bytes();
+    load(addr, request, connections, duration, expect_suffix).await
+}
+
+/// Sends the fixed `request` (a whole HTTP/1.1 request, head and body) to `addr` over `connections` keep-alive
+/// connections until `duration` passes; an answer counts when its status is 200 and its body ends with
+/// `expect_suffix`.
+pub async fn load(
+    addr: &str,
+    request: Vec<u8>,
+    connections: usize,
+    duration: Duration,
+    expect_suffix: &'static [u8],
+) -> LoadResult {
     let start = Instant::now();
     let deadline = start + duration;
     let mut tasks = Vec::with_capacity(connections);
