@@ -6,9 +6,9 @@ use intune_osimages::{ListRequest, OsImages};
 use super::today;
 use crate::args::{ListArgs, OutputFormat};
 use crate::exit::Failure;
+use crate::json_pages::JsonPages;
 use crate::progress::Progress;
 use crate::render::{IMAGE_COLUMNS, image_detail, image_row, page_table};
-use crate::json_pages::JsonPages;
 use crate::sink::Rows;
 use crate::ui::Ui;
 
