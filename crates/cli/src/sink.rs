@@ -27,7 +27,7 @@ impl<W: Write> JsonArray<W> {
 
     /// Appends one item, pretty-printed and indented to sit inside the array: serialized straight into the output
     /// (no text of the item in between), the same bytes as [`item_text`](JsonArray::item_text) of
-    /// `serde_json::to_string_pretty(item)`.
+    /// [`array_item_text`] of the item.
     pub fn item(&mut self, item: &impl Serialize) -> std::io::Result<()> {
         self.begin_item()?;
         let mut serializer = serde_json::Serializer::with_formatter(
@@ -38,10 +38,10 @@ impl<W: Write> JsonArray<W> {
             .map_err(std::io::Error::from)
     }
 
-    /// Appends one item already written as pretty JSON text (by `serde_json::to_string_pretty`).
+    /// Appends one item's text made by [`array_item_text`], as it is.
     pub fn item_text(&mut self, text: &str) -> std::io::Result<()> {
         self.begin_item()?;
-        NestedPretty::at_depth(ITEM_DEPTH).write_indented(&mut self.out, text.as_bytes())
+        self.out.write_all(text.as_bytes())
     }
 
     /// The separator before an item and the indent of its first line.
@@ -75,6 +75,17 @@ impl<W: Write> JsonArray<W> {
         self.out.flush()?;
         Ok(self.out)
     }
+}
+
+/// One item's text as [`JsonArray::item`] writes it, for a caller that holds items before writing them (export
+/// sorts by id): serialized at the array's depth once, so writing it needs no re-indenting.
+pub fn array_item_text(item: &impl Serialize) -> std::io::Result<String> {
+    let mut text = Vec::new();
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut text, NestedPretty::at_depth(ITEM_DEPTH));
+    item.serialize(&mut serializer)
+        .map_err(std::io::Error::from)?;
+    String::from_utf8(text).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }
 
 /// Rows of one kind of record, written in batches to standard output.
@@ -249,6 +260,12 @@ mod tests {
             assert_eq!(String::from_utf8(new).unwrap(), document + "\n");
         }
         assert_eq!(written(&[], None), written_the_old_way(&[], None));
+        // Export's way: each item's text made first, written later as it is.
+        let mut writer = JsonArray::new(Vec::new()).unwrap();
+        for image in &images {
+            writer.item_text(&array_item_text(image).unwrap()).unwrap();
+        }
+        assert_eq!(writer.finish(&[]).unwrap(), written(&images, None));
         let text = String::from_utf8(written(&images, None)).unwrap();
         for date in [
             "\"+10000-01-01\"",

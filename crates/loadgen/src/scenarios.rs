@@ -368,6 +368,21 @@ async fn soak(args: &[String]) -> Result<(), String> {
     let http = http_client(clients)?;
     let base = emulator.base_url.clone();
     let patch_body = Bytes::from_static(br#"{"supportedArchitectures":["x64","arM64"]}"#);
+    // Every answer is checked against the catalog the emulator started with (the soak changes no count).
+    let count_url = format!("{base}/deviceManagement/managedDeviceWindowsOSImages/$count");
+    let answer = http
+        .get(&count_url)
+        .send()
+        .await
+        .map_err(|e| format!("soak: {count_url}: {e}"))?;
+    let text = answer
+        .text()
+        .await
+        .map_err(|e| format!("soak: {count_url}: {e}"))?;
+    let images: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("soak: {count_url} answered {text:?}, not a count"))?;
     let sampler_pid = pid.clone();
     let sampler = tokio::spawn(async move {
         let mut samples = Vec::new();
@@ -394,7 +409,7 @@ async fn soak(args: &[String]) -> Result<(), String> {
                             .await
                             .ok()
                             .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-                            .map(|v| v["value"].as_array().map(Vec::len) == Some(5))
+                            .map(|v| v["value"].as_array().map(Vec::len) == Some(images))
                             .unwrap_or(false),
                         _ => false,
                     },
@@ -427,9 +442,11 @@ async fn soak(args: &[String]) -> Result<(), String> {
                         _ => false,
                     },
                     _ => match http.get(format!("{collection}/$count")).send().await {
-                        Ok(r) if r.status() == 200 => {
-                            r.text().await.map(|t| t.trim() == "5").unwrap_or(false)
-                        }
+                        Ok(r) if r.status() == 200 => r
+                            .text()
+                            .await
+                            .map(|t| t.trim() == images.to_string())
+                            .unwrap_or(false),
                         _ => false,
                     },
                 }

@@ -11,7 +11,7 @@ use crate::diff::{Difference, diff, diff_raw};
 use crate::exit::{self, Failure};
 use crate::plan::{Step, plan};
 use crate::progress::Progress;
-use crate::sink::{JsonArray, Rows};
+use crate::sink::{JsonArray, Rows, array_item_text};
 use crate::snapshot::{self, Ordered, Snapshot};
 use crate::spool::{Drained, Spool};
 use crate::table::Table;
@@ -49,8 +49,8 @@ async fn tenant(images: &OsImages, ui: &Ui) -> Result<Snapshot, Failure> {
     Ok(snapshot)
 }
 
-/// The tenant's catalog for `export`: each image as the pretty JSON text it is written as (ordered, annotations
-/// dropped), spooled by id so that memory does not grow with the catalog's text.
+/// The tenant's catalog for `export`: each image as the pretty JSON text it is written as (at the array's depth,
+/// ordered, annotations dropped), spooled by id so that memory does not grow with the catalog's text.
 async fn tenant_spool(images: &OsImages, ui: &Ui) -> Result<Spool, Failure> {
     let spool_failure = |e: std::io::Error| Failure {
         code: exit::OUTPUT,
@@ -59,7 +59,7 @@ async fn tenant_spool(images: &OsImages, ui: &Ui) -> Result<Spool, Failure> {
     let mut spool = Spool::new().map_err(spool_failure)?;
     read_tenant(images, ui, |id, value| {
         let value = snapshot::normalize(value);
-        let text = serde_json::to_string_pretty(&Ordered(&value))
+        let text = array_item_text(&Ordered(&value))
             .map_err(|e| Failure::usage(format!("cannot represent an image as JSON: {e}")))?;
         spool.insert(id, &text).map_err(spool_failure)
     })
