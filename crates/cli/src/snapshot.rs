@@ -192,7 +192,8 @@ pub struct Ordered<'a>(pub &'a Value);
 fn ordered_keys(map: &Map<String, Value>) -> Vec<&String> {
     let rank = |k: &str| ORDER.iter().position(|o| *o == k).unwrap_or(ORDER.len());
     let mut keys: Vec<&String> = map.keys().collect();
-    keys.sort_by(|a, b| (rank(a), a.as_str()).cmp(&(rank(b), b.as_str())));
+    // Each key's rank once, not twice per comparison: export orders every object of every image.
+    keys.sort_by_cached_key(|k| (rank(k), k.as_str()));
     keys
 }
 
