@@ -2,7 +2,7 @@
 
 use futures::TryStreamExt;
 use intune_osimages::validate::{Operation, Policy, validate};
-use intune_osimages::{Client, OsImages};
+use intune_osimages::{Client, OsImage, OsImages};
 use serde_json::Value;
 
 use crate::args::{ApplyOptions, OutputFormat};
@@ -18,53 +18,77 @@ use crate::table::Table;
 use crate::terminal::escape;
 use crate::ui::{Ui, warn};
 
-/// Reads the tenant's catalog page by page through the SDK's paging, with progress, handing each image to `each`
-/// as its id and its JSON.
-async fn read_tenant(
+/// Reads the tenant's catalog page by page through the SDK's paging, with progress, handing each page to `each`.
+async fn read_pages(
     images: &OsImages,
     ui: &Ui,
-    mut each: impl FnMut(&str, Value) -> Result<(), Failure>,
+    mut each: impl FnMut(Vec<OsImage>) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
     let progress = Progress::new(ui, "images read");
     let mut pages = images.list().pages();
     while let Some(page) = pages.try_next().await? {
         progress.advance(page.value.len());
-        for image in page.value {
-            let value = serde_json::to_value(&image)
-                .map_err(|e| Failure::usage(format!("cannot represent an image as JSON: {e}")))?;
-            each(image.id_str(), value)?;
-        }
+        each(page.value)?;
     }
     progress.finish();
     Ok(())
 }
 
+/// An image as JSON.
+fn image_value(image: &OsImage) -> Result<Value, Failure> {
+    serde_json::to_value(image)
+        .map_err(|e| Failure::usage(format!("cannot represent an image as JSON: {e}")))
+}
+
 /// The tenant's catalog.
 async fn tenant(images: &OsImages, ui: &Ui) -> Result<Snapshot, Failure> {
     let mut snapshot = Snapshot::new();
-    read_tenant(images, ui, |_, value| {
-        snapshot::insert(&mut snapshot, value, "the tenant")
+    read_pages(images, ui, |page| {
+        (page.iter()).try_for_each(|image| {
+            snapshot::insert(&mut snapshot, image_value(image)?, "the tenant")
+        })
     })
     .await?;
     Ok(snapshot)
 }
 
-/// The tenant's catalog for `export`: each image as the pretty JSON text it is written as (at the array's depth,
-/// ordered, annotations dropped), spooled by id so that memory does not grow with the catalog's text.
-async fn tenant_spool(images: &OsImages, ui: &Ui) -> Result<Spool, Failure> {
-    let spool_failure = |e: std::io::Error| Failure {
+fn spool_failure(e: std::io::Error) -> Failure {
+    Failure {
         code: exit::OUTPUT,
         message: format!("cannot write the temporary file export sorts images in: {e}"),
-    };
+    }
+}
+
+/// The tenant's catalog for `export`: each image as the pretty JSON text it is written as (at the array's depth,
+/// ordered, annotations dropped), spooled by id so that memory does not grow with the catalog's text.
+///
+/// Turning a page into text and spooling it costs about as much as fetching and decoding it, so it runs on a
+/// thread of its own while the next page is fetched, as `list --all --json` writes its pages (`json_pages.rs`);
+/// the channel holds one page.
+async fn tenant_spool(images: &OsImages, ui: &Ui) -> Result<Spool, Failure> {
     let mut spool = Spool::new().map_err(spool_failure)?;
-    read_tenant(images, ui, |id, value| {
-        let value = snapshot::normalize(value);
-        let text = array_item_text(&Ordered(&value))
-            .map_err(|e| Failure::usage(format!("cannot represent an image as JSON: {e}")))?;
-        spool.insert(id, &text).map_err(spool_failure)
-    })
-    .await?;
-    Ok(spool)
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<OsImage>>(1);
+    let worker = std::thread::spawn(move || -> Result<Spool, Failure> {
+        for page in receiver {
+            for image in &page {
+                let value = snapshot::normalize(image_value(image)?);
+                let text = array_item_text(&Ordered(&value)).map_err(|e| {
+                    Failure::usage(format!("cannot represent an image as JSON: {e}"))
+                })?;
+                spool.insert(image.id_str(), &text).map_err(spool_failure)?;
+            }
+        }
+        Ok(spool)
+    });
+    // A send fails only once the worker stopped, and then the worker's error is the one to report.
+    let stopped = || Failure::usage("the export worker stopped".to_owned());
+    let read = read_pages(images, ui, |page| sender.send(page).map_err(|_| stopped())).await;
+    drop(sender);
+    let spooled = worker.join().map_err(|_| stopped())?;
+    match (read, spooled) {
+        (_, Err(failure)) | (Err(failure), Ok(_)) => Err(failure),
+        (Ok(()), Ok(spool)) => Ok(spool),
+    }
 }
 
 /// Two images of the tenant with one id: export would not be a snapshot another tenant can be made from.
