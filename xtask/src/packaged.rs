@@ -2,10 +2,8 @@
 //! receive it, unpacked, checked for its licence files and tested there, offline, against the unpacked packages of
 //! its workspace siblings (which are not on crates.io, so they are patched in by path).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
-
-use toml_edit::{Item, Key, TableLike};
 
 use crate::metadata::{Package, Workspace};
 use crate::process;
@@ -51,11 +49,11 @@ pub fn run(workspace: &Workspace) -> Result<(), String> {
         }
     }
 
-    // The workspace's own target directory and dev profile (which packaging drops from each manifest), without
+    // The workspace's own target directory and profiles (which packaging drops from each manifest), without
     // incremental artifacts: the registry dependencies the `test` step built are reused instead of built again
     // with full debug info. A separate directory with cargo's default profile took 14 GB and ran a CI machine out
     // of disk.
-    let profile = dev_profile_config(&workspace.root)?;
+    let profile = profile_config(&workspace.root, &unpacked)?;
     let target = &workspace.target_dir;
     for member in &publishable {
         // Every other published crate, by path: cargo uses those the build reaches and ignores the rest.
@@ -75,7 +73,9 @@ pub fn run(workspace: &Workspace) -> Result<(), String> {
                 .args(["--all-features", "--offline", "--quiet"])
                 .env("CARGO_TARGET_DIR", target)
                 .env("CARGO_INCREMENTAL", "0");
-            test.args(patches.iter().chain(&profile).flat_map(|config| ["--config", config]));
+            test.args(patches.iter().flat_map(|patch| ["--config", patch]))
+                .arg("--config")
+                .arg(&profile);
             println!("--> {} {}: {}", member.name, member.version, args.join(" "));
             process::run(&mut test).map_err(|err| {
                 let (name, shown) = (&member.name, dir(member).display().to_string());
@@ -88,33 +88,19 @@ pub fn run(workspace: &Workspace) -> Result<(), String> {
     Ok(())
 }
 
-/// The root manifest's `[profile.dev]` as `--config` values (`profile.dev.package."*".debug=false`), so that a
-/// package built outside the workspace is built as it is inside.
-fn dev_profile_config(root: &Path) -> Result<Vec<String>, String> {
-    let path = root.join("Cargo.toml");
-    let text = std::fs::read_to_string(&path)
-        .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
-    let manifest = crate::parse_toml(&text, "Cargo.toml")?;
-    let mut values = Vec::new();
-    if let Some(dev) =
-        manifest.get("profile").and_then(|p| p.get("dev")).and_then(Item::as_table_like)
-    {
-        flatten("profile.dev", dev, &mut values);
+/// Writes the root manifest's `[profile.*]` tables as a cargo config file in `dir` and returns its path, for
+/// `--config`: a package built outside the workspace is then built as it is inside.
+fn profile_config(root: &Path, dir: &Path) -> Result<PathBuf, String> {
+    let read = std::fs::read_to_string(root.join("Cargo.toml"));
+    let text = read.map_err(|err| format!("cannot read {}/Cargo.toml: {err}", root.display()))?;
+    let mut config = toml_edit::DocumentMut::new();
+    if let Some(profile) = crate::parse_toml(&text, "Cargo.toml")?.remove("profile") {
+        config.insert("profile", profile);
     }
-    Ok(values)
-}
-
-fn flatten(prefix: &str, table: &dyn TableLike, values: &mut Vec<String>) {
-    for (key, item) in table.iter() {
-        let path = format!("{prefix}.{}", Key::new(key).display_repr());
-        match (item.as_table_like(), item.as_value()) {
-            (Some(inner), _) => flatten(&path, inner, values),
-            (None, Some(value)) => {
-                values.push(format!("{path}={}", value.clone().decorated("", "")))
-            }
-            (None, None) => {}
-        }
-    }
+    let path = dir.join("profile.toml");
+    std::fs::write(&path, config.to_string())
+        .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+    Ok(path)
 }
 
 #[cfg(test)]
@@ -134,7 +120,8 @@ mod tests {
             &[
                 (
                     "Cargo.toml",
-                    "[workspace]\nresolver = \"3\"\nmembers = [\"a\"]\nexclude = [\"target\"]\n",
+                    "[workspace]\nresolver = \"3\"\nmembers = [\"a\"]\nexclude = [\"target\"]\n\n\
+                     [profile.dev.package.\"*\"]\ndebug = false\n",
                 ),
                 ("a/Cargo.toml", manifest),
                 ("a/src/lib.rs", "//! a\n"),
@@ -156,23 +143,15 @@ mod tests {
     }
 
     #[test]
-    fn the_dev_profile_becomes_config_values_cargo_accepts() {
+    fn the_profiles_become_a_config_file_and_the_rest_of_the_manifest_does_not() {
         let dir = tempfile::tempdir().unwrap();
-        crate::write_files(
-            dir.path(),
-            &[(
-                "Cargo.toml",
-                "[workspace]\n\n[profile.dev]\ndebug = \"line-tables-only\" # small\n\n\
-                 [profile.dev.package.\"*\"]\ndebug = false\n\n[profile.release]\nlto = true\n",
-            )],
-        );
-        let values = dev_profile_config(dir.path()).unwrap();
-        assert_eq!(
-            values,
-            ["profile.dev.debug=\"line-tables-only\"", "profile.dev.package.\"*\".debug=false"]
-        );
+        let profiles = "[profile.dev]\ndebug = \"line-tables-only\" # small\n\n\
+                        [profile.dev.package.\"*\"]\ndebug = false\n";
+        crate::write_files(dir.path(), &[("Cargo.toml", &format!("[workspace]\n\n{profiles}"))]);
+        let config = || std::fs::read_to_string(profile_config(dir.path(), dir.path()).unwrap());
+        assert_eq!(config().unwrap().trim_start(), profiles);
         crate::write_files(dir.path(), &[("Cargo.toml", "[workspace]\n")]);
-        assert!(dev_profile_config(dir.path()).unwrap().is_empty());
+        assert_eq!(config().unwrap(), "");
     }
 
     #[test]
