@@ -7,7 +7,7 @@
 //! workspace's `Cargo.lock` (the same versions, and nothing to fetch) and its own target dir there, so a repeated
 //! run only checks the one file.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::process;
 
@@ -63,20 +63,11 @@ fn check_downstream(root: &Path, name: &str, code: &str) -> Result<(), String> {
          [dependencies]\nintune-osimages-transport = {{ path = {} }}\n\n[workspace]\n",
         toml_edit::Value::from(transport.display().to_string())
     );
-    let lock = std::fs::read_to_string(root.join("Cargo.lock"))
-        .map_err(|err| format!("reading Cargo.lock: {err}"))?;
-    for (path, text) in [
-        (PathBuf::from("Cargo.toml"), manifest.as_str()),
-        (PathBuf::from("Cargo.lock"), lock.as_str()),
-        (PathBuf::from("src/lib.rs"), code),
-    ] {
-        let path = dir.join(path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|err| format!("creating {}: {err}", parent.display()))?;
-        }
-        std::fs::write(&path, text).map_err(|err| format!("writing {}: {err}", path.display()))?;
-    }
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap();
+    crate::write_files(
+        &dir,
+        &[("Cargo.toml", &manifest), ("Cargo.lock", &lock), ("src/lib.rs", code)],
+    );
     let mut cargo = process::cargo(&dir);
     cargo
         .args(["check", "--offline", "--quiet", "--target-dir"])
