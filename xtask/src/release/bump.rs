@@ -5,9 +5,10 @@ use std::path::Path;
 use std::str::FromStr;
 
 use semver::Version;
-use toml_edit::{DocumentMut, Item, Value};
+use toml_edit::{Item, Value};
 
 use super::changelog;
+use crate::metadata::Workspace;
 use crate::process;
 
 /// What `bump` is asked for: the next major, minor or patch version after the last release, or this version.
@@ -60,13 +61,6 @@ pub fn next_version(
     }
 }
 
-/// `[workspace.package] version`.
-fn workspace_version(root: &DocumentMut) -> Result<String, String> {
-    (root.get("workspace").and_then(|w| w.get("package")?.get("version")?.as_str()))
-        .map(str::to_owned)
-        .ok_or_else(|| "Cargo.toml: no `version = \"...\"` in [workspace.package]".to_owned())
-}
-
 /// The root manifest with `[workspace.package] version` and every workspace crate's requirement in
 /// `[workspace.dependencies]` moved from `old` to `new`, keeping operators, comments and layout. Refuses a
 /// requirement that is not at `old`.
@@ -91,7 +85,9 @@ pub fn bump_manifest(root: &str, old: &Version, new: &Version) -> Result<String,
     }
     for (path, text) in edits {
         // Crate names hold no dot, so the path splits back into its keys.
+        // `get_mut` inserts a missing key as `Item::None`, hence the filter.
         let item = (path.split('.').try_fold(&mut doc["workspace"], |item, key| item.get_mut(key)))
+            .filter(|item| item.is_value())
             .ok_or_else(|| format!("Cargo.toml: no `{path}` in [workspace]"))?;
         // The new string keeps the whitespace and comments around the old one.
         let mut value = Value::from(text);
@@ -118,13 +114,10 @@ pub fn bump_files(
     let write = |name: &str, text: &str| {
         std::fs::write(root.join(name), text).map_err(|err| format!("cannot write {name}: {err}"))
     };
-    let root_manifest = read("Cargo.toml")?;
-    let current = workspace_version(&crate::parse_toml(&root_manifest, "Cargo.toml")?)?;
-    let current = Version::parse(&current)
-        .map_err(|err| format!("Cargo.toml [workspace.package] version: {err}"))?;
+    let current = super::lockstep_version(&Workspace::load(root)?)?;
     let new = next_version(&current, last, &target)?;
     let changelog = changelog::release_unreleased(&read("CHANGELOG.md")?, &new.to_string(), date)?;
-    let manifest = bump_manifest(&root_manifest, &current, &new)?;
+    let manifest = bump_manifest(&read("Cargo.toml")?, &current, &new)?;
     write("CHANGELOG.md", &changelog)?;
     if new != current {
         write("Cargo.toml", &manifest)?;
@@ -156,12 +149,11 @@ mod tests {
     }
 
     #[test]
-    fn the_version_is_read_and_a_manifest_without_one_or_not_toml_is_an_error() {
-        let root = crate::parse_toml(ROOT, "Cargo.toml").unwrap();
-        assert_eq!(workspace_version(&root).unwrap(), "0.1.0");
-        assert!(crate::parse_toml("[workspace", "Cargo.toml").unwrap_err().contains("Cargo.toml"));
-        let bare = crate::parse_toml("[workspace]\n", "Cargo.toml").unwrap();
-        assert!(workspace_version(&bare).unwrap_err().contains("[workspace.package]"));
+    fn a_manifest_without_the_workspace_version_or_not_toml_is_an_error() {
+        let err = bump_manifest("[workspace", &v("0.1.0"), &v("0.2.0")).unwrap_err();
+        assert!(err.contains("Cargo.toml"), "{err}");
+        let err = bump_manifest("[workspace]\n", &v("0.1.0"), &v("0.2.0")).unwrap_err();
+        assert!(err.contains("no `package.version` in [workspace]"), "{err}");
     }
 
     #[test]

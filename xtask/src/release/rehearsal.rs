@@ -27,7 +27,7 @@ fn cut(dir: &Path, target: Target) -> Version {
     let last = last_release(dir).unwrap().map(|(_, version)| version);
     let (_, new) = bump::bump_files(dir, target, last.as_ref(), "2026-12-01").unwrap();
     git(dir, &["commit", "--quiet", "-am", &format!("release {new}")]);
-    assert_eq!(preflight(dir).unwrap(), new.to_string());
+    assert_eq!(preflight(dir).unwrap(), new);
     tag(dir).unwrap();
     assert_eq!(last_release(dir).unwrap().map(|(_, v)| v), Some(new.clone()));
     new
@@ -43,8 +43,7 @@ fn a_release_and_the_next_one_are_cut_tagged_and_dry_run_published_from_a_clone(
     git(dir, &["config", "user.name", "rehearsal"]);
 
     add_entry(dir, "Rehearsed first release.");
-    let current =
-        Version::parse(&lockstep_version(&Workspace::load(dir).unwrap()).unwrap()).unwrap();
+    let current = lockstep_version(&Workspace::load(dir).unwrap()).unwrap();
     let first = match last_release(dir).unwrap() {
         None => cut(dir, Target::Exact(current.clone())),
         Some(_) => cut(dir, Target::Minor),
@@ -56,7 +55,7 @@ fn a_release_and_the_next_one_are_cut_tagged_and_dry_run_published_from_a_clone(
     assert_eq!(patch, Version::new(first.major, first.minor, first.patch + 1));
 
     let workspace = Workspace::load(dir).unwrap();
-    assert_eq!(lockstep_version(&workspace).unwrap(), patch.to_string());
+    assert_eq!(lockstep_version(&workspace).unwrap(), patch);
     let lock = std::fs::read_to_string(dir.join("Cargo.lock")).unwrap();
     for package in workspace.publishable() {
         let entry = format!("name = \"{}\"\nversion = \"{patch}\"\n", package.name);
