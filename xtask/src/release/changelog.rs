@@ -2,20 +2,18 @@
 
 const UNRELEASED: &str = "## [Unreleased]";
 
-/// The lines of the section whose header line is `header_matches`, until the next `## ` header or the link
-/// reference definitions at the bottom. `None` when there is no such header.
-fn section(changelog: &str, header_matches: impl Fn(&str) -> bool) -> Option<(usize, Vec<&str>)> {
+/// The index of the header line `## [name]` (alone or followed by ` - date`) and the section's lines, until the
+/// next `## ` header or the link reference definitions at the bottom. `None` when there is no such header.
+fn section<'a>(changelog: &'a str, name: &str) -> Option<(usize, Vec<&'a str>)> {
+    let header = format!("## [{name}]");
+    let is_header = |line: &str| {
+        line.strip_prefix(&header).is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    };
     let mut lines = changelog.lines().enumerate();
-    let (index, _) = lines.by_ref().find(|(_, line)| header_matches(line.trim_end()))?;
-    let body = lines
-        .map(|(_, line)| line)
-        .take_while(|line| !line.starts_with("## ") && !is_link_definition(line))
-        .collect();
-    Some((index, body))
-}
-
-fn is_link_definition(line: &str) -> bool {
-    line.starts_with('[') && line.contains("]: ")
+    let (index, _) = lines.by_ref().find(|(_, line)| is_header(line.trim_end()))?;
+    let is_end =
+        |line: &&str| line.starts_with("## ") || line.starts_with('[') && line.contains("]: ");
+    Some((index, lines.map(|(_, line)| line).take_while(|line| !is_end(line)).collect()))
 }
 
 /// True when a section body says something: more than blank lines, `###` sub-headings and HTML comments.
@@ -27,31 +25,23 @@ fn has_entries(body: &[&str]) -> bool {
     })
 }
 
-/// Matches the header of `version`'s section: `## [X.Y.Z]`, with or without ` - date`.
-fn release_header(version: &str) -> impl Fn(&str) -> bool {
-    let header = format!("## [{version}]");
-    move |line| {
-        line == header || line.strip_prefix(&header).is_some_and(|rest| rest.starts_with(' '))
-    }
-}
-
 /// True when the changelog has a section for `version` (`## [X.Y.Z] - date`) with at least one entry.
 pub fn has_release_entry(changelog: &str, version: &str) -> bool {
-    section(changelog, release_header(version)).is_some_and(|(_, body)| has_entries(&body))
+    section(changelog, version).is_some_and(|(_, body)| has_entries(&body))
 }
 
 /// The changelog with its Unreleased entries moved under `## [version] - date` and a fresh, empty
 /// `## [Unreleased]` above them. Refuses an empty Unreleased section and a version that already has a section.
 pub fn release_unreleased(changelog: &str, version: &str, date: &str) -> Result<String, String> {
-    let (index, body) = section(changelog, |line| line == UNRELEASED)
-        .ok_or("CHANGELOG.md has no `## [Unreleased]` section")?;
+    let (index, body) =
+        section(changelog, "Unreleased").ok_or("CHANGELOG.md has no `## [Unreleased]` section")?;
     if !has_entries(&body) {
         return Err(format!(
             "missing changelog entry: the `{UNRELEASED}` section of CHANGELOG.md is empty; \
              describe the changes of {version} there first"
         ));
     }
-    if section(changelog, release_header(version)).is_some() {
+    if section(changelog, version).is_some() {
         return Err(format!("CHANGELOG.md already has a `## [{version}]` section"));
     }
     let mut lines: Vec<String> = changelog.lines().map(str::to_owned).collect();

@@ -59,8 +59,7 @@ pub fn run(root: &Path, command: Command) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Semver { baseline_rev: Some(rev) } => semver_guard(root, &rev),
-        Command::Semver { baseline_rev: None } => semver_guard_since_last(root),
+        Command::Semver { baseline_rev } => semver_guard(root, baseline_rev),
         Command::Publish { execute } => publish(root, execute),
         Command::Tag => tag(root),
     }
@@ -98,24 +97,22 @@ fn lockstep_version(workspace: &Workspace) -> Result<Version, String> {
 }
 
 /// The semver guard: cargo-semver-checks compares every published crate's public API with `baseline` (a git
-/// revision) and fails on a change that the version bump does not allow.
-pub fn semver_guard(root: &Path, baseline: &str) -> Result<(), String> {
+/// revision; by default the last release tag) and fails on a change that the version bump does not allow. The
+/// first release has nothing to compare with, and says so.
+pub fn semver_guard(root: &Path, baseline: Option<String>) -> Result<(), String> {
+    let baseline = match baseline {
+        Some(rev) => Some(rev),
+        None => last_release(root)?.map(|(tag, _)| tag),
+    };
+    let Some(baseline) = baseline else {
+        println!("==> semver: no release tag yet, nothing to compare with");
+        return Ok(());
+    };
     println!("==> semver: the public API against {baseline}");
     process::ensure(process::CARGO_SEMVER_CHECKS, root)?;
     let mut check = process::cargo(root);
-    check.args(["semver-checks", "--workspace", "--baseline-rev", baseline]);
+    check.args(["semver-checks", "--workspace", "--baseline-rev", &baseline]);
     process::run(&mut check).map_err(|err| format!("semver guard against {baseline}: {err}"))
-}
-
-/// The semver guard against the last release tag; the first release has nothing to compare with, and says so.
-pub fn semver_guard_since_last(root: &Path) -> Result<(), String> {
-    match last_release(root)? {
-        Some((tag, _)) => semver_guard(root, &tag),
-        None => {
-            println!("==> semver: no release tag yet, nothing to compare with");
-            Ok(())
-        }
-    }
 }
 
 fn plan(root: &Path) -> Result<(), String> {
@@ -173,7 +170,7 @@ fn dry_run(root: &Path) -> std::process::Command {
 /// `cargo xtask release publish [--execute]`.
 fn publish(root: &Path, execute: bool) -> Result<(), String> {
     let version = preflight(root)?;
-    semver_guard_since_last(root)?;
+    semver_guard(root, None)?;
     // The advisory database is fetched from the network, so only here, not in `cargo xtask ci`.
     process::ensure(process::CARGO_DENY, root)?;
     process::run(process::cargo(root).args(["deny", "check", "advisories"]))?;
@@ -294,19 +291,21 @@ pub(super) mod tests {
                 "[package]\nname = \"guarded\"\nversion = \"{version}\"\nedition = \"2024\"\n\
                  license = \"MIT\"\ndescription = \"g\"\n\n[workspace]\n"
             );
-            std::fs::create_dir_all(dir.path().join("src")).unwrap();
-            std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
-            std::fs::write(dir.path().join(".gitignore"), "/target\n").unwrap();
-            std::fs::write(dir.path().join("src/lib.rs"), lib).unwrap();
+            let files = [
+                ("Cargo.toml", manifest.as_str()),
+                (".gitignore", "/target\n"),
+                ("src/lib.rs", lib),
+            ];
+            crate::write_files(dir.path(), &files);
             git(dir.path(), &["add", "-A"]);
             git(dir.path(), &["commit", "--quiet", "-m", message]);
         };
         commit("0.1.0", &format!("{kept}{removed}"), "0.1.0");
         git(dir.path(), &["tag", "v0.1.0"]);
         commit("0.1.1", &format!("{kept}{removed}{added}"), "add a function");
-        semver_guard(dir.path(), "v0.1.0").unwrap();
+        semver_guard(dir.path(), Some("v0.1.0".into())).unwrap();
         commit("0.1.1", kept, "remove a function");
-        let err = semver_guard(dir.path(), "v0.1.0").unwrap_err();
+        let err = semver_guard(dir.path(), Some("v0.1.0".into())).unwrap_err();
         assert!(err.contains("semver guard against v0.1.0"), "{err}");
     }
 
