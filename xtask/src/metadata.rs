@@ -54,27 +54,6 @@ impl Workspace {
     }
 }
 
-/// A package as `cargo metadata` would print it, for the checks' unit tests: `fields` (JSON) over a bare package
-/// named `name` at 0.1.0 in `/w/NAME`.
-#[cfg(test)]
-pub fn package(name: &str, fields: serde_json::Value) -> Package {
-    let mut json = serde_json::json!({
-        "name": name, "version": "0.1.0", "id": name, "manifest_path": format!("/w/{name}/Cargo.toml"),
-        "dependencies": [], "targets": [], "features": {},
-    });
-    json.as_object_mut().unwrap().extend(fields.as_object().unwrap().clone());
-    serde_json::from_value(json).unwrap()
-}
-
-/// A path dependency on the workspace crate `name`, at `req`, for [`package`].
-#[cfg(test)]
-pub fn path_dependency(name: &str, kind: DepKind, req: &str) -> serde_json::Value {
-    serde_json::json!({
-        "name": name, "req": req, "kind": kind, "optional": false, "uses_default_features": true,
-        "features": [], "path": format!("/w/{name}"),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +70,12 @@ mod tests {
         let model =
             |dep: &&Dependency| dep.name == "intune-osimages-model" && dep.kind == DepKind::Normal;
         assert!(ws.internal_deps(client).any(|dep| model(&dep)));
+        // Third-party crates and a crate's dev-dependency on itself (for its own test-util) are no edges.
+        assert!(client.dependencies.iter().any(|dep| dep.name == "serde"));
+        assert!(ws.internal_deps(client).all(|dep| ws.package(&dep.name).is_some()));
+        let transport = ws.package("intune-osimages-transport").unwrap();
+        assert!(transport.dependencies.iter().any(|dep| dep.name == transport.name.as_str()));
+        assert!(ws.internal_deps(transport).all(|dep| dep.name != transport.name.as_str()));
         assert!(client.targets.iter().any(|t| t.is_lib()));
     }
 
