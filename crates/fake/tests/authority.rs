@@ -363,3 +363,174 @@ async fn without_the_authority_its_paths_are_not_found_and_tokens_are_not_checke
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(graph_status(&fake, None).await, StatusCode::OK);
 }
+
+async fn get(fake: &FakeGraph, path: &str) -> (StatusCode, Value) {
+    let request = http::Request::builder()
+        .uri(format!("http://login.test{path}"))
+        .body(Bytes::new())
+        .unwrap();
+    let response = fake.handle(request).await.unwrap();
+    let status = response.status();
+    (status, serde_json::from_slice(response.body()).unwrap())
+}
+
+/// The claims of a JWT, read without checking it (as MSAL reads an `id_token`).
+fn jwt_part(token: &str, part: usize) -> Value {
+    use base64::Engine;
+    let text = token.split('.').nth(part).unwrap();
+    serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(text)
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_openid_configuration_leads_msal_to_this_authority() {
+    let fake = fake();
+    let (status, doc) = get(
+        &fake,
+        "/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{doc}");
+    let base = "http://login.test/contoso.onmicrosoft.com";
+    assert_eq!(doc["token_endpoint"], format!("{base}/oauth2/v2.0/token"));
+    assert_eq!(
+        doc["device_authorization_endpoint"],
+        format!("{base}/oauth2/v2.0/devicecode")
+    );
+    assert_eq!(
+        doc["authorization_endpoint"],
+        format!("{base}/oauth2/v2.0/authorize")
+    );
+    // MSAL accepts an issuer at the authority's own scheme and host.
+    assert_eq!(doc["issuer"], format!("{base}/v2.0"));
+    // The path's segments ignore case, as Entra's do; other methods are refused in Entra's shape.
+    let (status, _) = get(&fake, "/t/V2.0/.Well-Known/OpenID-Configuration").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, refused) = post(
+        &fake,
+        "/t/v2.0/.well-known/openid-configuration",
+        &[("client_id", "app")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(
+        refused["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("only accepts GET requests"),
+        "{refused}"
+    );
+    let (status, _) = get(
+        &FakeGraph::with_sample_catalog(),
+        "/t/v2.0/.well-known/openid-configuration",
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn delegated_grants_asking_for_openid_get_an_id_token_and_client_info_as_entra_gives() {
+    let fake = FakeGraph::builder()
+        .local_authority(LocalAuthority::default().device_code_interval(0))
+        .build();
+    // As MSAL asks: openid, profile and offline_access beside the resource, and client_info=1.
+    let scope = "https://graph.microsoft.com/.default openid profile offline_access";
+    let (_, code) = post(
+        &fake,
+        "/contoso/oauth2/v2.0/devicecode",
+        &[("client_id", "public-app"), ("scope", scope)],
+    )
+    .await;
+    let (status, tokens) = post(
+        &fake,
+        "/contoso/oauth2/v2.0/token",
+        &[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+            ("client_id", "public-app"),
+            ("client_info", "1"),
+            ("device_code", code["device_code"].as_str().unwrap()),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    let id_token = tokens["id_token"].as_str().unwrap();
+    assert_eq!(jwt_part(id_token, 0)["alg"], "none");
+    let claims = jwt_part(id_token, 1);
+    assert_eq!(claims["aud"], "public-app");
+    let tid = claims["tid"].as_str().unwrap();
+    assert!(uuid::Uuid::try_parse(tid).is_ok(), "{claims}");
+    assert_eq!(claims["iss"], format!("http://login.test/{tid}/v2.0"));
+    assert!(claims["preferred_username"].as_str().unwrap().contains('@'));
+    assert!(claims["exp"].as_u64().unwrap() > claims["iat"].as_u64().unwrap());
+    let info: Value = serde_json::from_slice(
+        &base64::Engine::decode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            tokens["client_info"].as_str().unwrap(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(info["uid"], claims["oid"]);
+    assert_eq!(info["utid"], tid);
+
+    // A refresh keeps the account; a GUID tenant is the tenant id itself.
+    let guid = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    let (_, code) = post(
+        &fake,
+        &format!("/{guid}/oauth2/v2.0/devicecode"),
+        &[("client_id", "public-app"), ("scope", scope)],
+    )
+    .await;
+    let (_, tokens) = post(
+        &fake,
+        &format!("/{guid}/oauth2/v2.0/token"),
+        &[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+            ("client_id", "public-app"),
+            ("device_code", code["device_code"].as_str().unwrap()),
+        ],
+    )
+    .await;
+    assert!(
+        tokens.get("client_info").is_none(),
+        "not asked for: {tokens}"
+    );
+    let (status, renewed) = post(
+        &fake,
+        &format!("/{guid}/oauth2/v2.0/token"),
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", "public-app"),
+            ("client_info", "1"),
+            ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{renewed}");
+    let claims = jwt_part(renewed["id_token"].as_str().unwrap(), 1);
+    assert_eq!(claims["tid"], guid);
+    assert_eq!(claims["iss"], format!("http://login.test/{guid}/v2.0"));
+
+    // An app's own sign-in has no user: no id_token, no client_info, even when asked.
+    let (status, app) = post(
+        &fake,
+        "/contoso/oauth2/v2.0/token",
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", "app-1"),
+            ("client_secret", "s"),
+            ("client_info", "1"),
+            ("scope", "https://graph.microsoft.com/.default"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{app}");
+    assert!(
+        app.get("id_token").is_none() && app.get("client_info").is_none(),
+        "{app}"
+    );
+}

@@ -9,6 +9,7 @@ use intune_osimages_transport::{Request, Response};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
+use super::identity;
 use super::issued::{Issued, Lookup};
 use super::{Authority, Grant};
 
@@ -23,9 +24,11 @@ pub(super) fn token(authority: &Authority, request: &Request, tenant: &str) -> R
     };
     let client_id = client_id.as_str();
     match form.get("grant_type").map(String::as_str) {
-        Some("client_credentials") => client_credentials(authority, &form, tenant, client_id),
-        Some("refresh_token") => refresh_token(authority, &form, tenant, client_id),
-        Some(DEVICE_CODE_GRANT) => device_code_grant(authority, &form, tenant, client_id),
+        Some("client_credentials") => {
+            client_credentials(authority, request, &form, tenant, client_id)
+        }
+        Some("refresh_token") => refresh_token(authority, request, &form, tenant, client_id),
+        Some(DEVICE_CODE_GRANT) => device_code_grant(authority, request, &form, tenant, client_id),
         Some("") | None => missing_parameter("grant_type"),
         Some(other) => oauth_error(
             "unsupported_grant_type",
@@ -39,6 +42,7 @@ pub(super) fn token(authority: &Authority, request: &Request, tenant: &str) -> R
 
 fn client_credentials(
     authority: &Authority,
+    request: &Request,
     form: &HashMap<String, String>,
     tenant: &str,
     client_id: &str,
@@ -80,11 +84,12 @@ fn client_credentials(
         client_id: client_id.to_owned(),
         scope: scope.trim().to_owned(),
     };
-    issue(authority, &grant, false)
+    issue(authority, request, form, &grant, false)
 }
 
 fn refresh_token(
     authority: &Authority,
+    request: &Request,
     form: &HashMap<String, String>,
     tenant: &str,
     client_id: &str,
@@ -117,7 +122,7 @@ fn refresh_token(
                 .filter(|s| !s.trim().is_empty())
                 .map_or(grant.scope.clone(), |s| s.trim().to_owned());
             let grant = Grant { scope, ..grant };
-            issue(authority, &grant, true)
+            issue(authority, request, form, &grant, true)
         }
         Err(answer) => *answer,
     }
@@ -125,6 +130,7 @@ fn refresh_token(
 
 fn device_code_grant(
     authority: &Authority,
+    request: &Request,
     form: &HashMap<String, String>,
     tenant: &str,
     client_id: &str,
@@ -155,7 +161,7 @@ fn device_code_grant(
             if let Some(code) = form.get("device_code") {
                 authority.device_codes.remove(code);
             }
-            issue(authority, &grant, true)
+            issue(authority, request, form, &grant, true)
         }
         Err(answer) => *answer,
     }
@@ -250,8 +256,15 @@ pub(super) fn device_code(authority: &Authority, request: &Request, tenant: &str
     )
 }
 
-/// A token answer for `grant`, with a refresh token when the grant is delegated and asked for `offline_access`.
-fn issue(authority: &Authority, grant: &Grant, delegated: bool) -> Response {
+/// A token answer for `grant`. A delegated grant also gets a refresh token when it asked for `offline_access`, an
+/// `id_token` when it asked for `openid`, and `client_info` when the client sent `client_info=1`, as Entra answers.
+fn issue(
+    authority: &Authority,
+    request: &Request,
+    form: &HashMap<String, String>,
+    grant: &Grant,
+    delegated: bool,
+) -> Response {
     let lifetime = authority.settings.token_lifetime;
     let access_token = secret_value("at");
     authority
@@ -269,11 +282,8 @@ fn issue(authority: &Authority, grant: &Grant, delegated: bool) -> Response {
         "ext_expires_in": lifetime.as_secs(),
         "access_token": access_token,
     });
-    let offline = grant
-        .scope
-        .split_whitespace()
-        .any(|s| s == "offline_access");
-    if delegated && offline {
+    let has_scope = |name: &str| grant.scope.split_whitespace().any(|s| s == name);
+    if delegated && has_scope("offline_access") {
         let refresh = secret_value("rt");
         // Entra's refresh tokens last 90 days of inactivity.
         authority.refresh_tokens.insert(
@@ -282,6 +292,18 @@ fn issue(authority: &Authority, grant: &Grant, delegated: bool) -> Response {
             grant.clone(),
         );
         answer["refresh_token"] = Value::String(refresh);
+    }
+    if delegated && has_scope("openid") {
+        let origin = crate::route::origin(request, request.uri());
+        answer["id_token"] = Value::String(identity::id_token(
+            &origin,
+            &grant.tenant,
+            &grant.client_id,
+            lifetime,
+        ));
+    }
+    if delegated && form.get("client_info").map(String::as_str) == Some("1") {
+        answer["client_info"] = Value::String(identity::client_info(&grant.tenant));
     }
     json_response(StatusCode::OK, &answer)
 }
@@ -424,16 +446,16 @@ pub(crate) fn scripted_error(error: &str) -> Response {
     oauth_error(error, code, description)
 }
 
-pub(super) fn method_not_allowed(method: &Method) -> Response {
+pub(super) fn method_not_allowed(method: &Method, allowed: &Method) -> Response {
     oauth_error_with_status(
         StatusCode::METHOD_NOT_ALLOWED,
         "invalid_request",
         900561,
-        &format!("The endpoint only accepts POST requests. Received a {method} request."),
+        &format!("The endpoint only accepts {allowed} requests. Received a {method} request."),
     )
 }
 
-fn json_response(status: StatusCode, body: &Value) -> Response {
+pub(super) fn json_response(status: StatusCode, body: &Value) -> Response {
     let mut response = Response::new(Bytes::from(body.to_string()));
     *response.status_mut() = status;
     let headers = response.headers_mut();

@@ -1,6 +1,8 @@
 //! A local stand-in for Microsoft Entra ID's token authority, so every sign-in flow can be tested offline: it
-//! answers `POST /{tenant}/oauth2/v2.0/token` (the `client_credentials`, `refresh_token` and device-code grants) and
-//! `POST /{tenant}/oauth2/v2.0/devicecode` as Entra does, issues opaque tokens, and then the Graph paths accept
+//! answers `POST /{tenant}/oauth2/v2.0/token` (the `client_credentials`, `refresh_token` and device-code grants),
+//! `POST /{tenant}/oauth2/v2.0/devicecode` and the OpenID Connect discovery document
+//! `GET /{tenant}/v2.0/.well-known/openid-configuration` (which MSAL-based clients read before any sign-in) as Entra
+//! does, issues opaque tokens, and then the Graph paths accept
 //! exactly the access tokens it issued (401 `InvalidAuthenticationToken` for any other, a missing one, or one that
 //! expired).
 //!
@@ -15,7 +17,9 @@
 //! [`LocalAuthority::device_code_lifetime`]. Client secrets and assertions are not checked against a registration:
 //! any non-empty one is accepted (script `invalid_client` to test a refusal).
 
+mod discovery;
 mod endpoints;
+mod identity;
 mod issued;
 
 use std::time::Duration;
@@ -78,6 +82,8 @@ impl LocalAuthority {
 pub(crate) enum Endpoint {
     Token,
     DeviceCode,
+    /// `GET /{tenant}/v2.0/.well-known/openid-configuration`.
+    OpenIdConfiguration,
 }
 
 /// What a delegated token (or device code) was issued for: the client and the scopes.
@@ -105,32 +111,28 @@ impl Authority {
         }
     }
 
-    /// The endpoint `request` addresses, when its path is `/{tenant}/oauth2/v2.0/token` or `.../devicecode` (the
-    /// segments compared ignoring ASCII case, as Entra does).
+    /// The endpoint `request` addresses, when its path is `/{tenant}/oauth2/v2.0/token`, `.../devicecode` or
+    /// `/{tenant}/v2.0/.well-known/openid-configuration` (the segments compared ignoring ASCII case, as Entra does).
     pub(crate) fn endpoint(request: &Request) -> Option<(Endpoint, String)> {
         Self::endpoint_of_path(request.uri().path())
     }
 
     /// [`Authority::endpoint`] for a path.
     pub(crate) fn endpoint_of_path(path: &str) -> Option<(Endpoint, String)> {
-        let mut segments = path.trim_start_matches('/').split('/');
-        let tenant = segments.next().filter(|t| !t.is_empty())?;
-        let oauth2 = segments.next()?;
-        let version = segments.next()?;
-        let name = segments.next()?;
-        if segments.next().is_some()
-            || !oauth2.eq_ignore_ascii_case("oauth2")
-            || !version.eq_ignore_ascii_case("v2.0")
-        {
+        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        let is = |at: usize, name: &str| segments[at].eq_ignore_ascii_case(name);
+        let endpoint = match segments.len() {
+            4 if is(1, "oauth2") && is(2, "v2.0") && is(3, "token") => Endpoint::Token,
+            4 if is(1, "oauth2") && is(2, "v2.0") && is(3, "devicecode") => Endpoint::DeviceCode,
+            4 if is(1, "v2.0") && is(2, ".well-known") && is(3, "openid-configuration") => {
+                Endpoint::OpenIdConfiguration
+            }
+            _ => return None,
+        };
+        let tenant = segments[0];
+        if tenant.is_empty() {
             return None;
         }
-        let endpoint = if name.eq_ignore_ascii_case("token") {
-            Endpoint::Token
-        } else if name.eq_ignore_ascii_case("devicecode") {
-            Endpoint::DeviceCode
-        } else {
-            return None;
-        };
         let tenant = percent_encoding::percent_decode_str(tenant)
             .decode_utf8_lossy()
             .into_owned();
@@ -139,12 +141,17 @@ impl Authority {
 
     /// Answers a request to one of its endpoints.
     pub(crate) fn respond(&self, request: &Request, endpoint: Endpoint, tenant: &str) -> Response {
-        if request.method() != Method::POST {
-            return endpoints::method_not_allowed(request.method());
+        let allowed = match endpoint {
+            Endpoint::OpenIdConfiguration => Method::GET,
+            Endpoint::Token | Endpoint::DeviceCode => Method::POST,
+        };
+        if request.method() != allowed {
+            return endpoints::method_not_allowed(request.method(), &allowed);
         }
         match endpoint {
             Endpoint::Token => endpoints::token(self, request, tenant),
             Endpoint::DeviceCode => endpoints::device_code(self, request, tenant),
+            Endpoint::OpenIdConfiguration => discovery::openid_configuration(request),
         }
     }
 
