@@ -14,6 +14,7 @@ use toml_edit::{DocumentMut, Item, TableLike};
 
 use crate::metadata::{Package, Workspace};
 use crate::packaged::missing_licence_files;
+use crate::release::changelog::has_section;
 
 fn root() -> PathBuf {
     crate::project_root()
@@ -127,7 +128,10 @@ fn the_workspace_keeps_its_rules() {
     );
     assert_none(&missing_licence_files(&root(), "the repository root"), "licence files missing");
     let changelog = read(root().join("CHANGELOG.md"));
-    assert!(has_unreleased_section(&changelog), "CHANGELOG.md needs a `## [Unreleased]` section");
+    assert!(
+        has_section(&changelog, "Unreleased"),
+        "CHANGELOG.md needs a `## [Unreleased]` section"
+    );
 }
 
 #[test]
@@ -279,11 +283,6 @@ pub fn inherits_workspace_lints(manifest: &str) -> bool {
     })
 }
 
-/// True when a Keep a Changelog file has an `## [Unreleased]` section.
-pub fn has_unreleased_section(changelog: &str) -> bool {
-    changelog.lines().any(|line| line.trim_end() == "## [Unreleased]")
-}
-
 /// True when `text` shows `command` as a command line of its own (in a code block or on a `$` prompt).
 pub fn shows_command(text: &str, command: &str) -> bool {
     text.lines().map(str::trim).any(|line| {
@@ -365,8 +364,8 @@ mod bad_input {
             (workspace_requires_docs, "[workspace.lints.rust]\nmissing_docs = \"warn\"\n", true),
             (workspace_requires_docs, "[workspace.lints.rust]\nmissing_docs = \"allow\"\n", false),
             (workspace_requires_docs, "[workspace.lints.rust]\nmissing_docs = { level = \"deny\", priority = 1 }\n", true),
-            (has_unreleased_section, "# Changelog\n\n## [Unreleased]\n", true),
-            (has_unreleased_section, "# Changelog\n\n## Unreleased\n", false),
+            (|t| has_section(t, "Unreleased"), "# Changelog\n\n## [Unreleased]\n", true),
+            (|t| has_section(t, "Unreleased"), "# Changelog\n\n## Unreleased\n", false),
             (|t| shows_command(t, "cargo xtask ci"), "```sh\ncargo xtask ci\n```\n", true),
             (|t| shows_command(t, "cargo xtask ci"), "run:\n$ cargo xtask ci\n", true),
             (|t| shows_command(t, "cargo xtask ci"), "set -e\nexec cargo xtask ci\n", true),

@@ -25,6 +25,11 @@ fn has_entries(body: &[&str]) -> bool {
     })
 }
 
+/// True when the changelog has a `## [name]` section (the repository checks want `Unreleased`).
+pub fn has_section(changelog: &str, name: &str) -> bool {
+    section(changelog, name).is_some()
+}
+
 /// True when the changelog has a section for `version` (`## [X.Y.Z] - date`) with at least one entry.
 pub fn has_release_entry(changelog: &str, version: &str) -> bool {
     section(changelog, version).is_some_and(|(_, body)| has_entries(&body))
@@ -41,7 +46,7 @@ pub fn release_unreleased(changelog: &str, version: &str, date: &str) -> Result<
              describe the changes of {version} there first"
         ));
     }
-    if section(changelog, version).is_some() {
+    if has_section(changelog, version) {
         return Err(format!("CHANGELOG.md already has a `## [{version}]` section"));
     }
     let mut lines: Vec<String> = changelog.lines().map(str::to_owned).collect();

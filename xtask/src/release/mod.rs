@@ -2,7 +2,7 @@
 //! own workspace publishing (`cargo publish --workspace`, which orders the crates by dependency), dry run first.
 
 mod bump;
-mod changelog;
+pub mod changelog;
 #[cfg(test)]
 mod rehearsal;
 
