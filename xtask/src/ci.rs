@@ -42,8 +42,8 @@ pub fn ci_steps() -> Vec<Step> {
     STEPS.iter().map(step).collect()
 }
 
-/// Runs `steps` in order in `cwd`, logging each with its duration; stops at the first failure, naming the step and
-/// its exit status (or why it could not start).
+/// Runs `steps` in order in `cwd`, logging each with its duration; stops at the first failure, naming the step, its
+/// command and exit status (or why it could not start).
 pub fn run_steps(
     steps: Vec<Step>,
     cwd: &Path,
@@ -51,17 +51,13 @@ pub fn run_steps(
 ) -> Result<Vec<(&'static str, Duration)>, (&'static str, String)> {
     let mut timings = Vec::new();
     for (name, mut command) in steps {
-        let described = describe(&command);
         // Log write failures must not hide the real result, so they are ignored here and below.
-        let _ = writeln!(log, "==> {name}: {described}").and_then(|()| log.flush());
+        let _ = writeln!(log, "==> {name}: {}", describe(&command)).and_then(|()| log.flush());
         let started = Instant::now();
-        let status = (command.current_dir(cwd).status())
-            .map_err(|err| (name, format!("could not start `{described}`: {err}")))?;
-        let verdict = if status.success() { "ok in" } else { "FAILED after" };
+        let outcome = process::run(command.current_dir(cwd));
+        let verdict = if outcome.is_ok() { "ok in" } else { "FAILED after" };
         let _ = writeln!(log, "<== {name}: {verdict} {}", seconds(started.elapsed()));
-        if !status.success() {
-            return Err((name, status.to_string()));
-        }
+        outcome.map_err(|err| (name, err))?;
         timings.push((name, started.elapsed()));
     }
     Ok(timings)
