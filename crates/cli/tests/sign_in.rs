@@ -138,8 +138,31 @@ fn managed_identity_uses_the_app_service_endpoint_on_loopback() {
             .mount(&identity),
     );
     let emulator = Emulator::start(&["--token", "mi-token-4242"]);
+    counts_with_managed_identity(&identity.uri(), &emulator)
+        .stderr(contains("mi-token-4242").not());
+
+    // Without --auth managed-identity the endpoint is never asked: auto does not probe for an identity.
     osimages()
         .env("IDENTITY_ENDPOINT", format!("{}/msi/token", identity.uri()))
+        .env("IDENTITY_HEADER", "identity-header-secret")
+        .env("PATH", "/nonexistent")
+        .args(["--base-url", &emulator.base_url, "count"])
+        .assert()
+        .code(4);
+}
+
+#[test]
+fn managed_identity_signs_in_at_the_emulators_stand_in_for_app_service() {
+    // `serve --authority` also answers App Service's managed-identity protocol, and Graph takes the token it issued.
+    let emulator = Emulator::start(&["--authority"]);
+    counts_with_managed_identity(&emulator.origin(), &emulator);
+}
+
+/// `osimages --auth managed-identity count` with App Service's endpoint at `origin`: prints the sample's 7 images,
+/// never the identity header's secret.
+fn counts_with_managed_identity(origin: &str, emulator: &Emulator) -> assert_cmd::assert::Assert {
+    osimages()
+        .env("IDENTITY_ENDPOINT", format!("{origin}/msi/token"))
         .env("IDENTITY_HEADER", "identity-header-secret")
         .args([
             "--auth",
@@ -151,17 +174,7 @@ fn managed_identity_uses_the_app_service_endpoint_on_loopback() {
         .assert()
         .success()
         .stdout("7\n")
-        .stderr(contains("mi-token-4242").not())
-        .stderr(contains("identity-header-secret").not());
-
-    // Without --auth managed-identity the endpoint is never asked: auto does not probe for an identity.
-    osimages()
-        .env("IDENTITY_ENDPOINT", format!("{}/msi/token", identity.uri()))
-        .env("IDENTITY_HEADER", "identity-header-secret")
-        .env("PATH", "/nonexistent")
-        .args(["--base-url", &emulator.base_url, "count"])
-        .assert()
-        .code(4);
+        .stderr(contains("identity-header-secret").not())
 }
 
 #[cfg(unix)]

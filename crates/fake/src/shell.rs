@@ -41,7 +41,9 @@ pub fn check_record(record: &serde_json::Value, lenient: bool) -> Result<(), Str
 }
 
 /// Whether `path` is one of the [local authority](crate::LocalAuthority)'s endpoints
-/// (`/{tenant}/oauth2/v2.0/token` or `/{tenant}/oauth2/v2.0/devicecode`), which a shell forwards to
+/// (`/{tenant}/oauth2/v2.0/token`, `/{tenant}/oauth2/v2.0/devicecode`,
+/// `/{tenant}/v2.0/.well-known/openid-configuration`, `/msi/token`, `/metadata/identity/oauth2/token`), which a shell
+/// forwards to
 /// [`crate::FakeGraph::handle`] when the authority is on.
 pub fn is_authority_path(path: &str) -> bool {
     crate::authority::Authority::endpoint_of_path(path).is_some()

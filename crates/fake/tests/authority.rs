@@ -477,6 +477,26 @@ async fn delegated_grants_asking_for_openid_get_an_id_token_and_client_info_as_e
     assert_eq!(info["uid"], claims["oid"]);
     assert_eq!(info["utid"], tid);
 
+    // The grant's short name, as MSAL for JavaScript sends it, redeems a code too.
+    let (_, code) = post(
+        &fake,
+        "/contoso/oauth2/v2.0/devicecode",
+        &[("client_id", "public-app"), ("scope", scope)],
+    )
+    .await;
+    let (status, short) = post(
+        &fake,
+        "/contoso/oauth2/v2.0/token",
+        &[
+            ("grant_type", "device_code"),
+            ("client_id", "public-app"),
+            ("device_code", code["device_code"].as_str().unwrap()),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{short}");
+    assert!(short["access_token"].is_string());
+
     // A refresh keeps the account; a GUID tenant is the tenant id itself.
     let guid = "72f988bf-86f1-41af-91ab-2d7cd011db47";
     let (_, code) = post(
@@ -533,4 +553,126 @@ async fn delegated_grants_asking_for_openid_get_an_id_token_and_client_info_as_e
         app.get("id_token").is_none() && app.get("client_info").is_none(),
         "{app}"
     );
+}
+
+async fn get_with(fake: &FakeGraph, target: &str, headers: &[(&str, &str)]) -> (StatusCode, Value) {
+    let mut request = http::Request::builder().uri(format!("http://127.0.0.1:41741{target}"));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = fake
+        .handle(request.body(Bytes::new()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, serde_json::from_slice(response.body()).unwrap())
+}
+
+type Refusal = (
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    StatusCode,
+    &'static str,
+);
+
+#[tokio::test]
+async fn managed_identity_endpoints_issue_tokens_graph_accepts_as_app_service_and_imds_answer() {
+    let fake = fake();
+    let resource = "resource=https%3A%2F%2Fgraph.microsoft.com";
+    const SECRET: &[(&str, &str)] = &[("X-IDENTITY-HEADER", "identity-header-secret")];
+    let (status, app_service) = get_with(
+        &fake,
+        &format!("/msi/token?api-version=2019-08-01&{resource}"),
+        SECRET,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{app_service}");
+    assert_eq!(app_service["resource"], "https://graph.microsoft.com");
+    assert_eq!(app_service["token_type"], "Bearer");
+    // As App Service writes it: Unix seconds as a string, a minute's lifetime here.
+    let expires_on: u64 = app_service["expires_on"].as_str().unwrap().parse().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(
+        (now + 55..=now + 65).contains(&expires_on),
+        "{expires_on} vs {now}"
+    );
+    assert_eq!(
+        graph_status(&fake, app_service["access_token"].as_str()).await,
+        StatusCode::OK
+    );
+
+    let (status, imds) = get_with(
+        &fake,
+        &format!("/metadata/identity/oauth2/token?api-version=2018-02-01&{resource}&client_id=user-assigned-1"),
+        &[("Metadata", "true")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{imds}");
+    assert_eq!(imds["client_id"], "user-assigned-1");
+    assert_eq!(imds["expires_in"], "60");
+    assert!(imds["not_before"].as_str().unwrap().parse::<u64>().is_ok());
+    assert_eq!(
+        graph_status(&fake, imds["access_token"].as_str()).await,
+        StatusCode::OK
+    );
+
+    // What each service refuses, and says why.
+    // (target, headers, status, what the description names)
+    let cases: [Refusal; 7] = [
+        (
+            "/msi/token?api-version=2019-08-01&resource=r",
+            &[],
+            StatusCode::UNAUTHORIZED,
+            "X-IDENTITY-HEADER",
+        ),
+        (
+            "/msi/token?api-version=2017-09-01&resource=r",
+            SECRET,
+            StatusCode::BAD_REQUEST,
+            "2017-09-01",
+        ),
+        (
+            "/msi/token?api-version=2019-08-01",
+            SECRET,
+            StatusCode::BAD_REQUEST,
+            "resource",
+        ),
+        (
+            "/MSI/token/?resource=r",
+            SECRET,
+            StatusCode::BAD_REQUEST,
+            "api-version",
+        ),
+        (
+            "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=r",
+            &[],
+            StatusCode::BAD_REQUEST,
+            "metadata header",
+        ),
+        (
+            "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=r",
+            &[("Metadata", "true"), ("X-Forwarded-For", "10.0.0.9")],
+            StatusCode::BAD_REQUEST,
+            "X-Forwarded-For",
+        ),
+        (
+            "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=r&client_id=a&object_id=b",
+            &[("Metadata", "true")],
+            StatusCode::BAD_REQUEST,
+            "client_id and object_id",
+        ),
+    ];
+    for (target, headers, expected, says) in cases {
+        let (status, body) = get_with(&fake, target, headers).await;
+        assert_eq!(status, expected, "{target}: {body}");
+        assert_eq!(body["error"], "invalid_request", "{target}");
+        let description = body["error_description"].as_str().unwrap();
+        assert!(description.contains(says), "{target}: {description}");
+    }
+    // The identity header is a secret: the request log never keeps it.
+    let log = format!("{:?}", fake.requests());
+    assert!(!log.contains("identity-header-secret"), "{log}");
 }

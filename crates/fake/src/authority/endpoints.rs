@@ -28,7 +28,10 @@ pub(super) fn token(authority: &Authority, request: &Request, tenant: &str) -> R
             client_credentials(authority, request, &form, tenant, client_id)
         }
         Some("refresh_token") => refresh_token(authority, request, &form, tenant, client_id),
-        Some(DEVICE_CODE_GRANT) => device_code_grant(authority, request, &form, tenant, client_id),
+        // MSAL for JavaScript sends the short name, which Entra accepts too.
+        Some(DEVICE_CODE_GRANT | "device_code") => {
+            device_code_grant(authority, request, &form, tenant, client_id)
+        }
         Some("") | None => missing_parameter("grant_type"),
         Some(other) => oauth_error(
             "unsupported_grant_type",
@@ -266,10 +269,7 @@ fn issue(
     delegated: bool,
 ) -> Response {
     let lifetime = authority.settings.token_lifetime;
-    let access_token = secret_value("at");
-    authority
-        .access_tokens
-        .insert(access_token.clone(), Instant::now() + lifetime, ());
+    let access_token = authority.issue_access_token();
     let scopes: Vec<&str> = grant
         .scope
         .split_whitespace()
@@ -352,7 +352,7 @@ fn form(request: &Request) -> Result<HashMap<String, String>, Box<Response>> {
 }
 
 /// An opaque, unguessable value: a prefix naming its kind and 256 random bits.
-fn secret_value(kind: &str) -> String {
+pub(super) fn secret_value(kind: &str) -> String {
     format!(
         "local-{kind}.{}{}",
         uuid::Uuid::new_v4().simple(),

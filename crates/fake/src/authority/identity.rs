@@ -27,10 +27,7 @@ pub(super) fn tenant_id(tenant: &str) -> String {
 
 /// An `id_token` for the local user, issued by `{origin}/{tenant id}/v2.0` to `client_id`, valid for `lifetime`.
 pub(super) fn id_token(origin: &str, tenant: &str, client_id: &str, lifetime: Duration) -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs();
+    let now = unix_now();
     let tid = tenant_id(tenant);
     let header = json!({"typ": "JWT", "alg": "none"});
     let claims = json!({
@@ -51,6 +48,14 @@ pub(super) fn id_token(origin: &str, tenant: &str, client_id: &str, lifetime: Du
         URL_SAFE_NO_PAD.encode(header.to_string()),
         URL_SAFE_NO_PAD.encode(claims.to_string())
     )
+}
+
+/// Now in seconds since the Unix epoch, as tokens state their times.
+pub(super) fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs()
 }
 
 /// `client_info`: the account's object id and tenant id, as base64url JSON.

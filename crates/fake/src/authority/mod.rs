@@ -2,8 +2,9 @@
 //! answers `POST /{tenant}/oauth2/v2.0/token` (the `client_credentials`, `refresh_token` and device-code grants),
 //! `POST /{tenant}/oauth2/v2.0/devicecode` and the OpenID Connect discovery document
 //! `GET /{tenant}/v2.0/.well-known/openid-configuration` (which MSAL-based clients read before any sign-in) as Entra
-//! does, issues opaque tokens, and then the Graph paths accept
-//! exactly the access tokens it issued (401 `InvalidAuthenticationToken` for any other, a missing one, or one that
+//! does, and a managed identity's token endpoints (App Service's `GET /msi/token` and the instance metadata
+//! service's `GET /metadata/identity/oauth2/token`) as Azure does. It issues opaque tokens, and then the Graph paths
+//! accept exactly the access tokens it issued (401 `InvalidAuthenticationToken` for any other, a missing one, or one that
 //! expired).
 //!
 //! Its answers follow Entra's v2.0 endpoint: a token answer has `token_type`, `expires_in`, `ext_expires_in`,
@@ -21,6 +22,7 @@ mod discovery;
 mod endpoints;
 mod identity;
 mod issued;
+mod managed_identity;
 
 use std::time::Duration;
 
@@ -84,6 +86,8 @@ pub(crate) enum Endpoint {
     DeviceCode,
     /// `GET /{tenant}/v2.0/.well-known/openid-configuration`.
     OpenIdConfiguration,
+    /// A managed identity's token endpoint (App Service's or the instance metadata service's).
+    ManagedIdentity(managed_identity::Protocol),
 }
 
 /// What a delegated token (or device code) was issued for: the client and the scopes.
@@ -111,17 +115,32 @@ impl Authority {
         }
     }
 
-    /// The endpoint `request` addresses, when its path is `/{tenant}/oauth2/v2.0/token`, `.../devicecode` or
-    /// `/{tenant}/v2.0/.well-known/openid-configuration` (the segments compared ignoring ASCII case, as Entra does).
+    /// The endpoint `request` addresses and the tenant it names (empty for a managed identity's), when its path is
+    /// `/{tenant}/oauth2/v2.0/token`, `.../devicecode`, `/{tenant}/v2.0/.well-known/openid-configuration`,
+    /// `/msi/token` or `/metadata/identity/oauth2/token` (the segments compared ignoring ASCII case, as Entra does;
+    /// a trailing `/` allowed).
     pub(crate) fn endpoint(request: &Request) -> Option<(Endpoint, String)> {
         Self::endpoint_of_path(request.uri().path())
     }
 
     /// [`Authority::endpoint`] for a path.
     pub(crate) fn endpoint_of_path(path: &str) -> Option<(Endpoint, String)> {
-        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        let path = path.trim_start_matches('/');
+        let segments: Vec<&str> = path.strip_suffix('/').unwrap_or(path).split('/').collect();
         let is = |at: usize, name: &str| segments[at].eq_ignore_ascii_case(name);
         let endpoint = match segments.len() {
+            2 if is(0, "msi") && is(1, "token") => {
+                return Some((
+                    Endpoint::ManagedIdentity(managed_identity::Protocol::AppService),
+                    String::new(),
+                ));
+            }
+            4 if is(0, "metadata") && is(1, "identity") && is(2, "oauth2") && is(3, "token") => {
+                return Some((
+                    Endpoint::ManagedIdentity(managed_identity::Protocol::Imds),
+                    String::new(),
+                ));
+            }
             4 if is(1, "oauth2") && is(2, "v2.0") && is(3, "token") => Endpoint::Token,
             4 if is(1, "oauth2") && is(2, "v2.0") && is(3, "devicecode") => Endpoint::DeviceCode,
             4 if is(1, "v2.0") && is(2, ".well-known") && is(3, "openid-configuration") => {
@@ -142,7 +161,7 @@ impl Authority {
     /// Answers a request to one of its endpoints.
     pub(crate) fn respond(&self, request: &Request, endpoint: Endpoint, tenant: &str) -> Response {
         let allowed = match endpoint {
-            Endpoint::OpenIdConfiguration => Method::GET,
+            Endpoint::OpenIdConfiguration | Endpoint::ManagedIdentity(_) => Method::GET,
             Endpoint::Token | Endpoint::DeviceCode => Method::POST,
         };
         if request.method() != allowed {
@@ -152,7 +171,19 @@ impl Authority {
             Endpoint::Token => endpoints::token(self, request, tenant),
             Endpoint::DeviceCode => endpoints::device_code(self, request, tenant),
             Endpoint::OpenIdConfiguration => discovery::openid_configuration(request),
+            Endpoint::ManagedIdentity(protocol) => managed_identity::token(self, request, protocol),
         }
+    }
+
+    /// A new access token, remembered as issued (and so accepted by Graph) for the configured lifetime.
+    pub(super) fn issue_access_token(&self) -> String {
+        let token = endpoints::secret_value("at");
+        self.access_tokens.insert(
+            token.clone(),
+            tokio::time::Instant::now() + self.settings.token_lifetime,
+            (),
+        );
+        token
     }
 
     /// Whether `headers` carry `Authorization: Bearer <a token this authority issued and that has not expired>`;
