@@ -354,6 +354,9 @@ pub struct ServeArgs {
     /// Close a connection that takes longer than SECS from the first byte of a request to the end of its headers.
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     pub header_read_timeout: u64,
+    /// Answer 408 and close a connection whose request body has not all arrived SECS after its headers.
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_read_timeout: u64,
     /// Close a keep-alive connection that sends no request for SECS.
     #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     pub idle_timeout: u64,

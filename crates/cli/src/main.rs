@@ -142,6 +142,7 @@ fn run_serve(args: &ServeArgs, token: Option<String>) -> Result<(), Failure> {
         _ => intune_osimages_emulator::Tls::Off,
     };
     options.header_read_timeout = std::time::Duration::from_secs(args.header_read_timeout);
+    options.body_read_timeout = std::time::Duration::from_secs(args.body_read_timeout);
     options.idle_timeout = std::time::Duration::from_secs(args.idle_timeout);
     options.max_connections = usize::try_from(args.max_connections).unwrap_or(usize::MAX);
     let runtime = tokio::runtime::Builder::new_multi_thread()

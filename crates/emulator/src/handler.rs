@@ -36,6 +36,8 @@ pub(crate) struct Shared {
     pub(crate) initial: Vec<intune_osimages_fake::CatalogEntry>,
     /// Whether the fake answers the local authority's endpoints (`--authority`), which are then forwarded to it.
     pub(crate) authority: bool,
+    /// How long a body may take after its headers (`--body-read-timeout`).
+    pub(crate) body_read_timeout: std::time::Duration,
 }
 
 /// Answers one request, logging it at debug level (method, path, status, time; never a header value).
@@ -66,7 +68,7 @@ async fn answer(shared: &Shared, request: Request<Body>) -> Response {
     let path = request.uri().path();
     if path.starts_with("/_emulator/") {
         let (parts, body) = request.into_parts();
-        return match read_body(&parts.headers, body).await {
+        return match read_body(&parts.headers, body, shared.body_read_timeout).await {
             Ok(body) => control::answer(
                 shared,
                 &parts.headers,
@@ -91,7 +93,7 @@ async fn answer(shared: &Shared, request: Request<Body>) -> Response {
         );
     }
     let (mut parts, body) = request.into_parts();
-    let body = match read_body(&parts.headers, body).await {
+    let body = match read_body(&parts.headers, body, shared.body_read_timeout).await {
         Ok(body) => body,
         Err(refusal) => return refusal,
     };
@@ -134,7 +136,11 @@ async fn answer(shared: &Shared, request: Request<Body>) -> Response {
 }
 
 /// The whole body, or the answer that refuses it: 413 over the limit, 400 when it breaks off.
-async fn read_body(headers: &http::HeaderMap, body: Body) -> Result<Bytes, Response> {
+async fn read_body(
+    headers: &http::HeaderMap,
+    body: Body,
+    deadline: std::time::Duration,
+) -> Result<Bytes, Response> {
     let declared = headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -144,7 +150,7 @@ async fn read_body(headers: &http::HeaderMap, body: Body) -> Result<Bytes, Respo
     let body = if too_large && headers.contains_key(EXPECT) {
         Err(BodyError::TooLarge)
     } else {
-        read_limited(body, MAX_BODY_BYTES, DRAIN_LIMIT_BYTES).await
+        read_limited(body, MAX_BODY_BYTES, DRAIN_LIMIT_BYTES, deadline).await
     };
     body.map_err(|e| match e {
         BodyError::TooLarge => payload_too_large(headers),
@@ -154,6 +160,23 @@ async fn read_body(headers: &http::HeaderMap, body: Body) -> Result<Bytes, Respo
             "BadRequest",
             "The request body could not be read to its end",
         ),
+        BodyError::TimedOut => {
+            let mut answer = graph_error(
+                headers,
+                StatusCode::REQUEST_TIMEOUT,
+                "RequestTimeout",
+                format!(
+                    "The request body did not arrive within {} s of its headers",
+                    deadline.as_secs_f64()
+                ),
+            );
+            // The rest of the body may still come: the connection cannot carry another request.
+            answer.headers_mut().insert(
+                http::header::CONNECTION,
+                http::HeaderValue::from_static("close"),
+            );
+            answer
+        }
     })
 }
 

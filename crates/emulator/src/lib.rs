@@ -63,6 +63,11 @@ use handler::{Shared, VERSION_PREFIX};
 /// How long a client may take from the first byte of a request to the end of its headers (and for a TLS handshake).
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long a request's body may take to arrive once its headers have: a client sending a byte now and then would
+/// otherwise hold its connection (one of [`DEFAULT_MAX_CONNECTIONS`]) as long as it liked. 1 MiB in 30 s is 35 KB/s,
+/// far below any link a test runs over.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// How long a keep-alive connection may sit with no request before it is closed.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -94,6 +99,9 @@ pub struct ServeOptions {
     /// From the first byte of a request to the end of its headers, and for a TLS handshake
     /// ([`DEFAULT_HEADER_READ_TIMEOUT`]).
     pub header_read_timeout: Duration,
+    /// From the end of a request's headers to the end of its body ([`DEFAULT_BODY_READ_TIMEOUT`]); past it the
+    /// answer is `408 RequestTimeout` and the connection is closed.
+    pub body_read_timeout: Duration,
     /// How long a connection may wait for its next request ([`DEFAULT_IDLE_TIMEOUT`]).
     pub idle_timeout: Duration,
     /// The most connections open at once ([`DEFAULT_MAX_CONNECTIONS`]).
@@ -116,6 +124,7 @@ impl ServeOptions {
             record_requests: 0,
             tls: Tls::Off,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             authority: None,
@@ -145,6 +154,7 @@ impl fmt::Debug for ServeOptions {
             .field("record_requests", &self.record_requests)
             .field("tls", &self.tls)
             .field("header_read_timeout", &self.header_read_timeout)
+            .field("body_read_timeout", &self.body_read_timeout)
             .field("idle_timeout", &self.idle_timeout)
             .field("max_connections", &self.max_connections)
             .field("authority", &self.authority)
@@ -421,6 +431,7 @@ async fn bind_shared(
             recording,
             initial: graph_initial,
             authority: graph_has_authority,
+            body_read_timeout: options.body_read_timeout,
         }),
         limits: options.limits(),
         tls: prepared,

@@ -1,7 +1,9 @@
-//! Reading a request body with a size limit.
+//! Reading a request body with a size limit and a deadline.
 
 use axum::body::Body;
 use bytes::{Bytes, BytesMut};
+use std::time::Duration;
+
 use futures::StreamExt;
 
 /// The largest body the emulator accepts: 1 MiB. Graph's own limit for JSON bodies is 4 MB, but this resource's
@@ -20,15 +22,24 @@ pub(crate) enum BodyError {
     TooLarge,
     /// The client broke off (or sent a malformed chunked body) before the end.
     Broken,
+    /// The body had not arrived within the deadline.
+    TimedOut,
 }
 
-/// Reads the whole body if it has at most `limit` bytes. A longer body is read on (and discarded) up to
-/// `drain_limit` bytes so the client gets the answer, then reported as [`BodyError::TooLarge`].
+/// Reads the whole body if it has at most `limit` bytes and arrives within `deadline`. A longer body is read on (and
+/// discarded) up to `drain_limit` bytes so the client gets the answer, then reported as [`BodyError::TooLarge`].
 pub(crate) async fn read_limited(
     body: Body,
     limit: usize,
     drain_limit: usize,
+    deadline: Duration,
 ) -> Result<Bytes, BodyError> {
+    tokio::time::timeout(deadline, read(body, limit, drain_limit))
+        .await
+        .unwrap_or(Err(BodyError::TimedOut))
+}
+
+async fn read(body: Body, limit: usize, drain_limit: usize) -> Result<Bytes, BodyError> {
     let mut stream = body.into_data_stream();
     let mut collected = BytesMut::new();
     let mut seen: usize = 0;
@@ -58,7 +69,13 @@ mod tests {
     use axum::body::Body;
     use bytes::Bytes;
 
+    use std::time::Duration;
+
+    use futures::StreamExt;
+
     use super::{BodyError, read_limited};
+
+    const DEADLINE: Duration = Duration::from_secs(30);
 
     fn chunked(chunks: Vec<&'static [u8]>) -> Body {
         let stream = futures::stream::iter(
@@ -71,15 +88,15 @@ mod tests {
 
     #[tokio::test]
     async fn reads_a_body_up_to_the_limit() {
-        let body = read_limited(chunked(vec![b"ab", b"cd"]), 4, 8).await;
+        let body = read_limited(chunked(vec![b"ab", b"cd"]), 4, 8, DEADLINE).await;
         assert_eq!(body.unwrap(), Bytes::from_static(b"abcd"));
     }
 
     #[tokio::test]
     async fn refuses_one_byte_over() {
-        let body = read_limited(chunked(vec![b"ab", b"cde"]), 4, 8).await;
+        let body = read_limited(chunked(vec![b"ab", b"cde"]), 4, 8, DEADLINE).await;
         assert_eq!(body, Err(BodyError::TooLarge));
-        let body = read_limited(chunked(vec![b"abcdefgh", b"ijk"]), 4, 8).await;
+        let body = read_limited(chunked(vec![b"abcdefgh", b"ijk"]), 4, 8, DEADLINE).await;
         assert_eq!(body, Err(BodyError::TooLarge));
     }
 
@@ -89,7 +106,16 @@ mod tests {
             Ok(Bytes::from_static(b"ab")),
             Err(std::io::Error::other("reset")),
         ]);
-        let body = read_limited(Body::from_stream(stream), 4, 8).await;
+        let body = read_limited(Body::from_stream(stream), 4, 8, DEADLINE).await;
         assert_eq!(body, Err(BodyError::Broken));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_body_that_has_not_arrived_by_the_deadline_is_refused() {
+        // One byte, then nothing: the stream never ends.
+        let stream = futures::stream::iter(vec![Ok::<_, std::io::Error>(Bytes::from_static(b"{"))])
+            .chain(futures::stream::pending());
+        let body = read_limited(Body::from_stream(stream), 4, 8, DEADLINE).await;
+        assert_eq!(body, Err(BodyError::TimedOut));
     }
 }

@@ -1,4 +1,4 @@
-//! Hardening for long-lived shared use: the header-read and idle timeouts, the connection cap, hyper's answers to
+//! Hardening for long-lived shared use: the header-read, body-read and idle timeouts, the connection cap, hyper's answers to
 //! broken HTTP in Graph's shape, and a client that half-closes after its request.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -97,6 +97,46 @@ async fn a_connection_that_waits_then_dribbles_its_headers_gets_the_header_timeo
         "closed by the 0.4 s header-read limit, not the idle one: {:?}",
         started.elapsed()
     );
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn a_body_dribbled_past_the_body_read_timeout_gets_408_and_the_connection_is_closed() {
+    let mut options = ServeOptions::local();
+    options.body_read_timeout = Duration::from_millis(500);
+    let emulator = Running::start(options).await;
+    let mut slow = TcpStream::connect(emulator.addr).await.unwrap();
+    let started = Instant::now();
+    slow.write_all(
+        format!("PATCH {SET}/x HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{")
+            .as_bytes(),
+    )
+    .await
+    .unwrap();
+    // A byte every 100 ms would finish the body in 10 s; the emulator does not wait for it.
+    let mut answer = Vec::new();
+    let mut chunk = [0_u8; 4096];
+    while started.elapsed() < Duration::from_secs(8) {
+        if slow.write_all(b" ").await.is_err() {
+            break;
+        }
+        match tokio::time::timeout(Duration::from_millis(100), slow.read(&mut chunk)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => break,
+            Ok(Ok(n)) => answer.extend_from_slice(&chunk[..n]),
+            Err(_) => {}
+        }
+    }
+    let answer = parse(&answer).expect("an HTTP answer before the connection closed");
+    assert_eq!(answer.status, 408, "{answer:?}");
+    answer.assert_graph_error("RequestTimeout");
+    assert_eq!(answer.header("connection"), Some("close"));
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "answered at the 0.5 s body deadline: {:?}",
+        started.elapsed()
+    );
+    // Others were served meanwhile, and still are.
+    assert_eq!(list_status(&emulator).await, 200);
     emulator.stop().await;
 }
 
