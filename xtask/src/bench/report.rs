@@ -43,10 +43,6 @@ impl Sample {
             _ => None,
         }
     }
-
-    fn shown(&self) -> String {
-        self.unit.show(self.value)
-    }
 }
 
 impl Unit {
@@ -63,26 +59,25 @@ impl Unit {
     }
 }
 
+/// A rate as a whole number in groups of three digits: `45,600`.
 fn thousands(value: f64) -> String {
-    // Rates are whole numbers for display; the f64 -> u64 cast saturates, which is fine for a table.
+    // The f64 -> u64 cast saturates, which is fine for a table.
     let digits = (value.max(0.0).round() as u64).to_string();
-    let mut out = String::new();
-    for (at, ch) in digits.chars().enumerate() {
-        if at > 0 && (digits.len() - at).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
+    let groups: Vec<_> = digits.as_bytes().rchunks(3).rev().map(String::from_utf8_lossy).collect();
+    groups.join(",")
 }
 
-/// A row's result and status: `invalid` when the samples do not fit the metric.
-fn outcome(Row(_, metric, goal): &Row, samples: &[&Sample]) -> (String, &'static str) {
-    let nanos = |s: &Sample| (s.unit == Unit::Nanoseconds).then_some(s.value);
-    let value = match (metric, samples) {
-        (Metric::Time(_), [s]) => nanos(s).ok_or("not a time"),
+/// A row's result in the unit of its metric, or why the samples do not fit the metric.
+fn result(metric: &Metric, samples: &[&Sample]) -> Result<f64, &'static str> {
+    let unit = metric.unit();
+    match (metric, samples) {
         (Metric::Rate(_), [s]) => s.speed().ok_or("not a time or rate"),
-        (Metric::Memory(_) | Metric::Ratio(_), [s]) if s.unit == metric.unit() => Ok(s.value),
+        (Metric::Time(_) | Metric::Memory(_) | Metric::Ratio(_), [s]) if s.unit == unit => {
+            Ok(s.value)
+        }
+        (Metric::Time(_), _) => Err("not a time"),
+        (Metric::Overhead(..), [a, b]) if a.unit == unit && b.unit == unit => Ok(a.value - b.value),
+        (Metric::Overhead(..), _) => Err("not times"),
         (Metric::Quotient(..), [a, b]) if a.unit == b.unit && b.value > 0.0 => {
             Ok(a.value / b.value)
         }
@@ -90,23 +85,7 @@ fn outcome(Row(_, metric, goal): &Row, samples: &[&Sample]) -> (String, &'static
             (Some(a), Some(b)) if b > 0.0 => Ok(a / b),
             _ => Err("zero time or rate"),
         },
-        (Metric::Overhead(..), [a, b]) => match (nanos(a), nanos(b)) {
-            (Some(a), Some(b)) => Ok(a - b),
-            _ => Err("not times"),
-        },
         _ => Err("samples of the wrong kind or a zero denominator"),
-    };
-    match value {
-        Err(why) => (format!("invalid: {why}"), "invalid"),
-        Ok(value) => {
-            let status = match *goal {
-                Goal::Info => "—",
-                Goal::AtMost(limit) if value <= limit => "ok",
-                Goal::AtLeast(limit) if value >= limit => "ok",
-                _ => "MISSED",
-            };
-            (metric.unit().show(value), status)
-        }
     }
 }
 
@@ -122,26 +101,39 @@ pub fn render(rows: &[Row], samples: &[Sample], failures: &[String], machine: &s
         "# Benchmark report\n\n{machine}\n\n| Measurement | Result | Target | Status | Measured (same run) |\n\
          |---|---|---|---|---|\n"
     );
-    for row in rows {
-        let ids = row.1.ids();
+    for Row(name, metric, goal) in rows {
+        let (ids, unit) = (metric.ids(), metric.unit());
         let found: Vec<Option<&Sample>> =
             ids.iter().map(|id| samples.iter().find(|s| s.id == *id)).collect();
         let measured = ids
             .iter()
             .zip(&found)
-            .map(|(id, s)| format!("`{id}` {}", s.map_or("not run".to_owned(), Sample::shown)))
+            .map(|(id, s)| {
+                format!("`{id}` {}", s.map_or("not run".to_owned(), |s| s.unit.show(s.value)))
+            })
             .collect::<Vec<_>>()
             .join(" vs ");
-        let (result, status) = match found.iter().copied().collect::<Option<Vec<_>>>() {
-            Some(found) => outcome(row, &found),
+        let (result, status) = match found.into_iter().collect::<Option<Vec<_>>>() {
             None => ("not run".to_owned(), "not run"),
+            Some(found) => match result(metric, &found) {
+                Err(why) => (format!("invalid: {why}"), "invalid"),
+                Ok(value) => (
+                    unit.show(value),
+                    match *goal {
+                        Goal::Info => "—",
+                        Goal::AtMost(limit) if value <= limit => "ok",
+                        Goal::AtLeast(limit) if value >= limit => "ok",
+                        _ => "MISSED",
+                    },
+                ),
+            },
         };
-        let target = match row.2 {
+        let target = match *goal {
             Goal::Info => "—".to_owned(),
-            Goal::AtMost(limit) => format!("≤ {}", row.1.unit().show(limit)),
-            Goal::AtLeast(limit) => format!("≥ {}", row.1.unit().show(limit)),
+            Goal::AtMost(limit) => format!("≤ {}", unit.show(limit)),
+            Goal::AtLeast(limit) => format!("≥ {}", unit.show(limit)),
         };
-        let (name, measured) = (cell(row.0), cell(&measured));
+        let (name, measured) = (cell(name), cell(&measured));
         // Writing to a String cannot fail.
         let _ = writeln!(out, "| {name} | {result} | {target} | {status} | {measured} |");
     }
@@ -149,7 +141,7 @@ pub fn render(rows: &[Row], samples: &[Sample], failures: &[String], machine: &s
     let mut others = samples.iter().filter(|s| !used.contains(&s.id.as_str())).peekable();
     if others.peek().is_some() {
         out.push_str("\nOther results of this run:\n\n");
-        others.for_each(|s| _ = writeln!(out, "- `{}`: {}", s.id, s.shown()));
+        others.for_each(|s| _ = writeln!(out, "- `{}`: {}", s.id, s.unit.show(s.value)));
     }
     if !failures.is_empty() {
         out.push_str("\nFailed:\n\n");
