@@ -3,17 +3,12 @@
 //! Writing the pretty text of a page costs about as much CPU as fetching and decoding it, so on one thread the two
 //! add up; here they overlap. The channel holds one page, so memory stays at a few pages however long the listing.
 
-use std::io::BufWriter;
 use std::sync::mpsc::{SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
 use serde::Serialize;
 
 use crate::sink::JsonArray;
-
-/// Standard output is locked once and written in large pieces: its line buffering would otherwise take the lock
-/// and make a write per line of the pretty text.
-const OUTPUT_BUFFER_BYTES: usize = 64 * 1024;
 
 enum Message<T> {
     Page(Vec<T>),
@@ -34,8 +29,8 @@ impl<T: Serialize + Send + 'static> JsonPages<T> {
     pub fn start() -> Self {
         let (sender, receiver) = sync_channel::<Message<T>>(1);
         let thread = std::thread::spawn(move || {
-            let out = BufWriter::with_capacity(OUTPUT_BUFFER_BYTES, std::io::stdout().lock());
-            let mut json = JsonArray::new(out)?;
+            // Locked once; the array writes its text in large pieces.
+            let mut json = JsonArray::new(std::io::stdout().lock())?;
             // Without `Finish` (the listing failed) the items written so far are flushed as they were before.
             for message in receiver {
                 match message {
@@ -51,7 +46,7 @@ impl<T: Serialize + Send + 'static> JsonPages<T> {
                             .map(|c| ("@odata.count", serde_json::Value::from(c)))
                             .into_iter()
                             .collect();
-                        json.finish(&members)?;
+                        drop(json.finish(&members)?);
                         return Ok(());
                     }
                 }

@@ -7,72 +7,94 @@ use serde::Serialize;
 
 use crate::args::OutputFormat;
 use crate::exit::Failure;
-use crate::pretty::NestedPretty;
+use crate::pretty::write_pretty_at;
 use crate::table::{Layout, Table};
 
 /// The items of the array sit two levels deep (`{`, then `"value": [`).
 const ITEM_DEPTH: usize = 2;
 
+/// The text is kept in memory until about this much is ready, then written in one piece: standard output's line
+/// buffering would otherwise take its lock and make a write per line of the pretty text.
+const WRITE_BYTES: usize = 64 * 1024;
+
 /// Writes `{"value":[...]}` one item at a time; valid JSON once [`finish`](JsonArray::finish) ran.
 pub struct JsonArray<W: Write> {
     out: W,
+    /// Text not yet written to `out`.
+    text: Vec<u8>,
     count: usize,
 }
 
 impl<W: Write> JsonArray<W> {
-    pub fn new(mut out: W) -> std::io::Result<Self> {
-        out.write_all(b"{\n  \"value\": [")?;
-        Ok(JsonArray { out, count: 0 })
+    pub fn new(out: W) -> std::io::Result<Self> {
+        let mut text = Vec::with_capacity(WRITE_BYTES * 2);
+        text.extend_from_slice(b"{\n  \"value\": [");
+        Ok(JsonArray {
+            out,
+            text,
+            count: 0,
+        })
     }
 
     /// Appends one item, pretty-printed and indented to sit inside the array: serialized straight into the output
-    /// (no text of the item in between), the same bytes as [`item_text`](JsonArray::item_text) of
+    /// buffer (no text of the item in between), the same bytes as [`item_text`](JsonArray::item_text) of
     /// [`array_item_text`] of the item.
     pub fn item(&mut self, item: &impl Serialize) -> std::io::Result<()> {
-        self.begin_item()?;
-        let mut serializer = serde_json::Serializer::with_formatter(
-            &mut self.out,
-            NestedPretty::at_depth(ITEM_DEPTH),
-        );
-        item.serialize(&mut serializer)
-            .map_err(std::io::Error::from)
+        self.begin_item();
+        write_pretty_at(&mut self.text, ITEM_DEPTH, item)?;
+        self.write_when_full()
     }
 
     /// Appends one item's text made by [`array_item_text`], as it is.
     pub fn item_text(&mut self, text: &str) -> std::io::Result<()> {
-        self.begin_item()?;
-        self.out.write_all(text.as_bytes())
+        self.begin_item();
+        self.text.extend_from_slice(text.as_bytes());
+        self.write_when_full()
     }
 
     /// The separator before an item and the indent of its first line.
-    fn begin_item(&mut self) -> std::io::Result<()> {
-        self.out.write_all(if self.count == 0 {
+    fn begin_item(&mut self) {
+        self.text.extend_from_slice(if self.count == 0 {
             b"\n    "
         } else {
             b",\n    "
-        })?;
+        });
         self.count += 1;
+    }
+
+    fn write_when_full(&mut self) -> std::io::Result<()> {
+        if self.text.len() >= WRITE_BYTES {
+            self.write_text()?;
+        }
         Ok(())
     }
 
+    fn write_text(&mut self) -> std::io::Result<()> {
+        self.out.write_all(&self.text)?;
+        self.text.clear();
+        Ok(())
+    }
+
+    /// Writes what is ready, so the reader has every item so far.
     pub fn flush(&mut self) -> std::io::Result<()> {
+        self.write_text()?;
         self.out.flush()
     }
 
     /// Closes the array, adding `members` (such as `@odata.count`) after it.
     pub fn finish(mut self, members: &[(&str, serde_json::Value)]) -> std::io::Result<W> {
-        self.out
-            .write_all(if self.count == 0 { b"]" } else { b"\n  ]" })?;
+        self.text
+            .extend_from_slice(if self.count == 0 { b"]" } else { b"\n  ]" });
         for (name, value) in members {
             write!(
-                self.out,
+                self.text,
                 ",\n  {}: {}",
                 serde_json::Value::from(*name),
                 value
             )?;
         }
-        self.out.write_all(b"\n}\n")?;
-        self.out.flush()?;
+        self.text.extend_from_slice(b"\n}\n");
+        self.flush()?;
         Ok(self.out)
     }
 }
@@ -81,10 +103,7 @@ impl<W: Write> JsonArray<W> {
 /// sorts by id): serialized at the array's depth once, so writing it needs no re-indenting.
 pub fn array_item_text(item: &impl Serialize) -> std::io::Result<String> {
     let mut text = Vec::new();
-    let mut serializer =
-        serde_json::Serializer::with_formatter(&mut text, NestedPretty::at_depth(ITEM_DEPTH));
-    item.serialize(&mut serializer)
-        .map_err(std::io::Error::from)?;
+    write_pretty_at(&mut text, ITEM_DEPTH, item)?;
     String::from_utf8(text).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }
 
