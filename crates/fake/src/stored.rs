@@ -2,8 +2,9 @@
 //!
 //! Keeping the text rather than a `serde_json::Value` is what keeps the catalog's memory near its JSON size (a
 //! `Value` tree costs about ten times its text: a `BTreeMap` node and a `String` per property), and it lets a GET
-//! answer by copying bytes instead of serializing the image again. Reads that need the structure (`$filter`,
-//! `$select`, a PATCH merge) parse the text back; it was written by `serde_json` from an object, so it always parses.
+//! answer by copying bytes instead of serializing the image again. `$filter` reads the filterable properties, kept
+//! parsed beside the text in a compact form (see `filter/fields.rs`); other reads that need the structure
+//! (`$select`, a PATCH merge) parse the text back: it was written by `serde_json` from an object, so it always parses.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -12,15 +13,38 @@ use serde::ser::{SerializeMap, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use crate::filter::FilterFields;
 use crate::json_text::{self, Member, push_compact, push_string};
 
 /// The property the answer writes first; the store never keeps one of its own.
 const CONTEXT: &str = "@odata.context";
 
 /// An image's JSON object as compact text (top-level keys in order and unique, no `@odata.context`, every value's
-/// text as it was written apart from whitespace), shared cheaply between the store, an undo and a saved catalog.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct StoredImage(Arc<str>);
+/// text as it was written apart from whitespace) with its filterable properties parsed, shared cheaply between the
+/// store, an undo and a saved catalog.
+#[derive(Clone)]
+pub(crate) struct StoredImage(Arc<Stored>);
+
+/// What a [`StoredImage`] shares: the text and what `$filter` reads of it (always made from that text).
+struct Stored {
+    text: Box<str>,
+    fields: FilterFields,
+}
+
+impl PartialEq for StoredImage {
+    fn eq(&self, other: &Self) -> bool {
+        // The fields are made from the text, so the text decides.
+        self.text() == other.text()
+    }
+}
+
+impl Eq for StoredImage {}
+
+impl std::fmt::Debug for StoredImage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("StoredImage").field(&self.text()).finish()
+    }
+}
 
 /// Serializes an object without its `@odata.context`.
 struct WithoutContext<'a>(&'a Map<String, Value>);
@@ -48,7 +72,16 @@ impl StoredImage {
         // Writing string-keyed JSON values into a String cannot fail; `{}` is only a formal fallback.
         let text =
             serde_json::to_string(&WithoutContext(object)).unwrap_or_else(|_| "{}".to_owned());
-        StoredImage(Arc::from(text))
+        Self::new(text)
+    }
+
+    /// The stored form of the compact object text `text`, its filterable properties parsed once here.
+    fn new(text: String) -> StoredImage {
+        let fields = FilterFields::of_image(&text);
+        StoredImage(Arc::new(Stored {
+            text: text.into_boxed_str(),
+            fields,
+        }))
     }
 
     /// The stored form of the JSON object `text` (any layout): its members with keys in order (the last of a
@@ -111,7 +144,7 @@ impl StoredImage {
     /// The members of the stored text (sorted, unique, compact).
     fn pending(&self) -> Vec<Pending<'_>> {
         // The text was written by `write` or serde_json from an object, so it parses as one.
-        json_text::members(&self.0)
+        json_text::members(self.text())
             .unwrap_or_default()
             .into_iter()
             .map(|(key, value)| Pending {
@@ -145,24 +178,27 @@ impl StoredImage {
         out.push(b'}');
         // Keys come from `&str`s escaped by serde_json and values from valid JSON text with ASCII whitespace removed,
         // so the bytes are UTF-8.
-        StoredImage(Arc::from(
-            String::from_utf8(out).unwrap_or_else(|_| "{}".to_owned()),
-        ))
+        Self::new(String::from_utf8(out).unwrap_or_else(|_| "{}".to_owned()))
     }
 
     /// The object's JSON text.
     pub(crate) fn json(&self) -> &[u8] {
-        self.0.as_bytes()
+        self.0.text.as_bytes()
     }
 
     /// The object's JSON text, as a string.
     pub(crate) fn text(&self) -> &str {
-        &self.0
+        &self.0.text
+    }
+
+    /// The filterable properties, parsed.
+    pub(crate) fn fields(&self) -> &FilterFields {
+        &self.0.fields
     }
 
     /// The image's `id` when it is a non-empty string.
     pub(crate) fn id(&self) -> Option<String> {
-        let members = json_text::members(&self.0).ok()?;
+        let members = json_text::members(self.text()).ok()?;
         let (_, raw) = members.into_iter().find(|(k, _)| k == "id")?;
         serde_json::from_str::<String>(raw.get())
             .ok()
@@ -172,7 +208,7 @@ impl StoredImage {
     /// The object, parsed back.
     pub(crate) fn object(&self) -> Map<String, Value> {
         // The text was written from an object (see `write` and `from_object`), so it parses back to one.
-        serde_json::from_str(&self.0).unwrap_or_default()
+        serde_json::from_str(self.text()).unwrap_or_default()
     }
 
     /// The image as a `Value` (an object).

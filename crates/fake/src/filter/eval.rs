@@ -1,5 +1,6 @@
-//! Evaluates a checked expression against one image stored as JSON. Never fails: a value of the wrong shape (a
-//! catalog seeded with odd data, an enum value written in lenient mode) simply does not match.
+//! Evaluates a checked expression against one image: a `serde_json::Value`, or the filterable properties the store
+//! keeps parsed beside an image's text (see `fields.rs`). Never fails: a value of the wrong shape (a catalog seeded
+//! with odd data, an enum value written in lenient mode) simply does not match.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -13,7 +14,7 @@ use super::schema::Ty;
 
 /// A value during evaluation.
 #[derive(Debug, Clone, PartialEq)]
-enum Val<'a> {
+pub(crate) enum Val<'a> {
     Str(Cow<'a, str>),
     Date(NaiveDate),
     Int(i64),
@@ -23,8 +24,49 @@ enum Val<'a> {
     Bad,
 }
 
+/// A JSON value as the evaluator reads it: an object's members by name, an array's elements, and a primitive read as
+/// the type the schema gives it.
+pub(crate) trait Tree<'a>: Copy {
+    /// The elements of an array.
+    type Items: Iterator<Item = Self>;
+
+    /// The member `name` of an object; `None` for a missing member or a value that is not an object.
+    fn member(self, name: &str) -> Option<Self>;
+
+    /// The elements, when the value is an array.
+    fn items(self) -> Option<Self::Items>;
+
+    /// The value read as `ty`: `null` is [`Val::Null`], a value of another type [`Val::Bad`].
+    fn read(self, ty: Ty) -> Val<'a>;
+}
+
+impl<'a> Tree<'a> for &'a Value {
+    type Items = std::slice::Iter<'a, Value>;
+
+    fn member(self, name: &str) -> Option<Self> {
+        self.get(name)
+    }
+
+    fn items(self) -> Option<Self::Items> {
+        self.as_array().map(|items| items.iter())
+    }
+
+    fn read(self, ty: Ty) -> Val<'a> {
+        match (self, ty) {
+            (Value::Null, _) => Val::Null,
+            (Value::String(s), Ty::String | Ty::Enum(_)) => Val::Str(Cow::Borrowed(s)),
+            (Value::String(s), Ty::Date) => {
+                intune_osimages_model::parse_graph_date(s).map_or(Val::Bad, Val::Date)
+            }
+            (Value::Number(n), Ty::Int) => n.as_i64().map_or(Val::Bad, Val::Int),
+            (Value::Bool(b), Ty::Bool) => Val::Bool(*b),
+            _ => Val::Bad,
+        }
+    }
+}
+
 /// Whether `expr` holds for the image at the bottom of `stack` (lambda elements are pushed above it).
-pub(crate) fn eval<'a>(expr: &'a Expr, stack: &mut Vec<&'a Value>) -> bool {
+pub(crate) fn eval<'a, T: Tree<'a>>(expr: &'a Expr, stack: &mut Vec<T>) -> bool {
     match expr {
         Expr::Const(b) => *b,
         Expr::Or(items) => items.iter().any(|e| eval(e, stack)),
@@ -56,35 +98,35 @@ pub(crate) fn eval<'a>(expr: &'a Expr, stack: &mut Vec<&'a Value>) -> bool {
             collection,
             body,
         } => {
-            let Some(Value::Array(items)) = lookup(collection, stack) else {
+            let Some(mut items) = lookup(collection, stack).and_then(T::items) else {
                 return *kind == LambdaKind::All;
             };
             let Some(body) = body else {
-                return !items.is_empty();
+                return items.next().is_some();
             };
-            let mut test = |item: &'a Value| {
+            let mut test = |item: T| {
                 stack.push(item);
                 let hit = eval(body, stack);
                 stack.pop();
                 hit
             };
             match kind {
-                LambdaKind::Any => items.iter().any(&mut test),
-                LambdaKind::All => items.iter().all(&mut test),
+                LambdaKind::Any => items.any(&mut test),
+                LambdaKind::All => items.all(&mut test),
             }
         }
     }
 }
 
-fn lookup<'a>(access: &Access, stack: &[&'a Value]) -> Option<&'a Value> {
-    let mut at: &'a Value = stack.get(access.scope)?;
+fn lookup<'a, T: Tree<'a>>(access: &Access, stack: &[T]) -> Option<T> {
+    let mut at = *stack.get(access.scope)?;
     for name in &access.path {
-        at = at.get(name)?;
+        at = at.member(name)?;
     }
     Some(at)
 }
 
-fn operand<'a>(op: &'a Operand, stack: &mut Vec<&'a Value>) -> Val<'a> {
+fn operand<'a, T: Tree<'a>>(op: &'a Operand, stack: &mut Vec<T>) -> Val<'a> {
     match op {
         Operand::Lit(lit) => match lit {
             Literal::Str(s) => Val::Str(Cow::Borrowed(s)),
@@ -93,7 +135,8 @@ fn operand<'a>(op: &'a Operand, stack: &mut Vec<&'a Value>) -> Val<'a> {
             Literal::Bool(b) => Val::Bool(*b),
             Literal::Null => Val::Null,
         },
-        Operand::Access(access, ty) => from_json(lookup(access, stack), *ty),
+        // A missing property is `null`, as in OData.
+        Operand::Access(access, ty) => lookup(access, stack).map_or(Val::Null, |v| v.read(*ty)),
         Operand::Case(func, inner) => match operand(inner, stack) {
             Val::Str(s) => Val::Str(Cow::Owned(match func {
                 CaseFn::Lower => s.to_lowercase(),
@@ -102,20 +145,6 @@ fn operand<'a>(op: &'a Operand, stack: &mut Vec<&'a Value>) -> Val<'a> {
             other => other,
         },
         Operand::Cond(expr) => Val::Bool(eval(expr, stack)),
-    }
-}
-
-/// Reads stored JSON as the type the schema gives it; a missing property is `null`, as in OData.
-fn from_json(value: Option<&Value>, ty: Ty) -> Val<'_> {
-    match (value, ty) {
-        (None | Some(Value::Null), _) => Val::Null,
-        (Some(Value::String(s)), Ty::String | Ty::Enum(_)) => Val::Str(Cow::Borrowed(s)),
-        (Some(Value::String(s)), Ty::Date) => {
-            intune_osimages_model::parse_graph_date(s).map_or(Val::Bad, Val::Date)
-        }
-        (Some(Value::Number(n)), Ty::Int) => n.as_i64().map_or(Val::Bad, Val::Int),
-        (Some(Value::Bool(b)), Ty::Bool) => Val::Bool(*b),
-        _ => Val::Bad,
     }
 }
 

@@ -10,6 +10,7 @@
 mod ast;
 mod check;
 mod eval;
+mod fields;
 mod lexer;
 mod parser;
 mod schema;
@@ -17,6 +18,8 @@ mod schema;
 use std::fmt;
 
 use serde_json::Value;
+
+pub(crate) use fields::FilterFields;
 
 /// A parsed and type-checked `$filter` expression over images stored as JSON.
 ///
@@ -56,6 +59,13 @@ impl Filter {
     /// Whether `image` (one stored JSON object) satisfies the filter. Properties of the wrong shape never match.
     pub fn matches(&self, image: &Value) -> bool {
         let mut stack = vec![image];
+        eval::eval(&self.expr, &mut stack)
+    }
+
+    /// Whether the image whose filterable properties are `fields` satisfies the filter: the same answer as
+    /// [`Filter::matches`] on the whole image, without parsing its text.
+    pub(crate) fn matches_fields(&self, fields: &FilterFields) -> bool {
+        let mut stack = vec![fields.root()];
         eval::eval(&self.expr, &mut stack)
     }
 }

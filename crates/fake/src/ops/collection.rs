@@ -60,7 +60,10 @@ pub(super) fn count(graph: &ServiceState, query: &Query) -> Result<Reply, GraphE
     query.allow_only(&[Opt::Filter, Opt::Format], "$count")?;
     let images = graph.store.read();
     let n = match &query.filter {
-        Some(f) => images.values().filter(|v| f.matches(&v.value())).count(),
+        Some(f) => images
+            .values()
+            .filter(|v| f.matches_fields(v.fields()))
+            .count(),
         None => images.len(),
     };
     Ok(Reply::Text(http::StatusCode::OK, n.to_string()))
@@ -73,11 +76,11 @@ fn page(
     context: &str,
 ) -> Result<Reply, GraphError> {
     let images = graph.store.read();
-    // `$filter` reads the structure, so it parses each stored text; a plain list only copies the texts.
+    // `$filter` reads the filterable properties kept parsed beside each text; a list only copies the texts.
     let mut matched: Vec<(&String, &StoredImage)> = match &query.filter {
         Some(f) => images
             .iter()
-            .filter(|(_, v)| f.matches(&v.value()))
+            .filter(|(_, v)| f.matches_fields(v.fields()))
             .collect(),
         None => images.iter().collect(),
     };
