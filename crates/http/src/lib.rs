@@ -4,6 +4,7 @@
 mod builder;
 mod error_map;
 mod redirect;
+mod request_url;
 mod transport;
 mod url_policy;
 

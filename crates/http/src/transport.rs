@@ -1,6 +1,7 @@
 //! The reqwest-backed transport.
 
 use std::fmt;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use http::header::{
@@ -16,7 +17,7 @@ use url::Url;
 use crate::builder::HttpTransportBuilder;
 use crate::error_map::{body_error, send_error};
 use crate::redirect::{is_redirect, next_hop, origin};
-use crate::url_policy::refusal;
+use crate::request_url::RequestUrls;
 
 /// A [`Transport`] that sends requests over HTTP with one pooled reqwest client (rustls by default).
 ///
@@ -41,6 +42,8 @@ use crate::url_policy::refusal;
 pub struct HttpTransport {
     client: reqwest::Client,
     settings: HttpTransportBuilder,
+    /// Request URIs turned into URLs (shared by clones, as the pool is).
+    urls: Arc<RequestUrls>,
 }
 
 impl HttpTransport {
@@ -55,7 +58,11 @@ impl HttpTransport {
     }
 
     pub(crate) fn from_parts(client: reqwest::Client, settings: HttpTransportBuilder) -> Self {
-        HttpTransport { client, settings }
+        HttpTransport {
+            client,
+            settings,
+            urls: Arc::default(),
+        }
     }
 }
 
@@ -128,20 +135,6 @@ impl Outgoing {
         }
         self.method = hop.method;
         self.url = hop.url;
-    }
-}
-
-/// The request's URI as a URL the policy allows, or an error saying why not; nothing is sent either way.
-fn target(request: &Request) -> Result<Url, TransportError> {
-    let uri = request.uri().to_string();
-    let url = Url::parse(&uri).map_err(|error| {
-        TransportError::invalid_request(format!(
-            "the request URI `{uri}` is not an absolute URL: {error}"
-        ))
-    })?;
-    match refusal(&url) {
-        Some(reason) => Err(TransportError::invalid_request(reason)),
-        None => Ok(url),
     }
 }
 
@@ -226,7 +219,7 @@ fn refused_redirect(
 #[async_trait::async_trait]
 impl Transport for HttpTransport {
     async fn send(&self, request: Request) -> Result<Response, TransportError> {
-        let url = target(&request)?;
+        let url = self.urls.target(request.uri())?;
         let token_request = is_token_request(&request);
         let caller = url.origin();
         let limit_of_body = ResponseBodyLimit::of(&request);
