@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use http::HeaderValue;
 use http::header::{ACCEPT, CONTENT_TYPE};
 use intune_osimages_transport::headers::REQUEST_ID;
 use intune_osimages_transport::{
@@ -186,19 +187,23 @@ fn retry<T>(inner: T, settings: &Settings) -> Retry<T> {
     }
 }
 
+/// The request for a call, set field by field: the header values are the calls' constant media types, taken as
+/// they are (`from_static`) rather than copied and checked again for every request as the builder does.
 fn request(call: Call<'_>) -> Result<Request, Error> {
-    let mut builder = http::Request::builder()
-        .method(call.method)
-        .uri(call.url)
-        .header(ACCEPT, call.accept);
-    if call.body.is_some() {
-        builder = builder.header(CONTENT_TYPE, JSON);
+    let url = call.url;
+    let uri = http::Uri::try_from(url)
+        .map_err(|e| Error::configuration(format!("cannot build a request for {url:?}: {e}")))?;
+    let has_body = call.body.is_some();
+    let mut request = http::Request::new(call.body.unwrap_or_default());
+    *request.method_mut() = call.method;
+    *request.uri_mut() = uri;
+    let headers = request.headers_mut();
+    headers.insert(ACCEPT, HeaderValue::from_static(call.accept));
+    if has_body {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
     }
     if let Some(deadline) = call.deadline {
-        builder = builder.extension(deadline);
+        request.extensions_mut().insert(deadline);
     }
-    let url = call.url;
-    builder
-        .body(call.body.unwrap_or_default())
-        .map_err(|e| Error::configuration(format!("cannot build a request for {url:?}: {e}")))
+    Ok(request)
 }

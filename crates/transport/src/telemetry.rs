@@ -48,18 +48,21 @@ fn fresh_request_id() -> HeaderValue {
 impl<T: Transport> Transport for Telemetry<T> {
     async fn send(&self, mut request: Request) -> Result<Response, TransportError> {
         let headers = request.headers_mut();
-        if !headers.contains_key(CLIENT_REQUEST_ID) {
-            headers.insert(CLIENT_REQUEST_ID, fresh_request_id());
-        }
-        if !headers.contains_key(SDK_VERSION) {
-            headers.insert(SDK_VERSION, self.sdk_version.clone());
-        }
-        if !headers.contains_key(USER_AGENT) {
-            headers.insert(USER_AGENT, self.sdk_version.clone());
-        }
-        if let Some(Ok(id)) = headers.get(CLIENT_REQUEST_ID).map(|value| value.to_str()) {
+        // One lookup per header (`entry`), where `contains_key` and then `insert` hashed each name twice.
+        let id = headers
+            .entry(CLIENT_REQUEST_ID)
+            .or_insert_with(fresh_request_id);
+        if tracing::enabled!(tracing::Level::DEBUG)
+            && let Ok(id) = id.to_str()
+        {
             tracing::debug!(client_request_id = id, "telemetry headers set");
         }
+        headers
+            .entry(SDK_VERSION)
+            .or_insert_with(|| self.sdk_version.clone());
+        headers
+            .entry(USER_AGENT)
+            .or_insert_with(|| self.sdk_version.clone());
         self.inner.send(request).await
     }
 }

@@ -19,16 +19,30 @@ pub trait Transport: Send + Sync + std::fmt::Debug {
     async fn send(&self, request: Request) -> Result<Response, TransportError>;
 }
 
-#[async_trait::async_trait]
+/// The future a [`Transport::send`] returns, as `async_trait` writes it: boxed, `Send`, borrowing the transport.
+type SendFuture<'a> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<Response, TransportError>> + Send + 'a>,
+>;
+
+// The pointer impls hand back the inner transport's boxed future as it is, written out rather than with
+// `#[async_trait]`, which would box a second future around it on every request (one allocation and one poll per
+// `Arc` in a stack of decorators).
 impl<T: Transport + ?Sized> Transport for Arc<T> {
-    async fn send(&self, request: Request) -> Result<Response, TransportError> {
-        (**self).send(request).await
+    fn send<'life0, 'async_trait>(&'life0 self, request: Request) -> SendFuture<'async_trait>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        (**self).send(request)
     }
 }
 
-#[async_trait::async_trait]
 impl<T: Transport + ?Sized> Transport for Box<T> {
-    async fn send(&self, request: Request) -> Result<Response, TransportError> {
-        (**self).send(request).await
+    fn send<'life0, 'async_trait>(&'life0 self, request: Request) -> SendFuture<'async_trait>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        (**self).send(request)
     }
 }
