@@ -24,7 +24,10 @@ impl Progress {
         {
             bar.set_style(style);
         }
-        bar.enable_steady_tick(Duration::from_millis(120));
+        // A hidden bar needs no ticker thread waking it.
+        if shown {
+            bar.enable_steady_tick(Duration::from_millis(120));
+        }
         Progress(bar)
     }
 

@@ -135,7 +135,8 @@ macro_rules! graph_object {
                         $crate::object::WireValue::write(value, &mut map, $wire)?;
                     }
                 )+
-                for (key, value) in &self.extra {
+                // `iter()`, not `&self.extra`, whose iterator is boxed: an allocation per object written.
+                for (key, value) in self.extra.iter() {
                     // A typed field that is set wins over the same key in `extra` (a remembered `null`, or a key
                     // a caller put there): each key is written once.
                     let set = match key {
