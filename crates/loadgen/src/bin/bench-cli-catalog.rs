@@ -172,14 +172,24 @@ fn list_vs_sdk_stream(exe: &Path, osimages: &Path, dir: &Path) -> Result<(), Str
         "cli_cpu_ms": median(cli_cpu), "sdk_cpu_ms": median(sdk_cpu),
         "cli_wall_ms": median(cli_wall), "sdk_wall_ms": median(sdk_wall),
     });
-    for (name, ratios) in [
-        ("cli_list_all_json_vs_sdk_stream_cpu_ratio", &cpu_ratios),
-        ("cli_list_all_json_vs_sdk_stream_wall_ratio", &wall_ratios),
+    // Only wall time, what a user waits for, has a target: the CPU ratio counts the text the stream never writes
+    // (docs/benchmarks.md).
+    for (name, ratios, target) in [
+        (
+            "cli_list_all_json_vs_sdk_stream_cpu_ratio",
+            &cpu_ratios,
+            None,
+        ),
+        (
+            "cli_list_all_json_vs_sdk_stream_wall_ratio",
+            &wall_ratios,
+            Some(1.2),
+        ),
     ] {
         println!(
             "{}",
             json!({"name": name, "value": median(ratios.clone()), "unit": "ratio", "per_round": ratios,
-                   "target": 1.2, "context": context})
+                   "target": target, "context": context})
         );
     }
     Ok(())
