@@ -123,7 +123,8 @@ impl CreateRequest {
 
     /// Validates and sends the request; Graph answers 201 with the created image.
     pub async fn send(self) -> Result<OsImage, Error> {
-        let bytes = self.dry_run()?;
+        // As `dry_run`, with the body moved rather than copied.
+        let bytes = prepare_body(self.body, Operation::Create, self.policy)?;
         let pipeline = self.client.pipeline();
         let url = pipeline.url(COLLECTION);
         let response = pipeline
@@ -188,8 +189,9 @@ impl UpdateRequest {
 
     /// Validates and sends the request.
     pub async fn send(self) -> Result<Updated, Error> {
-        let bytes = self.dry_run()?;
+        // As `dry_run` (the path's error first), with the path and body moved rather than copied.
         let path = self.path?;
+        let bytes = prepare_body(self.body, Operation::Update, self.policy)?;
         let pipeline = self.client.pipeline();
         let url = pipeline.url(&path);
         let response = pipeline
