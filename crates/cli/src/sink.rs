@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::args::OutputFormat;
 use crate::exit::Failure;
-use crate::pretty::write_pretty_at;
+use crate::pretty::{Members, write_members_at, write_pretty_at};
 use crate::table::{Layout, Table};
 
 /// The items of the array sit two levels deep (`{`, then `"value": [`).
@@ -99,11 +99,20 @@ impl<W: Write> JsonArray<W> {
     }
 }
 
-/// One item's text as [`JsonArray::item`] writes it, for a caller that holds items before writing them (export
-/// sorts by id): serialized at the array's depth once, so writing it needs no re-indenting.
+/// One item's text as [`JsonArray::item`] writes it, for a caller that holds items before writing them:
+/// serialized at the array's depth once, so writing it needs no re-indenting.
+#[cfg(test)]
 pub fn array_item_text(item: &impl Serialize) -> std::io::Result<String> {
     let mut text = Vec::new();
     write_pretty_at(&mut text, ITEM_DEPTH, item)?;
+    String::from_utf8(text).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}
+
+/// One item's text at the array's depth, every object's members chosen and ordered by `members`, for a caller that
+/// holds items before writing them with [`JsonArray::item_text`] (export sorts by id, in its snapshot layout).
+pub fn array_item_text_with(item: &impl Serialize, members: Members) -> std::io::Result<String> {
+    let mut text = Vec::new();
+    write_members_at(&mut text, ITEM_DEPTH, item, members)?;
     String::from_utf8(text).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }
 

@@ -10,6 +10,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::exit::Failure;
+use crate::pretty::Members;
 use crate::terminal::escape;
 
 /// Images by id.
@@ -36,11 +37,28 @@ pub fn normalize(mut value: Value) -> Value {
     value
 }
 
+/// Whether a property is an OData annotation, which a snapshot leaves out.
+fn is_annotation(key: &str) -> bool {
+    // Most keys hold no `@` at all: a byte loop says so before the substring search.
+    key.bytes().any(|b| b == b'@') && key.contains("@odata.")
+}
+
+/// A key's place in [`ORDER`] (after all of it when it is not there).
+fn rank(key: &str) -> usize {
+    ORDER.iter().position(|o| *o == key).unwrap_or(ORDER.len())
+}
+
+/// The members of every object a snapshot writes: no annotations, keys in [`ORDER`] then by name.
+pub const MEMBERS: Members = Members {
+    keep: |key| !is_annotation(key),
+    rank,
+};
+
 /// Drops annotations in place: a catalog holds none below the top level as a rule, so nothing is rebuilt.
 fn strip_annotations(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            map.retain(|k, _| !k.contains("@odata."));
+            map.retain(|k, _| !is_annotation(k));
             map.values_mut().for_each(strip_annotations);
         }
         Value::Array(items) => items.iter_mut().for_each(strip_annotations),
@@ -190,7 +208,6 @@ pub fn from_images(images: &[Value]) -> Snapshot {
 pub struct Ordered<'a>(pub &'a Value);
 
 fn ordered_keys(map: &Map<String, Value>) -> Vec<&String> {
-    let rank = |k: &str| ORDER.iter().position(|o| *o == k).unwrap_or(ORDER.len());
     let mut keys: Vec<&String> = map.keys().collect();
     // Each key's rank once, not twice per comparison: export orders every object of every image.
     keys.sort_by_cached_key(|k| (rank(k), k.as_str()));
@@ -222,6 +239,47 @@ impl Serialize for Ordered<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Export writes each typed image straight in the snapshot layout: the same text as the `Value` it was once
+    /// turned into (annotations dropped at every level, keys ordered), for images whose unknown properties hold
+    /// annotations, keys out of order, nested objects and escapes, and for known properties kept as `null`.
+    #[test]
+    fn typed_images_are_written_as_their_normalized_ordered_values() {
+        use crate::sink::{array_item_text, array_item_text_with};
+        use intune_osimages::OsImage;
+        let mut images = intune_osimages_fake::sample_catalog();
+        let mut odd = OsImage::default();
+        odd.id = Some("odd \"one\"".into());
+        for (key, value) in [
+            ("@odata.etag", serde_json::json!("W/\"1\"")),
+            (
+                "zeta",
+                serde_json::json!({"b": 1, "a": {"@odata.type": "#x", "releaseYear": 2, "buildVersion": "v"}}),
+            ),
+            (
+                "alpha",
+                serde_json::json!([{"supportEndDate": "2027-01-01", "editionType": "e", "x@odata.id": 1}]),
+            ),
+            ("supportedEditions", serde_json::json!(null)),
+            ("we\u{1}ird\nkey", serde_json::json!("tab\t")),
+            ("availableUpdates", serde_json::json!([])),
+        ] {
+            odd.extra.insert(key.to_owned(), value);
+        }
+        images.push(odd);
+        let mut annotated = images[0].clone();
+        annotated.odata_type =
+            Some("#microsoft.graph.managedDeviceWindowsOperatingSystemImage".into());
+        images.push(annotated);
+        for image in &images {
+            let value = normalize(serde_json::to_value(image).unwrap());
+            assert_eq!(
+                array_item_text_with(image, MEMBERS).unwrap(),
+                array_item_text(&Ordered(&value)).unwrap(),
+                "{value}"
+            );
+        }
+    }
     use crate::sink::JsonArray;
     use serde_json::json;
 

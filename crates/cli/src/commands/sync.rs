@@ -11,7 +11,7 @@ use crate::diff::{Difference, diff, diff_raw};
 use crate::exit::{self, Failure};
 use crate::plan::{Step, plan};
 use crate::progress::Progress;
-use crate::sink::{JsonArray, Rows, array_item_text};
+use crate::sink::{JsonArray, Rows, array_item_text_with};
 use crate::snapshot::{self, Ordered, Snapshot};
 use crate::spool::{Drained, Spool};
 use crate::table::Table;
@@ -71,8 +71,9 @@ async fn tenant_spool(images: &OsImages, ui: &Ui) -> Result<Spool, Failure> {
     let worker = std::thread::spawn(move || -> Result<Spool, Failure> {
         for page in receiver {
             for image in &page {
-                let value = snapshot::normalize(image_value(image)?);
-                let text = array_item_text(&Ordered(&value)).map_err(|e| {
+                // Straight from the typed image, annotations left out and keys ordered as they are written
+                // (no `serde_json::Value` of it in between).
+                let text = array_item_text_with(image, snapshot::MEMBERS).map_err(|e| {
                     Failure::usage(format!("cannot represent an image as JSON: {e}"))
                 })?;
                 spool.insert(image.id_str(), &text).map_err(spool_failure)?;

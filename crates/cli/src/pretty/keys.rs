@@ -181,6 +181,12 @@ impl ser::Serializer for RawText<'_, '_> {
     refuse_compounds!(RAW_VALUE_IS_TEXT);
 
     fn serialize_str(self, value: &str) -> Result {
+        if self.0.members.is_some() {
+            // Its members are chosen and ordered too, as a `serde_json::Value` of it would be.
+            let value: serde_json::Value =
+                serde_json::from_str(value).map_err(ser::Error::custom)?;
+            return value.serialize(&mut *self.0);
+        }
         self.0.raw(value);
         Ok(())
     }

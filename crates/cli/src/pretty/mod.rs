@@ -68,6 +68,33 @@ pub fn write_pretty_at<T: ?Sized + Serialize>(
         out,
         depth,
         base: depth,
+        members: None,
+    })
+}
+
+/// Which members of every object are written, and in what order: a snapshot's policy (`snapshot.rs`).
+#[derive(Clone, Copy)]
+pub struct Members {
+    /// Whether a member is written at all.
+    pub keep: fn(&str) -> bool,
+    /// Members are written by rank, then by name.
+    pub rank: fn(&str) -> usize,
+}
+
+/// [`write_pretty_at`], every object's members chosen and ordered by `members`; a kept value's text is read and
+/// written the same way. The same text as serializing a `serde_json::Value` of `value` with those members, without
+/// the `Value`.
+pub fn write_members_at<T: ?Sized + Serialize>(
+    out: &mut Vec<u8>,
+    depth: usize,
+    value: &T,
+    members: Members,
+) -> Result {
+    value.serialize(&mut Pretty {
+        out,
+        depth,
+        base: depth,
+        members: Some(members),
     })
 }
 
@@ -77,6 +104,8 @@ struct Pretty<'a> {
     depth: usize,
     /// A `RawValue`'s line breaks are indented by this depth, as re-indenting the whole text did.
     base: usize,
+    /// Objects' members chosen and ordered ([`write_members_at`]).
+    members: Option<Members>,
 }
 
 impl Pretty<'_> {
@@ -306,13 +335,9 @@ impl<'p, 'a> ser::Serializer for &'p mut Pretty<'a> {
 
     fn serialize_struct(self, name: &'static str, len: usize) -> Result<Compound<'p, 'a>> {
         if name == RAW_VALUE_TOKEN {
-            return Ok(Compound {
-                ser: self,
-                first: true,
-                bracket: 0,
-                variant: false,
-                raw: true,
-            });
+            let mut raw = Compound::new(self, 0, false);
+            raw.raw = true;
+            return Ok(raw);
         }
         self.serialize_map(Some(len))
     }
@@ -341,16 +366,60 @@ struct Compound<'p, 'a> {
     variant: bool,
     /// A `RawValue`: its one field is its text.
     raw: bool,
+    /// Where the text inside the brackets starts.
+    body: usize,
+    /// With [`Members`]: each member written so far, to be put in order at the end.
+    entries: Vec<Entry>,
+    /// With [`Members`]: the member being written is not kept; its text is cut back to here (and whether it was
+    /// the first) once written.
+    dropping: Option<(usize, bool)>,
+}
+
+/// A member's text in the buffer: `"key": value`, without the separator and indent before it.
+struct Entry {
+    rank: usize,
+    /// The key's JSON text, quotes included.
+    key: std::ops::Range<usize>,
+    text: std::ops::Range<usize>,
+}
+
+/// A key's name from its JSON text (quotes included): borrowed unless it holds an escape.
+fn key_name(text: &[u8]) -> Result<std::borrow::Cow<'_, str>> {
+    let inner = text
+        .get(1..text.len().saturating_sub(1))
+        .ok_or_else(|| Error("a map key was not written as a string".into()))?;
+    if inner.contains(&b'\\') {
+        return serde_json::from_slice::<String>(text)
+            .map(std::borrow::Cow::Owned)
+            .map_err(ser::Error::custom);
+    }
+    std::str::from_utf8(inner)
+        .map(std::borrow::Cow::Borrowed)
+        .map_err(ser::Error::custom)
+}
+
+/// Whether `a` goes after `b` among a snapshot's members: by rank, then by name.
+fn after(buf: &[u8], offset: usize, a: &Entry, b: &Entry) -> Result<std::cmp::Ordering> {
+    // Names are read only for members of one rank (those outside the order): known keys differ in rank.
+    if a.rank != b.rank {
+        return Ok(a.rank.cmp(&b.rank));
+    }
+    let name = |e: &Entry| key_name(&buf[e.key.start - offset..e.key.end - offset]);
+    Ok(name(a)?.cmp(&name(b)?))
 }
 
 impl<'p, 'a> Compound<'p, 'a> {
     fn new(ser: &'p mut Pretty<'a>, bracket: u8, variant: bool) -> Self {
+        let body = ser.out.len();
         Compound {
             ser,
             first: true,
             bracket,
             variant,
             raw: false,
+            body,
+            entries: Vec::new(),
+            dropping: None,
         }
     }
 
@@ -361,16 +430,81 @@ impl<'p, 'a> Compound<'p, 'a> {
     }
 
     fn key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result {
+        let separator = self.ser.out.len();
+        let was_first = self.first;
         self.ser.next(self.first);
         self.first = false;
+        let start = self.ser.out.len();
         key.serialize(MapKey(&mut *self.ser))?;
+        let end = self.ser.out.len();
+        if let Some(members) = self.ser.members {
+            let name = key_name(&self.ser.out[start..end])?;
+            if (members.keep)(&name) {
+                let rank = (members.rank)(&name);
+                self.entries.push(Entry {
+                    rank,
+                    key: start..end,
+                    text: start..end,
+                });
+            } else {
+                self.dropping = Some((separator, was_first));
+            }
+        }
         self.ser.out.extend_from_slice(b": ");
         Ok(())
     }
 
-    fn end(self) -> Result {
+    /// A member's value is written: a member not kept is cut out, a kept one's end noted.
+    fn member_written(&mut self) {
+        if let Some((separator, was_first)) = self.dropping.take() {
+            self.ser.out.truncate(separator);
+            self.first = was_first;
+        } else if let Some(entry) = self.entries.last_mut()
+            && self.ser.members.is_some()
+        {
+            entry.text.end = self.ser.out.len();
+        }
+    }
+
+    /// With [`Members`]: the members rewritten in order, when they were not written in it.
+    fn order_members(&mut self) -> Result {
+        let mut in_order = true;
+        for pair in self.entries.windows(2) {
+            if after(self.ser.out, 0, &pair[0], &pair[1])?.is_gt() {
+                in_order = false;
+                break;
+            }
+        }
+        if in_order {
+            return Ok(());
+        }
+        let written = self.ser.out.split_off(self.body);
+        let mut entries = std::mem::take(&mut self.entries);
+        let mut failed = None;
+        entries.sort_by(|a, b| {
+            after(&written, self.body, a, b).unwrap_or_else(|e| {
+                failed = Some(e);
+                std::cmp::Ordering::Equal
+            })
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        for (i, entry) in entries.iter().enumerate() {
+            self.ser.next(i == 0);
+            self.ser.out.extend_from_slice(
+                &written[entry.text.start - self.body..entry.text.end - self.body],
+            );
+        }
+        Ok(())
+    }
+
+    fn end(mut self) -> Result {
         if self.raw {
             return Ok(());
+        }
+        if self.entries.len() > 1 {
+            self.order_members()?;
         }
         self.ser.close(self.bracket, self.first);
         if self.variant {
@@ -412,7 +546,9 @@ impl ser::SerializeMap for Compound<'_, '_> {
         self.key(key)
     }
     fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
-        value.serialize(&mut *self.ser)
+        value.serialize(&mut *self.ser)?;
+        self.member_written();
+        Ok(())
     }
     fn end(self) -> Result {
         Compound::end(self)
@@ -435,7 +571,9 @@ macro_rules! structs {
                         return value.serialize(RawText(&mut *self.ser));
                     }
                     self.key(key)?;
-                    value.serialize(&mut *self.ser)
+                    value.serialize(&mut *self.ser)?;
+                    self.member_written();
+                    Ok(())
                 }
                 fn end(self) -> Result {
                     Compound::end(self)
