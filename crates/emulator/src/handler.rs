@@ -141,6 +141,10 @@ async fn read_body(
     body: Body,
     deadline: std::time::Duration,
 ) -> Result<Bytes, Response> {
+    // A request without a body (every GET) has nothing to wait for: no timer, no reading.
+    if axum::body::HttpBody::is_end_stream(&body) {
+        return Ok(Bytes::new());
+    }
     let declared = headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -226,6 +230,10 @@ fn dropped_connection() -> Response {
     response
 }
 
+/// The proxy headers `absolute_uri` reads, as constants: a name given as `&str` is parsed at every lookup.
+const X_FORWARDED_PROTO: http::HeaderName = http::HeaderName::from_static("x-forwarded-proto");
+const X_FORWARDED_HOST: http::HeaderName = http::HeaderName::from_static("x-forwarded-host");
+
 /// `scheme://HOST/path?query`, as the client addressed it, so the links the fake writes lead back the same way.
 ///
 /// The scheme is `X-Forwarded-Proto` when it is `http` or `https` (a TLS proxy in front), else the emulator's own.
@@ -238,7 +246,7 @@ fn absolute_uri(
     fallback: &Authority,
 ) -> Uri {
     let scheme = match headers
-        .get("x-forwarded-proto")
+        .get(X_FORWARDED_PROTO)
         .and_then(|v| v.to_str().ok())
         .map(|v| v.split(',').next().unwrap_or("").trim())
     {
@@ -248,7 +256,7 @@ fn absolute_uri(
     };
     let forwarded_host = || {
         headers
-            .get("x-forwarded-host")
+            .get(X_FORWARDED_HOST)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| Authority::try_from(v.split(',').next().unwrap_or("").trim()).ok())
             .filter(|a| !a.as_str().contains('@'))

@@ -9,6 +9,11 @@ use intune_osimages_transport::{Request, Response};
 /// The `Content-Type` of Graph's JSON answers, with the OData parameters its front end writes.
 pub(crate) const GRAPH_JSON: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
 
+/// Header names every answer carries, made once at compile time (a name given as `&str` is parsed at each use).
+const ODATA_VERSION: HeaderName = HeaderName::from_static("odata-version");
+const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
+const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
+
 /// The ids Graph puts on every response: a fresh `request-id`, and the caller's `client-request-id` echoed (or the
 /// `request-id` when the caller sent none, as Graph does).
 #[derive(Debug, Clone)]
@@ -26,7 +31,7 @@ impl Ids {
     /// Fresh ids for a request with these headers (an empty `client-request-id` counts as none).
     pub(crate) fn for_headers(headers: &HeaderMap) -> Ids {
         let client_request_id = headers
-            .get("client-request-id")
+            .get(CLIENT_REQUEST_ID)
             .and_then(|v| v.to_str().ok())
             .filter(|v| !v.is_empty())
             .map(str::to_owned);
@@ -43,17 +48,18 @@ impl Ids {
     }
 
     fn stamp(&self, headers: &mut HeaderMap) {
-        headers.insert(
-            HeaderName::from_static("odata-version"),
-            HeaderValue::from_static("4.0"),
-        );
-        for (name, value) in [
-            ("request-id", self.request_id.as_str()),
-            ("client-request-id", self.client_or_request_id()),
-        ] {
-            if let Ok(value) = HeaderValue::from_str(value) {
-                headers.insert(HeaderName::from_static(name), value);
-            }
+        headers.insert(ODATA_VERSION, HeaderValue::from_static("4.0"));
+        let Ok(request_id) = HeaderValue::from_str(&self.request_id) else {
+            return;
+        };
+        let client_request_id = match &self.client_request_id {
+            Some(id) => HeaderValue::from_str(id).ok(),
+            // Graph echoes the request-id; the value is shared, not validated and copied again.
+            None => Some(request_id.clone()),
+        };
+        headers.insert(REQUEST_ID, request_id);
+        if let Some(value) = client_request_id {
+            headers.insert(CLIENT_REQUEST_ID, value);
         }
     }
 }

@@ -9,7 +9,6 @@
 
 use http::Uri;
 use intune_osimages_transport::Request;
-use percent_encoding::percent_decode_str;
 
 use crate::reply::GraphError;
 
@@ -49,7 +48,7 @@ pub(crate) struct Route {
 pub(crate) fn route(request: &Request) -> Result<Route, GraphError> {
     let uri = request.uri();
     let raw_path = uri.path().to_owned();
-    let segments: Vec<&str> = raw_path.split('/').collect();
+    let segments = split_segments(&raw_path);
     let not_found = || {
         GraphError::not_found(format!(
             "No resource at '{raw_path}'; this service serves /{VERSION}/{ENTITY_SET}"
@@ -73,12 +72,31 @@ pub(crate) fn route(request: &Request) -> Result<Route, GraphError> {
             None => return Err(not_found()),
         }
     };
+    let mut service_root = String::with_capacity(origin.len() + 1 + version.len());
+    service_root.push_str(&origin);
+    service_root.push('/');
+    service_root.push_str(version);
     Ok(Route {
         target,
-        service_root: format!("{origin}/{version}"),
+        service_root,
         origin,
         raw_path,
     })
+}
+
+/// The path's segments between its `/`s (the first one empty, as `str::split` gives them), found by bytes: a `/`
+/// is ASCII, so every cut is a character boundary, and this runs for every request.
+fn split_segments(path: &str) -> Vec<&str> {
+    let mut segments = Vec::with_capacity(8);
+    let mut start = 0;
+    for (i, b) in path.bytes().enumerate() {
+        if b == b'/' {
+            segments.push(path.get(start..i).unwrap_or_default());
+            start = i + 1;
+        }
+    }
+    segments.push(path.get(start..).unwrap_or_default());
+    segments
 }
 
 fn target(rest: &[&str]) -> Result<Target, GraphError> {
@@ -153,12 +171,41 @@ fn decode_key(raw: &str) -> Result<String, GraphError> {
 }
 
 fn decode(raw: &str, what: &str) -> Result<String, GraphError> {
-    percent_decode_str(raw)
-        .decode_utf8()
-        .map(|s| s.into_owned())
-        .map_err(|_| {
-            GraphError::bad_request(format!("The {what} '{raw}' does not decode to UTF-8 text"))
-        })
+    percent_decoded(raw).ok_or_else(|| {
+        GraphError::bad_request(format!("The {what} '{raw}' does not decode to UTF-8 text"))
+    })
+}
+
+/// `raw` percent-decoded, as `percent_encoding` decodes (a `%` without two hex digits after it stays as it is), or
+/// `None` when the bytes are not UTF-8.
+///
+/// Hand-written because `percent_encoding`'s decoder hands the bytes over one at a time through an iterator, and
+/// for the key of every GET that cost more than the rest of routing did.
+fn percent_decoded(raw: &str) -> Option<String> {
+    let bytes = raw.as_bytes();
+    if !bytes.contains(&b'%') {
+        return Some(raw.to_owned());
+    }
+    let hex = |at: usize| {
+        bytes
+            .get(at)
+            .and_then(|b| char::from(*b).to_digit(16))
+            .and_then(|d| u8::try_from(d).ok())
+    };
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%'
+            && let (Some(high), Some(low)) = (hex(i + 1), hex(i + 2))
+        {
+            out.push(high << 4 | low);
+            i += 3;
+        } else {
+            out.push(b);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 fn unknown_segment(segment: &str) -> GraphError {
@@ -169,9 +216,67 @@ fn unknown_segment(segment: &str) -> GraphError {
 
 /// `scheme://authority` from the request URI when absolute, else from `Host`, else `http://localhost`.
 pub(crate) fn origin(request: &Request, uri: &Uri) -> String {
+    let joined = |scheme: &str, authority: &str| {
+        let mut out = String::with_capacity(scheme.len() + 3 + authority.len());
+        out.push_str(scheme);
+        out.push_str("://");
+        out.push_str(authority);
+        out
+    };
     if let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) {
-        return format!("{scheme}://{authority}");
+        return joined(scheme, authority.as_str());
     }
-    crate::shell::host_authority(request.headers())
-        .map_or_else(|| "http://localhost".to_owned(), |a| format!("http://{a}"))
+    crate::shell::host_authority(request.headers()).map_or_else(
+        || "http://localhost".to_owned(),
+        |a| joined("http", a.as_str()),
+    )
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_decode_as_percent_encoding_decodes_them() {
+        for raw in [
+            "Windows%2011%2024H2",
+            "plain",
+            "",
+            "%",
+            "a%2",
+            "%zz%4",
+            "%2f%2F%41%e2%82%ac",
+            "%E2%82%AC%",
+            "100%25",
+            "é%20x",
+        ] {
+            let expected = percent_encoding::percent_decode_str(raw)
+                .decode_utf8()
+                .ok()
+                .map(|s| s.into_owned());
+            assert_eq!(percent_decoded(raw), expected, "{raw}");
+        }
+        assert_eq!(percent_decoded("%FF"), None);
+        assert_eq!(percent_decoded("%e2%82").as_deref(), None);
+        assert_eq!(percent_decoded("a%20b").as_deref(), Some("a b"));
+    }
+
+    #[test]
+    fn segments_split_as_str_split_does() {
+        for path in [
+            "",
+            "/",
+            "/beta//x/",
+            "/beta/deviceManagement/x",
+            "no-slash",
+            "/é/ü",
+        ] {
+            assert_eq!(
+                split_segments(path),
+                path.split('/').collect::<Vec<_>>(),
+                "{path}"
+            );
+        }
+    }
 }

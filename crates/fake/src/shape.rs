@@ -16,9 +16,38 @@ pub(crate) fn project<'a>(image: &'a StoredImage, select: Option<&[String]>) -> 
 
 /// `@odata.context` of the entity set, with the `$select`ed properties when there are some.
 pub(crate) fn set_context(service_root: &str, select: Option<&[String]>) -> String {
-    let base = format!("{service_root}/$metadata#{}", crate::route::ENTITY_SET);
-    match select {
-        Some(props) => format!("{base}({})", props.join(",")),
-        None => base,
+    set_context_then(service_root, select, "")
+}
+
+/// [`set_context`] followed by `suffix` (`/$entity` for one image), written into one buffer of the right size:
+/// this runs for every answer, where `format!` cost more than copying the image's bytes.
+pub(crate) fn set_context_then(
+    service_root: &str,
+    select: Option<&[String]>,
+    suffix: &str,
+) -> String {
+    const METADATA: &str = "/$metadata#";
+    let selected: usize = select.map_or(0, |p| p.iter().map(|s| s.len() + 1).sum::<usize>() + 1);
+    let mut out = String::with_capacity(
+        service_root.len()
+            + METADATA.len()
+            + crate::route::ENTITY_SET.len()
+            + selected
+            + suffix.len(),
+    );
+    out.push_str(service_root);
+    out.push_str(METADATA);
+    out.push_str(crate::route::ENTITY_SET);
+    if let Some(props) = select {
+        out.push('(');
+        for (i, p) in props.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(p);
+        }
+        out.push(')');
     }
+    out.push_str(suffix);
+    out
 }

@@ -34,9 +34,6 @@ pub(super) fn entity_reply(
     image: &[u8],
     status: http::StatusCode,
 ) -> Reply {
-    let context = format!(
-        "{}/$entity",
-        shape::set_context(&route.service_root, select)
-    );
+    let context = shape::set_context_then(&route.service_root, select, "/$entity");
     Reply::Json(status, entity_body(&context, image))
 }
