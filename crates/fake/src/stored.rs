@@ -2,12 +2,14 @@
 //!
 //! Keeping the text rather than a `serde_json::Value` is what keeps the catalog's memory near its JSON size (a
 //! `Value` tree costs about ten times its text: a `BTreeMap` node and a `String` per property), and it lets a GET
-//! answer by copying bytes instead of serializing the image again. `$filter` reads the filterable properties, kept
-//! parsed beside the text in a compact form (see `filter/fields.rs`); other reads that need the structure
+//! answer by copying bytes instead of serializing the image again. `$filter` reads the filterable properties, parsed
+//! into a compact form (see `filter/fields.rs`) the first time a filter reads the image and kept beside its text
+//! from then on: a write does not pay for them (parsing them at every write made a PATCH about 4x dearer), and an
+//! image no filter reads never holds them. Other reads that need the structure
 //! (`$select`, a PATCH merge) parse the text back: it was written by `serde_json` from an object, so it always parses.
 
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::value::RawValue;
@@ -25,10 +27,10 @@ const CONTEXT: &str = "@odata.context";
 #[derive(Clone)]
 pub(crate) struct StoredImage(Arc<Stored>);
 
-/// What a [`StoredImage`] shares: the text and what `$filter` reads of it (always made from that text).
+/// What a [`StoredImage`] shares: the text and what `$filter` reads of it (made from that text when first read).
 struct Stored {
     text: Box<str>,
-    fields: FilterFields,
+    fields: OnceLock<FilterFields>,
 }
 
 impl PartialEq for StoredImage {
@@ -75,12 +77,11 @@ impl StoredImage {
         Self::new(text)
     }
 
-    /// The stored form of the compact object text `text`, its filterable properties parsed once here.
+    /// The stored form of the compact object text `text` (its filterable properties are parsed when first read).
     fn new(text: String) -> StoredImage {
-        let fields = FilterFields::of_image(&text);
         StoredImage(Arc::new(Stored {
             text: text.into_boxed_str(),
-            fields,
+            fields: OnceLock::new(),
         }))
     }
 
@@ -191,9 +192,11 @@ impl StoredImage {
         &self.0.text
     }
 
-    /// The filterable properties, parsed.
+    /// The filterable properties, parsed (here, the first time they are asked for).
     pub(crate) fn fields(&self) -> &FilterFields {
-        &self.0.fields
+        self.0
+            .fields
+            .get_or_init(|| FilterFields::of_image(&self.0.text))
     }
 
     /// The image's `id` when it is a non-empty string.
