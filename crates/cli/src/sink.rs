@@ -37,15 +37,15 @@ impl<W: Write> JsonArray<W> {
     }
 
     /// Appends one item, pretty-printed and indented to sit inside the array: serialized straight into the output
-    /// buffer (no text of the item in between), the same bytes as [`item_text`](JsonArray::item_text) of
-    /// [`array_item_text`] of the item.
+    /// buffer (no text of the item in between), the same bytes as [`item_text`](JsonArray::item_text) of the item's
+    /// text at the array's depth.
     pub fn item(&mut self, item: &impl Serialize) -> std::io::Result<()> {
         self.begin_item();
         write_pretty_at(&mut self.text, ITEM_DEPTH, item)?;
         self.write_when_full()
     }
 
-    /// Appends one item's text made by [`array_item_text`], as it is.
+    /// Appends one item's text made at the array's depth (by [`array_item_text_with`]), as it is.
     pub fn item_text(&mut self, text: &str) -> std::io::Result<()> {
         self.begin_item();
         self.text.extend_from_slice(text.as_bytes());
