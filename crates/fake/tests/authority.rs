@@ -405,8 +405,21 @@ async fn the_openid_configuration_leads_msal_to_this_authority() {
         doc["authorization_endpoint"],
         format!("{base}/oauth2/v2.0/authorize")
     );
-    // MSAL accepts an issuer at the authority's own scheme and host.
-    assert_eq!(doc["issuer"], format!("{base}/v2.0"));
+    // MSAL accepts an issuer at the authority's own scheme and host; it names the tenant by its id, as the tokens'
+    // `iss` does (a tenant named by domain gets the local tenant id).
+    let issuer = doc["issuer"].as_str().unwrap();
+    let tid = issuer
+        .strip_prefix("http://login.test/")
+        .and_then(|rest| rest.strip_suffix("/v2.0"))
+        .unwrap();
+    assert!(uuid::Uuid::try_parse(tid).is_ok(), "{issuer}");
+    let guid = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    let (_, by_id) = get(
+        &fake,
+        &format!("/{guid}/v2.0/.well-known/openid-configuration"),
+    )
+    .await;
+    assert_eq!(by_id["issuer"], format!("http://login.test/{guid}/v2.0"));
     // The path's segments ignore case, as Entra's do; other methods are refused in Entra's shape.
     let (status, _) = get(&fake, "/t/V2.0/.Well-Known/OpenID-Configuration").await;
     assert_eq!(status, StatusCode::OK);

@@ -7,8 +7,9 @@ use intune_osimages_transport::{Request, Response};
 use serde_json::json;
 
 /// `GET /{tenant}/v2.0/.well-known/openid-configuration`: Entra's document, every endpoint at this origin. The
-/// issuer is `{origin}/{tenant}/v2.0`, the same origin as the authority, which MSAL's issuer check accepts.
-pub(super) fn openid_configuration(request: &Request) -> Response {
+/// issuer is `{origin}/{tenant id}/v2.0`, the `iss` of its `id_token`s, at the authority's own origin, which MSAL's
+/// issuer check accepts.
+pub(super) fn openid_configuration(request: &Request, tenant_name: &str) -> Response {
     let origin = crate::route::origin(request, request.uri());
     // The tenant segment as the client wrote it (still percent-encoded), so the links are the ones it asked under.
     let tenant = request
@@ -30,7 +31,8 @@ pub(super) fn openid_configuration(request: &Request) -> Response {
             "id_token_signing_alg_values_supported": ["RS256"],
             "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
             "scopes_supported": ["openid", "profile", "email", "offline_access"],
-            "issuer": format!("{base}/v2.0"),
+            // Entra names the tenant by its id here, as the `iss` of the tokens it issues does.
+            "issuer": format!("{origin}/{}/v2.0", super::identity::tenant_id(tenant_name)),
             "request_uri_parameter_supported": false,
             "authorization_endpoint": format!("{base}/oauth2/v2.0/authorize"),
             "device_authorization_endpoint": format!("{base}/oauth2/v2.0/devicecode"),

@@ -170,7 +170,7 @@ impl Authority {
         match endpoint {
             Endpoint::Token => endpoints::token(self, request, tenant),
             Endpoint::DeviceCode => endpoints::device_code(self, request, tenant),
-            Endpoint::OpenIdConfiguration => discovery::openid_configuration(request),
+            Endpoint::OpenIdConfiguration => discovery::openid_configuration(request, tenant),
             Endpoint::ManagedIdentity(protocol) => managed_identity::token(self, request, protocol),
         }
     }
