@@ -70,9 +70,17 @@ fn signed_in(emulator: &Emulator, pfx: &Path, password: &str) -> assert_cmd::Com
     cmd
 }
 
+/// `osimages serve --tls --authority` writing its certificate's PEM into `dir`: the test's emulator is killed
+/// (SIGKILL), which leaves that file behind, so it must not land in the machine's temporary directory.
+fn tls_emulator(dir: &Path) -> Emulator {
+    let dir = dir.to_str().unwrap();
+    Emulator::start_with_env(&["--tls", "--authority"], &[("TMPDIR", dir)])
+}
+
 #[test]
 fn a_pkcs12_certificate_signs_in_over_https_at_the_local_authority() {
-    let emulator = Emulator::start(&["--tls", "--authority"]);
+    let certificate_dir = tempfile::tempdir().unwrap();
+    let emulator = tls_emulator(certificate_dir.path());
     assert!(
         emulator.base_url.starts_with("https://"),
         "{}",
@@ -93,7 +101,8 @@ fn a_pkcs12_certificate_signs_in_over_https_at_the_local_authority() {
 
 #[test]
 fn a_wrong_password_or_a_pem_file_is_exit_2_naming_the_file_and_no_password() {
-    let emulator = Emulator::start(&["--tls", "--authority"]);
+    let certificate_dir = tempfile::tempdir().unwrap();
+    let emulator = tls_emulator(certificate_dir.path());
     let dir = tempfile::tempdir().unwrap();
     let pfx = pkcs12(dir.path(), "the-right-one");
     let refused = signed_in(&emulator, &pfx, PASSWORD)
