@@ -9,6 +9,7 @@ mod bench;
 mod ci;
 #[cfg(test)]
 mod downstream;
+mod interop;
 #[cfg(test)]
 mod layers;
 mod metadata;
@@ -41,6 +42,13 @@ enum Command {
     /// Cutting a release: plan, bump, semver, publish, tag (see docs/release.md).
     #[command(subcommand)]
     Release(release::Command),
+    /// Microsoft's Python and JavaScript Graph clients and Azure's identity libraries (pinned, installed from PyPI
+    /// and npm on first use) run the checks in interop/ against `osimages serve`.
+    Interop {
+        /// Run one suite only.
+        #[arg(long, value_enum)]
+        only: Option<interop::Suite>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -50,6 +58,7 @@ fn main() -> ExitCode {
         Command::Ci => ci::run(&root),
         Command::Bench => bench::run(&root),
         Command::Release(command) => release::run(&root, command),
+        Command::Interop { only } => interop::run(&root, only),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
