@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::deadline::DelegatedDeadline;
 use crate::{Request, Response, Transport, TransportError};
 
 /// A transport that bounds each attempt: no answer (head and whole body) within `timeout` is a
@@ -45,13 +46,30 @@ pub(crate) fn seconds(duration: Duration) -> String {
 #[async_trait::async_trait]
 impl<T: Transport> Transport for AttemptTimeout<T> {
     async fn send(&self, request: Request) -> Result<Response, TransportError> {
-        match tokio::time::timeout(self.timeout, self.inner.send(request)).await {
+        let now = tokio::time::Instant::now();
+        // As `tokio::time::timeout` does: a timeout too long to represent is as good as none.
+        let attempt_end = now
+            .checked_add(self.timeout)
+            .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600));
+        // One timer for both bounds: the operation deadline an `OperationDeadline` above delegated, when it is the
+        // earlier, or this attempt's own end. Its expiry says which one passed.
+        let delegated = DelegatedDeadline::of(&request)
+            .filter(|delegated| delegated.deadline.0 < attempt_end.into_std());
+        let end = delegated.map_or(attempt_end, |delegated| delegated.deadline.0.into());
+        match tokio::time::timeout_at(end, self.inner.send(request)).await {
             Ok(outcome) => outcome,
-            Err(_) => Err(TransportError::timeout(format!(
-                "no answer within the per-attempt timeout of {}",
-                seconds(self.timeout)
-            ))),
+            Err(_) => Err(match delegated {
+                Some(delegated) => delegated.passed(),
+                None => TransportError::timeout(format!(
+                    "no answer within the per-attempt timeout of {}",
+                    seconds(self.timeout)
+                )),
+            }),
         }
+    }
+
+    fn enforces_operation_deadline(&self) -> bool {
+        true
     }
 }
 

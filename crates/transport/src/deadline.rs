@@ -72,36 +72,69 @@ impl<T> OperationDeadline<T> {
     }
 }
 
+/// The operation deadline as [`OperationDeadline`] hands it to a stage below that enforces it (see
+/// [`Transport::enforces_operation_deadline`]): the instant, and what the error says once it passes. Crate-private,
+/// so only this crate's stages act on it, and only when the stage above asked them to.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DelegatedDeadline {
+    pub(crate) deadline: Deadline,
+    bound: Bound,
+}
+
+/// Which bound the operation deadline is, for its error message.
+#[derive(Debug, Clone, Copy)]
+enum Bound {
+    /// The stage's own timeout.
+    Own(Duration),
+    /// A deadline the request carried, with what it had left when the operation started.
+    Carried(Duration),
+}
+
+impl DelegatedDeadline {
+    /// The deadline delegated with `request`, if any.
+    pub(crate) fn of(request: &Request) -> Option<DelegatedDeadline> {
+        request.extensions().get::<DelegatedDeadline>().copied()
+    }
+
+    /// The error of an operation whose deadline passed (the message is written only then: formatting it on every
+    /// call cost more than the rest of this stage).
+    pub(crate) fn passed(&self) -> TransportError {
+        tracing::warn!("operation deadline passed");
+        let described = match self.bound {
+            Bound::Carried(left) => format!(
+                "before the deadline it carried ({} left when it started)",
+                crate::attempt_timeout::seconds(left)
+            ),
+            Bound::Own(timeout) => format!(
+                "within its deadline of {}",
+                crate::attempt_timeout::seconds(timeout)
+            ),
+        };
+        TransportError::timeout(format!(
+            "the operation did not finish {described} (retries and waits included)"
+        ))
+    }
+}
+
 #[async_trait::async_trait]
 impl<T: Transport> Transport for OperationDeadline<T> {
     async fn send(&self, mut request: Request) -> Result<Response, TransportError> {
         let own = Deadline::after(self.timeout);
-        // What the request had left of a deadline it carried, when that one is the earlier; the message that
-        // quotes it is written only when the deadline passes (formatting it on every call cost more than the
-        // rest of this stage).
-        let (deadline, carried_left) = match Deadline::of(&request) {
-            Some(given) if given < own => (given, Some(given.remaining())),
-            _ => (own, None),
+        // The earlier of this stage's own deadline and one the request carried.
+        let (deadline, bound) = match Deadline::of(&request) {
+            Some(given) if given < own => (given, Bound::Carried(given.remaining())),
+            _ => (own, Bound::Own(self.timeout)),
         };
+        let delegated = DelegatedDeadline { deadline, bound };
         request.extensions_mut().insert(deadline);
+        if self.inner.enforces_operation_deadline() {
+            // A stage below ends the call at the deadline with this error: a timer here would be a second one.
+            request.extensions_mut().insert(delegated);
+            return self.inner.send(request).await;
+        }
         match tokio::time::timeout_at(deadline.0.into(), self.inner.send(request)).await {
             Ok(outcome) => outcome,
-            Err(_) => {
-                tracing::warn!("operation deadline passed");
-                let described = match carried_left {
-                    Some(left) => format!(
-                        "before the deadline it carried ({} left when it started)",
-                        crate::attempt_timeout::seconds(left)
-                    ),
-                    None => format!(
-                        "within its deadline of {}",
-                        crate::attempt_timeout::seconds(self.timeout)
-                    ),
-                };
-                Err(TransportError::timeout(format!(
-                    "the operation did not finish {described} (retries and waits included)"
-                )))
-            }
+            Err(_) => Err(delegated.passed()),
         }
     }
 }

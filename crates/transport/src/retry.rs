@@ -8,6 +8,7 @@ use http::{HeaderValue, Method};
 use tracing::Instrument;
 
 use crate::clone::clone_request;
+use crate::deadline::DelegatedDeadline;
 use crate::headers::RETRY_ATTEMPT;
 use crate::{
     Clock, Deadline, Request, Response, RetryPolicy, TokioClock, Transport, TransportError,
@@ -141,6 +142,8 @@ impl<T: Transport> Transport for Retry<T> {
     async fn send(&self, request: Request) -> Result<Response, TransportError> {
         let max_retries = self.policy.retries();
         let deadline = Deadline::of(&request);
+        // A copy carries no extensions; the attempt timeout needs this one on every attempt.
+        let delegated = DelegatedDeadline::of(&request);
         let mut retry: u32 = 0;
         // Kept for resending until the last permitted attempt, which sends it itself instead of a copy.
         let mut kept = Some(request);
@@ -148,7 +151,10 @@ impl<T: Transport> Transport for Retry<T> {
             let retries_left = retry < max_retries;
             let mut attempt = match kept.take() {
                 Some(request) if retries_left => {
-                    let copy = clone_request(&request);
+                    let mut copy = clone_request(&request);
+                    if let Some(delegated) = delegated {
+                        copy.extensions_mut().insert(delegated);
+                    }
                     kept = Some(request);
                     copy
                 }
@@ -180,6 +186,11 @@ impl<T: Transport> Transport for Retry<T> {
             let Next::Retry(wait, reason) = next else {
                 return outcome;
             };
+            // Past the deadline nothing more is started, not even a retry without a wait (the deadline's own error,
+            // which the attempt timeout gives when it ends an attempt at the deadline, comes back as it is).
+            if deadline.is_some_and(|deadline| deadline.remaining().is_zero()) {
+                return outcome;
+            }
             retry += 1;
             // Retrying means the original is still kept for the next attempt; log its path from there rather
             // than copying it on every attempt.
@@ -223,5 +234,10 @@ impl<T: Transport> Transport for Retry<T> {
             }
             self.clock.sleep(delay).await;
         }
+    }
+
+    /// Retry never waits past the deadline, so the deadline is enforced exactly when the attempts are.
+    fn enforces_operation_deadline(&self) -> bool {
+        self.inner.enforces_operation_deadline()
     }
 }

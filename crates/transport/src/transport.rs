@@ -17,6 +17,17 @@ pub type Response = http::Response<Bytes>;
 pub trait Transport: Send + Sync + std::fmt::Debug {
     /// Sends `request` and waits for the whole response.
     async fn send(&self, request: Request) -> Result<Response, TransportError>;
+
+    /// Whether this transport itself ends a call once the operation deadline an
+    /// [`OperationDeadline`](crate::OperationDeadline) above it hands down has passed, failing it with that stage's
+    /// own error, so that the stage arms no timer of its own (one timer per attempt instead of two).
+    ///
+    /// `false` unless a stage says otherwise: [`AttemptTimeout`](crate::AttemptTimeout) does (its one timer ends at
+    /// the earlier of the two bounds), and [`Retry`](crate::Retry), which never waits past the deadline, answers for
+    /// the transport it wraps. A decorator of your own keeps the default, which is always safe.
+    fn enforces_operation_deadline(&self) -> bool {
+        false
+    }
 }
 
 /// The future a [`Transport::send`] returns, as `async_trait` writes it: boxed, `Send`, borrowing the transport.
@@ -35,6 +46,10 @@ impl<T: Transport + ?Sized> Transport for Arc<T> {
     {
         (**self).send(request)
     }
+
+    fn enforces_operation_deadline(&self) -> bool {
+        (**self).enforces_operation_deadline()
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for Box<T> {
@@ -44,5 +59,9 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
         Self: 'async_trait,
     {
         (**self).send(request)
+    }
+
+    fn enforces_operation_deadline(&self) -> bool {
+        (**self).enforces_operation_deadline()
     }
 }

@@ -129,3 +129,110 @@ async fn a_deadline_the_request_carries_wins_when_it_is_earlier() {
 
     assert_eq!(error.kind(), TransportErrorKind::Timeout);
 }
+
+/// The stack the client builds: the operation deadline over retry over the per-attempt timeout, where the deadline
+/// is delegated to the attempt timeout's one timer.
+fn deadline_over_attempts(
+    slow: Arc<Slow>,
+    policy: RetryPolicy,
+    attempt: Duration,
+    deadline: Duration,
+) -> OperationDeadline<Retry<AttemptTimeout<Arc<Slow>>>> {
+    OperationDeadline::new(
+        Retry::new(AttemptTimeout::new(slow, attempt), policy)
+            .with_clock(Arc::new(ManualClock::new())),
+        deadline,
+    )
+}
+
+#[test]
+fn the_deadline_is_delegated_only_to_a_stack_that_ends_attempts_by_it() {
+    let slow = Slow::new(Duration::from_secs(1));
+    assert!(!slow.enforces_operation_deadline(), "a plain transport");
+    let retried = Retry::new(slow.clone(), RetryPolicy::default());
+    assert!(
+        !retried.enforces_operation_deadline(),
+        "retry alone waits for no deadline"
+    );
+    let timed = Retry::new(
+        AttemptTimeout::new(slow, Duration::from_secs(1)),
+        RetryPolicy::default(),
+    );
+    assert!(timed.enforces_operation_deadline());
+    let shared: Arc<dyn Transport> = Arc::new(timed);
+    assert!(
+        shared.enforces_operation_deadline(),
+        "through a pointer too"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_deadline_ending_an_attempt_is_not_retried_even_without_a_wait() {
+    // No backoff at all: once the deadline has ended the third attempt, a fourth would start at once.
+    let slow = Slow::new(Duration::from_secs(60));
+    let policy = RetryPolicy::default()
+        .max_retries(10)
+        .base_delay(Duration::ZERO);
+    let stack = deadline_over_attempts(
+        slow.clone(),
+        policy,
+        Duration::from_secs(10),
+        Duration::from_secs(25),
+    );
+    let start = tokio::time::Instant::now();
+
+    let error = stack.send(get()).await.unwrap_err();
+
+    assert_eq!(error.kind(), TransportErrorKind::Timeout);
+    assert!(error.may_have_been_sent());
+    assert_eq!(
+        error.message(),
+        "the operation did not finish within its deadline of 25 s (retries and waits included)"
+    );
+    assert_eq!(start.elapsed(), Duration::from_secs(25));
+    assert_eq!(slow.requests.load(Ordering::SeqCst), 3, "10 s + 10 s + 5 s");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_carried_deadline_ending_an_attempt_reads_as_the_carried_one() {
+    let slow = Slow::new(Duration::from_secs(60));
+    let stack = deadline_over_attempts(
+        slow.clone(),
+        RetryPolicy::default(),
+        Duration::from_secs(10),
+        Duration::from_secs(60),
+    );
+    let mut request = get();
+    request
+        .extensions_mut()
+        .insert(Deadline::after(Duration::from_secs(2)));
+    let start = tokio::time::Instant::now();
+
+    let error = stack.send(request).await.unwrap_err();
+
+    assert_eq!(
+        error.message(),
+        "the operation did not finish before the deadline it carried (2 s left when it started) (retries and \
+         waits included)"
+    );
+    assert_eq!(start.elapsed(), Duration::from_secs(2));
+    assert_eq!(slow.requests.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_attempt_ending_before_the_deadline_reads_as_the_attempt_timeout() {
+    let slow = Slow::new(Duration::from_secs(60));
+    let stack = deadline_over_attempts(
+        slow.clone(),
+        RetryPolicy::default().max_retries(0),
+        Duration::from_secs(10),
+        Duration::from_secs(25),
+    );
+
+    let error = stack.send(get()).await.unwrap_err();
+
+    assert_eq!(
+        error.message(),
+        "no answer within the per-attempt timeout of 10 s"
+    );
+}
