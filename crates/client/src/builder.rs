@@ -337,7 +337,7 @@ impl ClientBuilder {
         let explicit_transport = self.transport.is_some();
         let base = match self.transport {
             Some(t) => t,
-            None => default_transport(self.timeout, connect_timeout)?,
+            None => default_transport(connect_timeout)?,
         };
         let provider: Option<Arc<dyn TokenProvider>> = match self.credentials {
             Credentials::None => None,
@@ -452,13 +452,13 @@ fn is_loopback(url: &url::Url) -> bool {
     }
 }
 
+/// The built-in HTTP transport. It is only ever used beneath the per-attempt timeout (the pipeline's and the token
+/// stages'), which bounds each request, hops and body included; a timeout of the transport's own would be a second
+/// timer on every request that never fires first.
 #[cfg(feature = "http")]
-fn default_transport(
-    timeout: Duration,
-    connect_timeout: Duration,
-) -> Result<Arc<dyn Transport>, Error> {
+fn default_transport(connect_timeout: Duration) -> Result<Arc<dyn Transport>, Error> {
     let transport = intune_osimages_http::HttpTransport::builder()
-        .timeout(timeout)
+        .timeout_left_to_caller()
         .connect_timeout(connect_timeout)
         .build()
         .map_err(|e| Error::configuration(format!("cannot build the HTTP transport: {e}")))?;
@@ -466,10 +466,7 @@ fn default_transport(
 }
 
 #[cfg(not(feature = "http"))]
-fn default_transport(
-    _timeout: Duration,
-    _connect_timeout: Duration,
-) -> Result<Arc<dyn Transport>, Error> {
+fn default_transport(_connect_timeout: Duration) -> Result<Arc<dyn Transport>, Error> {
     Err(Error::configuration(
         "no transport: enable the `http` feature or pass one with ClientBuilder::transport",
     ))

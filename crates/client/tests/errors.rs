@@ -313,6 +313,35 @@ async fn connection_refused_is_a_transport_error_that_was_never_sent() {
 }
 
 #[tokio::test]
+async fn a_slow_server_behind_the_default_transport_is_the_per_attempt_timeout() {
+    // The built-in HTTP transport has no timeout of its own (the per-attempt timeout bounds it), so the error a
+    // caller sees is the stage's, naming the client's setting.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(30)))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(format!("{}/beta", server.uri()))
+        .token(support::TOKEN)
+        .timeout(Duration::from_millis(300))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+
+    let error = client.os_images().get("Windows 11 24H2").await.unwrap_err();
+
+    let transport = error.as_transport().expect("a transport error");
+    assert_eq!(transport.kind(), TransportErrorKind::Timeout);
+    assert!(transport.may_have_been_sent());
+    assert_eq!(
+        transport.message(),
+        "no answer within the per-attempt timeout of 0.3 s"
+    );
+    assert_eq!(request_count(&server).await, 1);
+}
+
+#[tokio::test]
 async fn with_retries_off_a_throttled_call_is_sent_once() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

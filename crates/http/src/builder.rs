@@ -16,7 +16,8 @@ pub const MAX_REDIRECTS_LIMIT: usize = 10;
 #[derive(Debug, Clone)]
 pub struct HttpTransportBuilder {
     connect_timeout: Duration,
-    timeout: Duration,
+    /// `None` when a stage above bounds each request instead ([`HttpTransportBuilder::timeout_left_to_caller`]).
+    timeout: Option<Duration>,
     max_redirects: usize,
     pool_idle_timeout: Duration,
     #[cfg(feature = "native-tls")]
@@ -28,7 +29,7 @@ impl Default for HttpTransportBuilder {
         HttpTransportBuilder {
             connect_timeout: Duration::from_secs(10),
             // Microsoft's Graph SDKs give a request 100 seconds.
-            timeout: Duration::from_secs(100),
+            timeout: Some(Duration::from_secs(100)),
             max_redirects: DEFAULT_MAX_REDIRECTS,
             pool_idle_timeout: Duration::from_secs(90),
             #[cfg(feature = "native-tls")]
@@ -49,7 +50,17 @@ impl HttpTransportBuilder {
     /// on their own; past it, a [`Timeout`](intune_osimages_transport::TransportErrorKind::Timeout) error. Default
     /// 100 s.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets no timeout of the transport's own on a request, for a transport that is only ever used beneath a stage
+    /// bounding each attempt, such as [`AttemptTimeout`](intune_osimages_transport::AttemptTimeout) (the client's
+    /// default transport is: its per-attempt timeout made this one a second timer on every request, never the
+    /// first to fire). The connect timeout still applies. Without such a stage above it, a server that never
+    /// answers holds a request forever: use [`HttpTransportBuilder::timeout`] then.
+    pub fn timeout_left_to_caller(mut self) -> Self {
+        self.timeout = None;
         self
     }
 
@@ -84,7 +95,7 @@ impl HttpTransportBuilder {
                 self.max_redirects
             )));
         }
-        if self.timeout.is_zero() || self.connect_timeout.is_zero() {
+        if self.timeout.is_some_and(|timeout| timeout.is_zero()) || self.connect_timeout.is_zero() {
             return Err(TransportError::invalid_request(
                 "timeout and connect_timeout must be longer than zero",
             ));
@@ -100,12 +111,14 @@ impl HttpTransportBuilder {
             // Redirects are followed by this crate's own policy (see `redirect.rs`), never by reqwest's.
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
-            .pool_idle_timeout(self.pool_idle_timeout)
-            .build()
-            .map_err(|error| {
-                TransportError::invalid_request(format!("could not build the HTTP client: {error}"))
-            })?;
+            .pool_idle_timeout(self.pool_idle_timeout);
+        let client = match self.timeout {
+            Some(timeout) => client.timeout(timeout),
+            None => client,
+        };
+        let client = client.build().map_err(|error| {
+            TransportError::invalid_request(format!("could not build the HTTP client: {error}"))
+        })?;
         Ok(HttpTransport::from_parts(client, self))
     }
 

@@ -36,6 +36,26 @@ async fn a_slow_server_is_a_timeout_that_may_have_been_sent() {
 }
 
 #[tokio::test]
+async fn a_timeout_left_to_the_caller_lets_a_slow_answer_arrive() {
+    let server = MockServer::start().await;
+    Mock::given(path("/slow"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(600)))
+        .mount(&server)
+        .await;
+    // The later setting wins: no timeout of the transport's own, where 200 ms would have ended the request.
+    let transport = HttpTransport::builder()
+        .timeout(Duration::from_millis(200))
+        .timeout_left_to_caller()
+        .build()
+        .unwrap();
+    let answer = transport
+        .send(get(&format!("{}/slow", server.uri())))
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+}
+
+#[tokio::test]
 async fn connection_refused_is_a_connect_error_never_sent() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
