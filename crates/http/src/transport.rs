@@ -8,7 +8,7 @@ use http::header::{
     CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HOST, LOCATION, TRANSFER_ENCODING,
 };
 use http::{HeaderMap, Method, StatusCode};
-use intune_osimages_transport::sensitive::{is_credential_header, is_token_request};
+use intune_osimages_transport::sensitive::{is_credential_header, is_token_request_parts};
 use intune_osimages_transport::{
     Request, Response, ResponseBodyLimit, Transport, TransportError, TransportErrorKind,
 };
@@ -220,8 +220,9 @@ fn refused_redirect(
 impl Transport for HttpTransport {
     async fn send(&self, request: Request) -> Result<Response, TransportError> {
         let url = self.urls.target(request.uri())?;
-        let token_request = is_token_request(&request);
-        let caller = url.origin();
+        // What a redirect is checked against: the request as the caller sent it, worked out at the first redirect
+        // (which sees the request unchanged), not on every request for the few that are redirected.
+        let mut first_hop: Option<(bool, url::Origin)> = None;
         let limit_of_body = ResponseBodyLimit::of(&request);
         let (parts, body) = request.into_parts();
         let mut outgoing = Outgoing {
@@ -249,8 +250,14 @@ impl Transport for HttpTransport {
                 })?;
                 let hop = next_hop(&outgoing.url, &outgoing.method, status, location)
                     .map_err(redirect_error)?;
+                let (token_request, caller) = first_hop.get_or_insert_with(|| {
+                    (
+                        is_token_request_parts(&outgoing.headers, &outgoing.body),
+                        outgoing.url.origin(),
+                    )
+                });
                 if let Some(reason) =
-                    refused_redirect(&outgoing, token_request, &caller, status, &hop.url)
+                    refused_redirect(&outgoing, *token_request, caller, status, &hop.url)
                 {
                     return Err(redirect_error(reason));
                 }

@@ -2,8 +2,8 @@
 //! requests. One policy, read by the HTTP transport (which drops credentials on a cross-origin redirect and follows
 //! no redirect of a token request) and by the fake's request log (which redacts them).
 
-use http::HeaderName;
 use http::header::CONTENT_TYPE;
+use http::{HeaderMap, HeaderName};
 
 use crate::Request;
 
@@ -57,8 +57,11 @@ pub fn is_secret_query_parameter(name: &str) -> bool {
 
 /// Whether a body of this content type is an HTML form (`application/x-www-form-urlencoded`).
 pub fn is_form(request: &Request) -> bool {
-    request
-        .headers()
+    has_form_content_type(request.headers())
+}
+
+fn has_form_content_type(headers: &HeaderMap) -> bool {
+    headers
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.split(';').next())
@@ -74,11 +77,16 @@ pub fn is_form(request: &Request) -> bool {
 /// endpoints), or a request to a managed identity endpoint (`X-Identity-Header`, `Secret`, or IMDS's
 /// `Metadata: true`).
 pub fn is_token_request(request: &Request) -> bool {
-    // Constant names: a name given as text is parsed again on every lookup, and this runs on every request.
+    is_token_request_parts(request.headers(), request.body())
+}
+
+/// [`is_token_request`] for a request taken apart into its headers and body (as a transport holds it once it has
+/// handed the parts on).
+pub fn is_token_request_parts(headers: &HeaderMap, body: &[u8]) -> bool {
+    // Constant names: a name given as text is parsed again on every lookup.
     const X_IDENTITY_HEADER: HeaderName = HeaderName::from_static("x-identity-header");
     const SECRET: HeaderName = HeaderName::from_static("secret");
     const METADATA: HeaderName = HeaderName::from_static("metadata");
-    let headers = request.headers();
     if headers.contains_key(X_IDENTITY_HEADER)
         || headers.contains_key(SECRET)
         || headers
@@ -87,10 +95,10 @@ pub fn is_token_request(request: &Request) -> bool {
     {
         return true;
     }
-    if !is_form(request) {
+    if !has_form_content_type(headers) {
         return false;
     }
-    url::form_urlencoded::parse(request.body())
+    url::form_urlencoded::parse(body)
         .any(|(name, _)| name == "grant_type" || name == "client_id" || is_secret_form_field(&name))
 }
 
