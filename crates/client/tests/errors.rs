@@ -321,22 +321,28 @@ async fn a_slow_server_behind_the_default_transport_is_the_per_attempt_timeout()
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(30)))
         .mount(&server)
         .await;
-    let client = Client::builder()
-        .base_url(format!("{}/beta", server.uri()))
-        .token(support::TOKEN)
-        .timeout(Duration::from_millis(300))
+    let mut builder = Client::builder().timeout(Duration::from_millis(300));
+    builder = builder
         .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
+        .token(support::TOKEN);
+    let client = builder.base_url(format!("{}/beta", server.uri())).build();
 
-    let error = client.os_images().get("Windows 11 24H2").await.unwrap_err();
+    let error = client.unwrap().os_images().list().page().await.unwrap_err();
 
-    let transport = error.as_transport().expect("a transport error");
-    assert_eq!(transport.kind(), TransportErrorKind::Timeout);
-    assert!(transport.may_have_been_sent());
+    let Error::Transport(transport) = &error else {
+        panic!("expected a transport error, got {error:?}");
+    };
     assert_eq!(
-        transport.message(),
-        "no answer within the per-attempt timeout of 0.3 s"
+        (
+            transport.kind(),
+            transport.may_have_been_sent(),
+            transport.message()
+        ),
+        (
+            TransportErrorKind::Timeout,
+            true,
+            "no answer within the per-attempt timeout of 0.3 s"
+        )
     );
     assert_eq!(request_count(&server).await, 1);
 }
