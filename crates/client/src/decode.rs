@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 
 use http::StatusCode;
 use http::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER, WWW_AUTHENTICATE};
-use intune_osimages_model::GraphErrorBody;
+use intune_osimages_model::{FastDecode, GraphErrorBody};
 use intune_osimages_transport::Response;
 use intune_osimages_transport::headers::{CLIENT_REQUEST_ID, REQUEST_ID};
 use serde::de::DeserializeOwned;
@@ -23,17 +23,28 @@ pub(crate) fn header_str(
 
 /// Decodes a JSON answer into `T`, naming the JSON path of the first value that does not fit.
 pub(crate) fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, Error> {
+    decode_with(response, |text| serde_json::from_str(text))
+}
+
+/// Decodes an answer holding one of the model's types (an image, a page of them) as [`decode`] does, by the model's
+/// schema decoder ([`FastDecode`]) where the text allows; it gives the same value and, by leaving the text to
+/// serde_json otherwise, the same errors and paths.
+pub(crate) fn decode_model<T: FastDecode>(response: &Response) -> Result<T, Error> {
+    decode_with(response, T::from_json_str)
+}
+
+fn decode_with<T: DeserializeOwned>(
+    response: &Response,
+    from_str: impl FnOnce(&str) -> serde_json::Result<T>,
+) -> Result<T, Error> {
     // Tracking the path costs about as much as decoding itself, so the common case decodes directly and only a
     // failure is decoded again, with tracking, to name where it went wrong.
     // UTF-8 is checked once for the whole body; `from_slice` would check each string again as it reads it.
     let decoded = match std::str::from_utf8(response.body()) {
-        Ok(text) => serde_json::from_str(text),
+        Ok(text) => from_str(text),
         Err(_) => serde_json::from_slice(response.body()),
     };
-    match decoded {
-        Ok(value) => Ok(value),
-        Err(plain) => Err(locate_decode_error::<T>(response, plain)),
-    }
+    decoded.map_err(|plain| locate_decode_error::<T>(response, plain))
 }
 
 fn locate_decode_error<T: DeserializeOwned>(

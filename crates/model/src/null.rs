@@ -3,20 +3,37 @@
 
 use crate::Extra;
 
-/// Puts a decoded known property in place: a value goes to its field, a `null` is remembered in `extra` under the
-/// property's name so it is written back as it came.
-pub(crate) fn place<T>(slot: &mut Option<T>, extra: &mut Extra, key: &str, value: Option<T>) {
-    match value {
-        Some(v) => {
-            *slot = Some(v);
-            // Nearly every object has no extra property; skip the map walk then.
-            if !extra.is_empty() {
-                extra.remove(key);
+/// Puts the decoded known properties of one object in place: a value goes to its field, a `null` is remembered in
+/// `extra` under the property's name so it is written back as it came.
+#[derive(Default)]
+pub(crate) struct Nulls {
+    /// Whether a `null` has been remembered in this object's `extra`: until one has, no known name can be there
+    /// (an unknown key is never a known name), and a value is placed without a map search.
+    any: bool,
+}
+
+impl Nulls {
+    /// Places the value (`None` for `null`) of the known property `key`.
+    #[inline]
+    pub(crate) fn place<T>(
+        &mut self,
+        slot: &mut Option<T>,
+        extra: &mut Extra,
+        key: &str,
+        value: Option<T>,
+    ) {
+        match value {
+            Some(v) => {
+                *slot = Some(v);
+                if self.any {
+                    extra.remove(key);
+                }
             }
-        }
-        None => {
-            *slot = None;
-            extra.insert_raw(key, serde_json::value::RawValue::NULL.to_owned());
+            None => {
+                *slot = None;
+                self.any = true;
+                extra.insert_raw(key, serde_json::value::RawValue::NULL.to_owned());
+            }
         }
     }
 }

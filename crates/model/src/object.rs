@@ -123,6 +123,33 @@ macro_rules! graph_object {
             }
         }
 
+        // The schema decoder's reader, from the same property list and through the same placement rules as the
+        // serde visitor below (see `fast_decode`).
+        impl $crate::fast_decode::FastRead for $ty {
+            fn fast_read(cursor: &mut $crate::fast_decode::Cursor<'_>) -> Option<Self> {
+                let mut out = <$ty>::default();
+                let mut nulls = $crate::null::Nulls::default();
+                cursor.object(|cursor| {
+                    if cursor.key("@odata.type") {
+                        let value = cursor.opt(|c| $crate::odata::fast_read(c, $odata))?;
+                        nulls.place(&mut out.odata_type, &mut out.extra, "@odata.type", value);
+                    }
+                    $(
+                        else if cursor.key($wire) {
+                            let value = cursor.opt(<$fty as $crate::fast_decode::FastRead>::fast_read)?;
+                            nulls.place(&mut out.$field, &mut out.extra, $wire, value);
+                        }
+                    )+
+                    else {
+                        let key = cursor.other_key()?;
+                        cursor.unknown(key, &mut out.extra)?;
+                    }
+                    Some(())
+                })?;
+                Some(out)
+            }
+        }
+
         impl serde::Serialize for $ty {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeMap;
@@ -162,16 +189,17 @@ macro_rules! graph_object {
                     }
                     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$ty, A::Error> {
                         let mut out = <$ty>::default();
+                        let mut nulls = $crate::null::Nulls::default();
                         while let Some($crate::key::Key(key)) = map.next_key::<$crate::key::Key<'de>>()? {
                             match &*key {
                                 "@odata.type" => {
                                     let value = map.next_value::<$crate::odata::ODataTypeValue>()?.0;
-                                    $crate::null::place(&mut out.odata_type, &mut out.extra, &key, value);
+                                    nulls.place(&mut out.odata_type, &mut out.extra, &key, value);
                                 }
                                 $(
                                     $wire => {
                                         let value = $crate::object::WireValue::read(&mut map)?;
-                                        $crate::null::place(&mut out.$field, &mut out.extra, &key, value);
+                                        nulls.place(&mut out.$field, &mut out.extra, &key, value);
                                     }
                                 )+
                                 _ => {

@@ -43,6 +43,22 @@ fn interned(value: &str) -> Cow<'static, str> {
         )
 }
 
+/// Reads an `@odata.type` string for the schema decoder: the object's own type name as the model writes it is
+/// compared in place; any other string is read as any string and kept as [`interned`] keeps it.
+pub(crate) fn fast_read(
+    cursor: &mut crate::fast_decode::Cursor<'_>,
+    own: &'static str,
+) -> Option<Cow<'static, str>> {
+    if cursor.literal(own) {
+        return Some(Cow::Borrowed(own));
+    }
+    let text = cursor.quoted()?;
+    match interned(text) {
+        Cow::Owned(_) if !crate::fast_decode::plain(text.as_bytes()) => None,
+        value => Some(value),
+    }
+}
+
 /// Reads an optional `@odata.type` string (`null` is `None`) through [`interned`].
 pub(crate) type ODataTypeValue = crate::opt_str::OptStr<Cow<'static, str>>;
 

@@ -74,6 +74,17 @@ macro_rules! wire_enum {
             }
         }
 
+        impl $crate::fast_decode::FastRead for $name {
+            // A known member is compared as it stands; anything else is read as any string.
+            fn fast_read(cursor: &mut $crate::fast_decode::Cursor<'_>) -> Option<Self> {
+                let text = cursor.quoted()?;
+                match Self::from_wire(text) {
+                    $name::Other(_) if !$crate::fast_decode::plain(text.as_bytes()) => None,
+                    value => Some(value),
+                }
+            }
+        }
+
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())

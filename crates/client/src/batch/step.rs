@@ -12,7 +12,7 @@ use intune_osimages_validate::{Operation, Policy};
 use serde_json::Value;
 
 use crate::Error;
-use crate::decode::{decode, graph_error};
+use crate::decode::{decode_model, graph_error};
 use crate::os_images::{
     CountRequest, CreateRequest, DeleteRequest, GetRequest, ListRequest, UpdateRequest, Updated,
 };
@@ -281,7 +281,7 @@ impl StepOutput for OsImage {}
 impl sealed::FromAnswer for OsImage {
     fn from_answer(answer: &Response, _: &StepResponse) -> Result<Self, Error> {
         checked(answer)?;
-        decode(answer)
+        decode_model(answer)
     }
 }
 
@@ -289,7 +289,7 @@ impl StepOutput for Page<OsImage> {}
 impl sealed::FromAnswer for Page<OsImage> {
     fn from_answer(answer: &Response, _: &StepResponse) -> Result<Self, Error> {
         checked(answer)?;
-        decode(answer)
+        decode_model(answer)
     }
 }
 

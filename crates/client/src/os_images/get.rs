@@ -6,7 +6,7 @@ use intune_osimages_model::OsImage;
 use super::query::Query;
 use crate::batch::StepSpec;
 use crate::call::Call;
-use crate::decode::decode;
+use crate::decode::decode_model;
 use crate::{Client, Error};
 
 /// A get request; `.await` it, or set [`select`](GetRequest::select) first.
@@ -47,7 +47,7 @@ impl GetRequest {
         let response = pipeline
             .send(Call::get("get", &url).id(Some(&self.id)))
             .await?;
-        decode(&response)
+        decode_model(&response)
     }
 
     /// The request as a batch step.

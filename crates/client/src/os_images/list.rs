@@ -9,7 +9,7 @@ use intune_osimages_transport::{Deadline, TransportError, TransportErrorKind};
 
 use super::query::Query;
 use crate::call::Call;
-use crate::decode::decode;
+use crate::decode::decode_model;
 use crate::{Client, Error};
 
 /// A list (or `getAll`) request; set OData options, then take one [`page`](ListRequest::page), every page as a
@@ -268,5 +268,5 @@ pub(super) async fn fetch_page(
         call = call.deadline(deadline);
     }
     let response = pipeline.send(call).await?;
-    decode(&response)
+    decode_model(&response)
 }

@@ -8,7 +8,7 @@ use intune_osimages_validate::{Operation, Policy, validate};
 use super::COLLECTION;
 use crate::batch::{BodySpec, StepSpec};
 use crate::call::Call;
-use crate::decode::decode;
+use crate::decode::decode_model;
 use crate::{Client, Error};
 
 /// What an update answered: Graph documents 200 with the updated object; some deployments answer 204 with no body.
@@ -130,7 +130,7 @@ impl CreateRequest {
         let response = pipeline
             .send(Call::new("create", Method::POST, &url).body(bytes))
             .await?;
-        decode(&response)
+        decode_model(&response)
     }
 
     /// The request as a batch step.
@@ -229,7 +229,7 @@ pub(crate) fn updated_from(
     if response.status() == StatusCode::NO_CONTENT || response.body().is_empty() {
         return Ok(Updated::NoContent);
     }
-    decode(response).map(|image| Updated::Image(Box::new(image)))
+    decode_model(response).map(|image| Updated::Image(Box::new(image)))
 }
 
 super::into_future::impl_into_future_by_send!(UpdateRequest, Updated);
