@@ -161,19 +161,34 @@ impl<'a> Cursor<'a> {
 
     /// An object: `member` reads each member (its key with [`Cursor::key`] or [`Cursor::other_key`], then its
     /// value), in text order.
-    pub(crate) fn object(&mut self, mut member: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
-        self.eat(b'{')?;
+    pub(crate) fn object(&mut self, member: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.sequence(b'{', b'}', member)
+    }
+
+    /// An array: `element` reads each element in order.
+    pub(crate) fn array(&mut self, element: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.sequence(b'[', b']', element)
+    }
+
+    /// `open`, items separated by commas (none after the last, as serde_json requires), `close`.
+    fn sequence(
+        &mut self,
+        open: u8,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Option<()>,
+    ) -> Option<()> {
+        self.eat(open)?;
         self.ws();
-        if self.peek() == Some(b'}') {
+        if self.peek() == Some(close) {
             self.pos += 1;
             return Some(());
         }
         loop {
-            member(self)?;
+            item(self)?;
             self.ws();
             match self.peek()? {
                 b',' => self.pos += 1,
-                b'}' => {
+                b if b == close => {
                     self.pos += 1;
                     return Some(());
                 }
@@ -204,28 +219,6 @@ impl<'a> Cursor<'a> {
         let key = self.quoted()?;
         self.eat(b':')?;
         Some(key)
-    }
-
-    /// An array: `element` reads each element in order.
-    pub(crate) fn array(&mut self, mut element: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
-        self.eat(b'[')?;
-        self.ws();
-        if self.peek() == Some(b']') {
-            self.pos += 1;
-            return Some(());
-        }
-        loop {
-            element(self)?;
-            self.ws();
-            match self.peek()? {
-                b',' => self.pos += 1,
-                b']' => {
-                    self.pos += 1;
-                    return Some(());
-                }
-                _ => return None,
-            }
-        }
     }
 
     /// An unknown member: its key (checked as [`Cursor::str`] checks a string) and its value as its exact text,
