@@ -82,9 +82,10 @@ impl Activity {
         }
     }
 
-    /// The request's head is whole; no timeout applies while it is answered.
+    /// The request's head is whole; no timeout applies while it is answered, so no time is taken (the watchdog
+    /// reads `since` only in the states that have a limit, and leaving this one always sets it).
     pub(crate) fn serving(&self) {
-        self.enter(SERVING);
+        self.phase.store(SERVING, Ordering::Relaxed);
     }
 
     /// The answer is out; the connection waits for the next request.

@@ -7,14 +7,15 @@ use axum::body::Body;
 use axum::response::Response;
 use bytes::Bytes;
 use http::header::{CONTENT_LENGTH, EXPECT, HeaderValue, WWW_AUTHENTICATE};
-use http::uri::{Authority, PathAndQuery, Scheme};
-use http::{Method, Request, StatusCode, Uri};
+use http::uri::{Authority, Scheme};
+use http::{Method, Request, StatusCode};
 use intune_osimages_fake::FakeGraph;
 
 use crate::auth::{BearerToken, Refusal};
 use crate::control;
 use crate::limited_body::{BodyError, DRAIN_LIMIT_BYTES, MAX_BODY_BYTES, read_limited};
 use crate::reply::graph_error;
+use crate::request_uri::{LastHost, absolute_uri};
 
 /// The path every Graph operation is served under, as `https://graph.microsoft.com/beta`.
 pub(crate) const VERSION_PREFIX: &str = "/beta";
@@ -40,15 +41,20 @@ pub(crate) struct Shared {
     pub(crate) body_read_timeout: std::time::Duration,
 }
 
-/// Answers one request, logging it at debug level (method, path, status, time; never a header value).
-pub(crate) async fn handle(shared: &Shared, request: Request<Body>) -> Response {
+/// Answers one request of a connection whose last `Host` is `last_host`, logging it at debug level (method, path,
+/// status, time; never a header value).
+pub(crate) async fn handle(
+    shared: &Shared,
+    last_host: &LastHost,
+    request: Request<Body>,
+) -> Response {
     if !tracing::enabled!(tracing::Level::DEBUG) {
-        return answer(shared, request).await;
+        return answer(shared, last_host, request).await;
     }
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let response = answer(shared, request).await;
+    let response = answer(shared, last_host, request).await;
     tracing::debug!(
         %method,
         path,
@@ -59,7 +65,7 @@ pub(crate) async fn handle(shared: &Shared, request: Request<Body>) -> Response 
     response
 }
 
-async fn answer(shared: &Shared, request: Request<Body>) -> Response {
+async fn answer(shared: &Shared, last_host: &LastHost, request: Request<Body>) -> Response {
     if let Some(token) = &shared.token
         && let Err(refusal) = token.check(request.headers())
     {
@@ -98,10 +104,11 @@ async fn answer(shared: &Shared, request: Request<Body>) -> Response {
         Err(refusal) => return refusal,
     };
     parts.uri = absolute_uri(
-        &parts.uri,
+        std::mem::take(&mut parts.uri),
         &parts.headers,
         &shared.scheme,
         &shared.fallback_authority,
+        last_host,
     );
     let is_write = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     let forwarded = Request::from_parts(parts, body);
@@ -228,126 +235,4 @@ fn dropped_connection() -> Response {
         .headers_mut()
         .insert(CONTENT_LENGTH, HeaderValue::from_static("1"));
     response
-}
-
-/// The proxy headers `absolute_uri` reads, as constants: a name given as `&str` is parsed at every lookup.
-const X_FORWARDED_PROTO: http::HeaderName = http::HeaderName::from_static("x-forwarded-proto");
-const X_FORWARDED_HOST: http::HeaderName = http::HeaderName::from_static("x-forwarded-host");
-
-/// `scheme://HOST/path?query`, as the client addressed it, so the links the fake writes lead back the same way.
-///
-/// The scheme is `X-Forwarded-Proto` when it is `http` or `https` (a TLS proxy in front), else the emulator's own.
-/// The authority is the request line's when absolute, else `X-Forwarded-Host`, else `Host`, else the bound address;
-/// one that is not a plain `host[:port]` is ignored rather than trusted into the links.
-fn absolute_uri(
-    uri: &Uri,
-    headers: &http::HeaderMap,
-    scheme: &Scheme,
-    fallback: &Authority,
-) -> Uri {
-    let scheme = match headers
-        .get(X_FORWARDED_PROTO)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(',').next().unwrap_or("").trim())
-    {
-        Some(p) if p.eq_ignore_ascii_case("https") => Scheme::HTTPS,
-        Some(p) if p.eq_ignore_ascii_case("http") => Scheme::HTTP,
-        _ => uri.scheme().cloned().unwrap_or_else(|| scheme.clone()),
-    };
-    let forwarded_host = || {
-        headers
-            .get(X_FORWARDED_HOST)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| Authority::try_from(v.split(',').next().unwrap_or("").trim()).ok())
-            .filter(|a| !a.as_str().contains('@'))
-    };
-    let authority = uri
-        .authority()
-        .cloned()
-        .or_else(forwarded_host)
-        .or_else(|| intune_osimages_fake::shell::host_authority(headers))
-        .unwrap_or_else(|| fallback.clone());
-    let path_and_query = uri
-        .path_and_query()
-        .cloned()
-        .unwrap_or_else(|| PathAndQuery::from_static("/"));
-    Uri::builder()
-        .scheme(scheme)
-        .authority(authority)
-        .path_and_query(path_and_query)
-        .build()
-        .unwrap_or_else(|_| uri.clone())
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use http::uri::{Authority, Scheme};
-    use http::{HeaderMap, HeaderValue, Uri};
-
-    use super::absolute_uri;
-
-    fn rebuilt(uri: &str, host: Option<&'static str>) -> String {
-        let mut headers = HeaderMap::new();
-        if let Some(h) = host {
-            headers.insert("host", HeaderValue::from_static(h));
-        }
-        rebuilt_with(uri, headers, Scheme::HTTP)
-    }
-
-    fn rebuilt_with(uri: &str, headers: HeaderMap, scheme: Scheme) -> String {
-        let fallback = Authority::from_static("127.0.0.1:9");
-        absolute_uri(&uri.parse::<Uri>().unwrap(), &headers, &scheme, &fallback).to_string()
-    }
-
-    #[test]
-    fn a_proxy_s_forwarded_scheme_and_host_win_and_tls_makes_https() {
-        let mut headers = HeaderMap::new();
-        headers.insert("host", HeaderValue::from_static("127.0.0.1:8080"));
-        assert_eq!(
-            rebuilt_with("/beta/x", headers.clone(), Scheme::HTTPS),
-            "https://127.0.0.1:8080/beta/x"
-        );
-        headers.insert("x-forwarded-proto", HeaderValue::from_static("https"));
-        headers.insert(
-            "x-forwarded-host",
-            HeaderValue::from_static("graph.test, inner"),
-        );
-        assert_eq!(
-            rebuilt_with("/beta/x", headers.clone(), Scheme::HTTP),
-            "https://graph.test/beta/x"
-        );
-        headers.insert("x-forwarded-proto", HeaderValue::from_static("gopher"));
-        headers.insert("x-forwarded-host", HeaderValue::from_static("a@b"));
-        assert_eq!(
-            rebuilt_with("/beta/x", headers, Scheme::HTTP),
-            "http://127.0.0.1:8080/beta/x"
-        );
-    }
-
-    #[test]
-    fn rebuilds_the_uri_from_host() {
-        assert_eq!(
-            rebuilt("/beta/x?$top=2", Some("localhost:8080")),
-            "http://localhost:8080/beta/x?$top=2"
-        );
-        assert_eq!(rebuilt("/beta/x", None), "http://127.0.0.1:9/beta/x");
-        assert_eq!(
-            rebuilt("/beta/x", Some("user@evil:1")),
-            "http://127.0.0.1:9/beta/x"
-        );
-        assert_eq!(
-            rebuilt("/beta/x", Some("bad host")),
-            "http://127.0.0.1:9/beta/x"
-        );
-        assert_eq!(
-            rebuilt("http://[::1]:7/beta/x", Some("other:1")),
-            "http://[::1]:7/beta/x"
-        );
-        assert_eq!(
-            rebuilt("/beta/a+b?$filter=id%20eq%20'a+b'&x=%2B", None),
-            // The query is handed on untouched; the fake decodes `+` as a space and `%2B` as a plus.
-            "http://127.0.0.1:9/beta/a+b?$filter=id%20eq%20'a+b'&x=%2B"
-        );
-    }
 }

@@ -34,6 +34,7 @@ mod error;
 mod handler;
 mod limited_body;
 mod reply;
+mod request_uri;
 mod shutdown;
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]

@@ -14,6 +14,14 @@ const ODATA_VERSION: HeaderName = HeaderName::from_static("odata-version");
 const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
 const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
 
+/// The header values answers carry, made at compile time too: `HeaderValue::from_static` checks every byte when it
+/// runs, which for Graph's 104-byte JSON type was about 500 instructions per answer.
+const GRAPH_JSON_TYPE: HeaderValue = HeaderValue::from_static(GRAPH_JSON);
+const JSON_TYPE: HeaderValue = HeaderValue::from_static("application/json");
+const XML_TYPE: HeaderValue = HeaderValue::from_static("application/xml");
+const TEXT_TYPE: HeaderValue = HeaderValue::from_static("text/plain");
+const ODATA_4: HeaderValue = HeaderValue::from_static("4.0");
+
 /// The ids Graph puts on every response: a fresh `request-id`, and the caller's `client-request-id` echoed (or the
 /// `request-id` when the caller sent none, as Graph does).
 #[derive(Debug, Clone)]
@@ -48,7 +56,7 @@ impl Ids {
     }
 
     fn stamp(&self, headers: &mut HeaderMap) {
-        headers.insert(ODATA_VERSION, HeaderValue::from_static("4.0"));
+        headers.insert(ODATA_VERSION, ODATA_4);
         let Ok(request_id) = HeaderValue::from_str(&self.request_id) else {
             return;
         };
@@ -190,8 +198,8 @@ pub(crate) fn code_for(status: StatusCode) -> &'static str {
 /// A successful answer, before the ids are stamped on it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Reply {
-    /// A JSON body.
-    Json(StatusCode, Vec<u8>),
+    /// A JSON body (shared bytes: a GET answers the bytes cached with its image).
+    Json(StatusCode, Bytes),
     /// A `text/plain` body.
     Text(StatusCode, String),
     /// An `application/xml` body (the CSDL).
@@ -203,12 +211,15 @@ pub(crate) enum Reply {
 /// Turns an outcome into a response carrying Graph's headers.
 pub(crate) fn finish(ids: &Ids, outcome: Result<Reply, GraphError>) -> Response {
     match outcome {
-        Ok(Reply::Json(status, body)) => with_body(ids, status, GRAPH_JSON, body),
-        Ok(Reply::Xml(status, body)) => {
-            with_body(ids, status, "application/xml", body.as_bytes().to_vec())
-        }
-        Ok(Reply::Text(status, body)) => with_body(ids, status, "text/plain", body.into_bytes()),
-        Ok(Reply::NoContent) => with_body(ids, StatusCode::NO_CONTENT, "", Vec::new()),
+        Ok(Reply::Json(status, body)) => with_body(ids, status, Some(GRAPH_JSON_TYPE), body),
+        Ok(Reply::Xml(status, body)) => with_body(
+            ids,
+            status,
+            Some(XML_TYPE),
+            Bytes::from_static(body.as_bytes()),
+        ),
+        Ok(Reply::Text(status, body)) => with_body(ids, status, Some(TEXT_TYPE), body.into()),
+        Ok(Reply::NoContent) => with_body(ids, StatusCode::NO_CONTENT, None, Bytes::new()),
         Err(e) => error_response(ids, &e),
     }
 }
@@ -226,7 +237,7 @@ pub(crate) fn error_response(ids: &Ids, e: &GraphError) -> Response {
     let bytes = serde_json::to_vec(&body).unwrap_or_else(|_| {
         br#"{"error":{"code":"InternalServerError","message":"the error body could not be written"}}"#.to_vec()
     });
-    let mut response = with_body(ids, e.status, "application/json", bytes);
+    let mut response = with_body(ids, e.status, Some(JSON_TYPE), bytes.into());
     if let Some(allow) = e.allow {
         response
             .headers_mut()
@@ -240,12 +251,19 @@ pub(crate) fn error_response(ids: &Ids, e: &GraphError) -> Response {
     response
 }
 
-fn with_body(ids: &Ids, status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Response {
-    let mut response = Response::new(Bytes::from(body));
+fn with_body(
+    ids: &Ids,
+    status: StatusCode,
+    content_type: Option<HeaderValue>,
+    body: Bytes,
+) -> Response {
+    let mut response = Response::new(body);
     *response.status_mut() = status;
     let headers = response.headers_mut();
-    if !content_type.is_empty() {
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    // Room for the four headers every answer carries, made at once rather than grown at the first insert.
+    *headers = HeaderMap::with_capacity(4);
+    if let Some(content_type) = content_type {
+        headers.insert(CONTENT_TYPE, content_type);
     }
     ids.stamp(headers);
     response

@@ -32,23 +32,33 @@ pub(crate) enum Target {
     GetAll(String),
 }
 
-/// A routed request.
+/// A routed request (borrowing its path from the request: routing runs for every request, so it copies nothing it
+/// does not have to).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Route {
+pub(crate) struct Route<'a> {
     pub(crate) target: Target,
-    /// `scheme://authority`.
-    pub(crate) origin: String,
-    /// `scheme://authority/prefix`, the service root `@odata.context` is relative to (such as `.../beta`).
+    /// `scheme://authority/prefix`, the service root `@odata.context` is relative to (such as `.../beta`); its
+    /// first `origin_len` bytes are the origin.
     pub(crate) service_root: String,
+    origin_len: usize,
     /// The request's path as it arrived (still percent-encoded), for `@odata.nextLink`.
-    pub(crate) raw_path: String,
+    pub(crate) raw_path: &'a str,
+}
+
+impl Route<'_> {
+    /// `scheme://authority`.
+    pub(crate) fn origin(&self) -> &str {
+        self.service_root
+            .get(..self.origin_len)
+            .unwrap_or(&self.service_root)
+    }
 }
 
 /// Routes `request`: 404 for a path outside the resource, 400 for an unknown segment or a key that is not UTF-8.
-pub(crate) fn route(request: &Request) -> Result<Route, GraphError> {
+pub(crate) fn route(request: &Request) -> Result<Route<'_>, GraphError> {
     let uri = request.uri();
-    let raw_path = uri.path().to_owned();
-    let segments = split_segments(&raw_path);
+    let raw_path = uri.path();
+    let segments = split_segments(raw_path);
     let not_found = || {
         GraphError::not_found(format!(
             "No resource at '{raw_path}'; this service serves /{VERSION}/{ENTITY_SET}"
@@ -63,7 +73,6 @@ pub(crate) fn route(request: &Request) -> Result<Route, GraphError> {
         }
         _ => return Err(not_found()),
     };
-    let origin = origin(request, uri);
     let target = if set.eq_ignore_ascii_case(SEGMENTS[1]) {
         target(rest)?
     } else {
@@ -72,14 +81,14 @@ pub(crate) fn route(request: &Request) -> Result<Route, GraphError> {
             None => return Err(not_found()),
         }
     };
-    let mut service_root = String::with_capacity(origin.len() + 1 + version.len());
-    service_root.push_str(&origin);
+    let mut service_root = origin_then(request, uri, 1 + version.len());
+    let origin_len = service_root.len();
     service_root.push('/');
     service_root.push_str(version);
     Ok(Route {
         target,
         service_root,
-        origin,
+        origin_len,
         raw_path,
     })
 }
@@ -182,30 +191,38 @@ fn decode(raw: &str, what: &str) -> Result<String, GraphError> {
 /// Hand-written because `percent_encoding`'s decoder hands the bytes over one at a time through an iterator, and
 /// for the key of every GET that cost more than the rest of routing did.
 fn percent_decoded(raw: &str) -> Option<String> {
-    let bytes = raw.as_bytes();
-    if !bytes.contains(&b'%') {
-        return Some(raw.to_owned());
-    }
-    let hex = |at: usize| {
-        bytes
-            .get(at)
-            .and_then(|b| char::from(*b).to_digit(16))
-            .and_then(|d| u8::try_from(d).ok())
-    };
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%'
-            && let (Some(high), Some(low)) = (hex(i + 1), hex(i + 2))
-        {
-            out.push(high << 4 | low);
-            i += 3;
-        } else {
-            out.push(b);
-            i += 1;
+    let mut rest = raw.as_bytes();
+    let mut out = Vec::with_capacity(rest.len());
+    // The runs between `%`s are copied whole; only an escape is looked at byte by byte.
+    while let Some(at) = rest.iter().position(|&b| b == b'%') {
+        let (run, escape) = rest.split_at(at);
+        out.extend_from_slice(run);
+        match (
+            escape.get(1).copied().and_then(hex_digit),
+            escape.get(2).copied().and_then(hex_digit),
+        ) {
+            (Some(high), Some(low)) => {
+                out.push(high << 4 | low);
+                rest = escape.get(3..).unwrap_or_default();
+            }
+            _ => {
+                out.push(b'%');
+                rest = escape.get(1..).unwrap_or_default();
+            }
         }
     }
+    out.extend_from_slice(rest);
     String::from_utf8(out).ok()
+}
+
+/// The value of one hexadecimal digit (either case).
+fn hex_digit(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
 }
 
 fn unknown_segment(segment: &str) -> GraphError {
@@ -216,8 +233,13 @@ fn unknown_segment(segment: &str) -> GraphError {
 
 /// `scheme://authority` from the request URI when absolute, else from `Host`, else `http://localhost`.
 pub(crate) fn origin(request: &Request, uri: &Uri) -> String {
+    origin_then(request, uri, 0)
+}
+
+/// [`origin`] in a string with room for `more` bytes after it.
+fn origin_then(request: &Request, uri: &Uri, more: usize) -> String {
     let joined = |scheme: &str, authority: &str| {
-        let mut out = String::with_capacity(scheme.len() + 3 + authority.len());
+        let mut out = String::with_capacity(scheme.len() + 3 + authority.len() + more);
         out.push_str(scheme);
         out.push_str("://");
         out.push_str(authority);
@@ -226,10 +248,10 @@ pub(crate) fn origin(request: &Request, uri: &Uri) -> String {
     if let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) {
         return joined(scheme, authority.as_str());
     }
-    crate::shell::host_authority(request.headers()).map_or_else(
-        || "http://localhost".to_owned(),
-        |a| joined("http", a.as_str()),
-    )
+    match crate::shell::host_authority(request.headers()) {
+        Some(a) => joined("http", a.as_str()),
+        None => joined("http", "localhost"),
+    }
 }
 
 #[cfg(test)]

@@ -54,7 +54,13 @@ pub fn is_authority_path(path: &str) -> bool {
 pub fn host_authority(headers: &HeaderMap) -> Option<Authority> {
     headers
         .get(http::header::HOST)
-        .and_then(|h| Authority::try_from(h.as_bytes()).ok())
+        .and_then(host_value_authority)
+}
+
+/// The authority in the value of a `Host` header, as [`host_authority`] reads it.
+pub fn host_value_authority(host: &http::HeaderValue) -> Option<Authority> {
+    Authority::try_from(host.as_bytes())
+        .ok()
         .filter(|a| !a.as_str().contains('@'))
 }
 

@@ -2,7 +2,8 @@
 //!
 //! Keeping the text rather than a `serde_json::Value` is what keeps the catalog's memory near its JSON size (a
 //! `Value` tree costs about ten times its text: a `BTreeMap` node and a `String` per property), and it lets a GET
-//! answer by copying bytes instead of serializing the image again. `$filter` reads the filterable properties, parsed
+//! answer bytes instead of serializing the image again (the whole answer is cached with the image at its first
+//! GET, see `EntityAnswer`). `$filter` reads the filterable properties, parsed
 //! into a compact form (see `filter/fields.rs`) the first time a filter reads the image and kept beside its text
 //! from then on: a write does not pay for them (parsing them at every write made a PATCH about 4x dearer), and an
 //! image no filter reads never holds them. Other reads that need the structure
@@ -11,6 +12,7 @@
 use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
+use bytes::Bytes;
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -27,10 +29,22 @@ const CONTEXT: &str = "@odata.context";
 #[derive(Clone)]
 pub(crate) struct StoredImage(Arc<Stored>);
 
-/// What a [`StoredImage`] shares: the text and what `$filter` reads of it (made from that text when first read).
+/// What a [`StoredImage`] shares: the text, what `$filter` reads of it and its GET answer (each made from that text
+/// when first asked for).
 struct Stored {
     text: Box<str>,
     fields: OnceLock<FilterFields>,
+    answer: OnceLock<EntityAnswer>,
+}
+
+/// A GET's whole answer body for one service root (the context is written from it), kept so that every later GET
+/// addressed the same way answers shared bytes instead of writing the context and copying the text again (about a
+/// tenth of a GET's instructions). Only the first service root is kept: a client addressing the emulator by another
+/// name or through a proxy gets the body written afresh each time. An image GET once holds its text twice; the
+/// text is replaced, not edited, by a write, so the answer can never be stale.
+struct EntityAnswer {
+    service_root: Box<str>,
+    body: Bytes,
 }
 
 impl PartialEq for StoredImage {
@@ -82,6 +96,7 @@ impl StoredImage {
         StoredImage(Arc::new(Stored {
             text: text.into_boxed_str(),
             fields: OnceLock::new(),
+            answer: OnceLock::new(),
         }))
     }
 
@@ -197,6 +212,24 @@ impl StoredImage {
         self.0
             .fields
             .get_or_init(|| FilterFields::of_image(&self.0.text))
+    }
+
+    /// The body of a GET of this image under `service_root` (the `@odata.context` then the stored text), shared with
+    /// every GET addressed the same way.
+    pub(crate) fn entity_answer(&self, service_root: &str) -> Bytes {
+        if let Some(answer) = self.0.answer.get()
+            && *answer.service_root == *service_root
+        {
+            return answer.body.clone();
+        }
+        let context = crate::shape::set_context_then(service_root, None, "/$entity");
+        let body = Bytes::from(entity_body(&context, self.json()));
+        // Only the first root is kept (see `EntityAnswer`); a second one simply is not cached.
+        let _ = self.0.answer.set(EntityAnswer {
+            service_root: service_root.into(),
+            body: body.clone(),
+        });
+        body
     }
 
     /// The image's `id` when it is a non-empty string.

@@ -47,7 +47,7 @@ pub(crate) fn respond(
         envelope::parse(request, root).and_then(|items| {
             let responses = run::run(inner, &items, faults);
             serde_json::to_vec(&serde_json::json!({ "responses": responses }))
-                .map(|body| Reply::Json(StatusCode::OK, body))
+                .map(|body| Reply::Json(StatusCode::OK, body.into()))
                 .map_err(|e| {
                     GraphError::internal(format!("the batch answer could not be written: {e}"))
                 })

@@ -122,12 +122,12 @@ fn page(
         .map(|(last, _)| next_link(route, query, last));
     let texts: Vec<&[u8]> = value.iter().map(|v| v.as_ref()).collect();
     let body = page_body(context, count, next_link.as_deref(), &texts);
-    Ok(Reply::Json(http::StatusCode::OK, body))
+    Ok(Reply::Json(http::StatusCode::OK, body.into()))
 }
 
 /// The absolute link to the page after the image `last`: same path, the original options, and `$skiptoken`.
 fn next_link(route: &Route, query: &Query, last: &str) -> String {
     let mut pairs = query.kept.clone();
     pairs.push(format!("$skiptoken={}", crate::query::skiptoken(last)));
-    format!("{}{}?{}", route.origin, route.raw_path, pairs.join("&"))
+    format!("{}{}?{}", route.origin(), route.raw_path, pairs.join("&"))
 }
