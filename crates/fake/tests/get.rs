@@ -129,3 +129,34 @@ fn other_methods_on_an_item_are_405_with_allow() {
         assert_eq!(resp.headers()["allow"], "GET, PATCH, DELETE", "{method}");
     }
 }
+
+#[test]
+fn a_get_after_a_write_or_under_another_name_answers_afresh() {
+    // The answer is cached with the image at its first GET: a write must not leave it stale, and a client
+    // addressing the service by another name must get its own links.
+    let graph = FakeGraph::with_sample_catalog();
+    let path = format!("{SET}/Windows%2011%2024H2");
+    let context = |b: &serde_json::Value| b["@odata.context"].as_str().unwrap().to_owned();
+    let first = body(&get(&graph, &format!("https://graph.example{path}")));
+    let again = body(&get(&graph, &format!("https://graph.example{path}")));
+    assert_eq!(first, again);
+    let other = body(&get(&graph, &format!("http://localhost:7{path}")));
+    assert_eq!(
+        context(&other),
+        "http://localhost:7/beta/$metadata#deviceManagement/managedDeviceWindowsOSImages/$entity"
+    );
+    assert_eq!(
+        context(&body(&get(&graph, &format!("https://graph.example{path}")))),
+        context(&first)
+    );
+    let patched = graph.handle_sync(&json_req(
+        Method::PATCH,
+        &format!("https://graph.example{path}"),
+        r#"{"supportedArchitectures":["arM64"]}"#,
+    ));
+    assert_status(&patched, StatusCode::OK);
+    let after = body(&get(&graph, &format!("https://graph.example{path}")));
+    assert_eq!(after["supportedArchitectures"], serde_json::json!(["arM64"]));
+    assert_ne!(after, first);
+    assert_eq!(context(&after), context(&first));
+}
