@@ -156,7 +156,10 @@ fn a_get_after_a_write_or_under_another_name_answers_afresh() {
     ));
     assert_status(&patched, StatusCode::OK);
     let after = body(&get(&graph, &format!("https://graph.example{path}")));
-    assert_eq!(after["supportedArchitectures"], serde_json::json!(["arM64"]));
+    assert_eq!(
+        after["supportedArchitectures"],
+        serde_json::json!(["arM64"])
+    );
     assert_ne!(after, first);
     assert_eq!(context(&after), context(&first));
 }
