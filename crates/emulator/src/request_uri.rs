@@ -15,9 +15,16 @@ use http::{HeaderMap, Uri};
 const X_FORWARDED_PROTO: http::HeaderName = http::HeaderName::from_static("x-forwarded-proto");
 const X_FORWARDED_HOST: http::HeaderName = http::HeaderName::from_static("x-forwarded-host");
 
-/// One connection's last `Host` header and the authority it gave (`None`: not a plain `host[:port]`).
+/// One connection's last `Host` header and the authority it gave.
 #[derive(Debug, Default)]
-pub(crate) struct LastHost(Mutex<Option<(Box<[u8]>, Option<Authority>)>>);
+pub(crate) struct LastHost(Mutex<Option<SeenHost>>);
+
+/// A `Host` header's bytes and its authority (`None`: not a plain `host[:port]`).
+#[derive(Debug)]
+struct SeenHost {
+    bytes: Box<[u8]>,
+    authority: Option<Authority>,
+}
 
 impl LastHost {
     /// Nothing seen yet.
@@ -30,13 +37,16 @@ impl LastHost {
     /// stop being reused.
     fn authority(&self, host: &HeaderValue) -> Option<Authority> {
         let mut last = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((bytes, authority)) = &*last
-            && **bytes == *host.as_bytes()
+        if let Some(seen) = &*last
+            && *seen.bytes == *host.as_bytes()
         {
-            return authority.clone();
+            return seen.authority.clone();
         }
         let authority = intune_osimages_fake::shell::host_value_authority(host);
-        *last = Some((host.as_bytes().into(), authority.clone()));
+        *last = Some(SeenHost {
+            bytes: host.as_bytes().into(),
+            authority: authority.clone(),
+        });
         authority
     }
 }
