@@ -155,3 +155,27 @@ async fn dot_segment_and_empty_ids_are_refused_before_sending() {
     );
     assert!(received(&server).await.is_empty());
 }
+
+/// The answer decodes to serde_json's value whichever decoder reads it: the model's schema decoder for Graph's
+/// text as it comes (pretty-printed here), serde_json for a string with an escape, which the schema decoder leaves
+/// to it.
+#[tokio::test]
+async fn the_answer_reads_as_serde_json_reads_it_with_or_without_escapes() {
+    let text = resource("image.json");
+    let expected: OsImage = serde_json::from_str(&text).unwrap();
+    let escaped = text.replacen("\"Windows 11 22H2\"", "\"Windows 11 22H\\u0032\"", 1);
+    assert_ne!(escaped, text);
+    for (id, body) in [("plain", text.clone()), ("escaped", escaped)] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(json_response(200, &body, "req-get-2"))
+            .mount(&server)
+            .await;
+        let image = client(&server)
+            .os_images()
+            .get("Windows 11 22H2")
+            .await
+            .unwrap();
+        assert_eq!(image, expected, "{id}");
+    }
+}

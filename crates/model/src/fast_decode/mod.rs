@@ -30,7 +30,8 @@ pub trait FastRead: Sized {
 }
 
 /// A model type that decodes from JSON text by its schema, without serde_json's generic scanning where the text
-/// allows, and with serde_json where it does not.
+/// allows, and with serde_json where it does not. Implemented by the model's own types only (its supertrait is
+/// private).
 ///
 /// ```
 /// use intune_osimages_model::{FastDecode, OsImage};
