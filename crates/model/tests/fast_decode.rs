@@ -328,7 +328,9 @@ proptest! {
         let compact = serde_json::to_string(&image).unwrap();
         agrees::<OsImage>(&compact)?;
         answers::<OsImage>(&compact)?;
-        agrees::<OsImage>(&serde_json::to_string_pretty(&image).unwrap())?;
+        let pretty = serde_json::to_string_pretty(&image).unwrap();
+        agrees::<OsImage>(&pretty)?;
+        answers::<OsImage>(&pretty)?;
     }
 
     #[test]
@@ -339,6 +341,9 @@ proptest! {
         let compact = serde_json::to_string(&page).unwrap();
         agrees::<Page<OsImage>>(&compact)?;
         answers::<Page<OsImage>>(&compact)?;
+        let pretty = serde_json::to_string_pretty(&page).unwrap();
+        agrees::<Page<OsImage>>(&pretty)?;
+        answers::<Page<OsImage>>(&pretty)?;
     }
 
     #[test]
