@@ -82,10 +82,12 @@ impl<'a> Cursor<'a> {
     pub(crate) fn literal(&mut self, text: &str) -> bool {
         self.ws();
         let n = text.len();
-        let rest = self.rest();
-        let is_text = rest.first() == Some(&b'"')
-            && rest.get(1..=n) == Some(text.as_bytes())
-            && rest.get(n + 1) == Some(&b'"');
+        // One bounds check for the quoted text; the comparisons inside it need none.
+        let is_text = self.rest().get(..n + 2).is_some_and(|quoted| {
+            quoted.first() == Some(&b'"')
+                && quoted.last() == Some(&b'"')
+                && quoted.get(1..=n) == Some(text.as_bytes())
+        });
         if is_text {
             self.pos += n + 2;
         }
