@@ -12,6 +12,7 @@ mod patches;
 mod pinned;
 mod scenarios;
 mod wire;
+mod wrk;
 
 use std::process::ExitCode;
 

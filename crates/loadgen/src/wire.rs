@@ -54,13 +54,20 @@ pub async fn load(
             .enable_all()
             .build()
             .map_err(|e| e.to_string())?;
-        Ok::<_, String>(runtime.block_on(load_here(
+        // Everything the load does runs on this thread (the runtime's I/O driver included), so the thread's CPU time
+        // is the generator's: what shows whether it had room to spare, and what it spends per answer against wrk.
+        let cpu_before = crate::measure::thread_cpu();
+        let mut result = runtime.block_on(load_here(
             &addr,
             request,
             connections,
             duration,
             expect_suffix,
-        )))
+        ));
+        result.cpu = cpu_before
+            .zip(crate::measure::thread_cpu())
+            .map(|(before, after)| after.saturating_sub(before));
+        Ok::<_, String>(result)
     })
     .await;
     match run {
@@ -69,6 +76,7 @@ pub async fn load(
             ok: 0,
             failed: 1,
             elapsed: started.elapsed(),
+            cpu: None,
         },
     }
 }
@@ -109,6 +117,7 @@ async fn load_here(
         ok,
         failed,
         elapsed: start.elapsed(),
+        cpu: None,
     }
 }
 
