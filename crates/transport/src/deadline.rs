@@ -2,7 +2,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::{Request, Response, Transport, TransportError};
+use crate::transport::SendFuture;
+use crate::{Request, Transport, TransportError};
 
 /// The instant by which a whole operation must be over, carried in a request's
 /// [extensions](http::Request::extensions).
@@ -30,9 +31,13 @@ impl Deadline {
         self.0.saturating_duration_since(now())
     }
 
-    /// The deadline a request carries, if any.
+    /// The deadline a request carries, if any: the one an [`OperationDeadline`] above handed down, else a
+    /// `Deadline` in its extensions.
     pub fn of(request: &Request) -> Option<Deadline> {
-        request.extensions().get::<Deadline>().copied()
+        match DelegatedDeadline::of(request) {
+            Some(delegated) => Some(delegated.deadline),
+            None => request.extensions().get::<Deadline>().copied(),
+        }
     }
 }
 
@@ -116,9 +121,15 @@ impl DelegatedDeadline {
     }
 }
 
-#[async_trait::async_trait]
+// Written out rather than with `#[async_trait]`: when a stage below enforces the deadline, nothing is left to do
+// after the call, and the inner transport's boxed future is handed back as it is (no box and no poll of this
+// stage's own); only the timer of its own needs a future here.
 impl<T: Transport> Transport for OperationDeadline<T> {
-    async fn send(&self, mut request: Request) -> Result<Response, TransportError> {
+    fn send<'life0, 'async_trait>(&'life0 self, mut request: Request) -> SendFuture<'async_trait>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
         let own = Deadline::after(self.timeout);
         // The earlier of this stage's own deadline and one the request carried.
         let (deadline, bound) = match Deadline::of(&request) {
@@ -126,15 +137,18 @@ impl<T: Transport> Transport for OperationDeadline<T> {
             _ => (own, Bound::Own(self.timeout)),
         };
         let delegated = DelegatedDeadline { deadline, bound };
-        request.extensions_mut().insert(deadline);
         if self.inner.enforces_operation_deadline() {
             // A stage below ends the call at the deadline with this error: a timer here would be a second one.
+            // [`Deadline::of`] reads the deadline from here too, so it takes no extension of its own.
             request.extensions_mut().insert(delegated);
-            return self.inner.send(request).await;
+            return self.inner.send(request);
         }
-        match tokio::time::timeout_at(deadline.0.into(), self.inner.send(request)).await {
-            Ok(outcome) => outcome,
-            Err(_) => Err(delegated.passed()),
-        }
+        request.extensions_mut().insert(deadline);
+        Box::pin(async move {
+            match tokio::time::timeout_at(deadline.0.into(), self.inner.send(request)).await {
+                Ok(outcome) => outcome,
+                Err(_) => Err(delegated.passed()),
+            }
+        })
     }
 }

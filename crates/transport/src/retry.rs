@@ -141,9 +141,12 @@ fn millis(duration: Duration) -> u64 {
 impl<T: Transport> Transport for Retry<T> {
     async fn send(&self, request: Request) -> Result<Response, TransportError> {
         let max_retries = self.policy.retries();
-        let deadline = Deadline::of(&request);
         // A copy carries no extensions; the attempt timeout needs this one on every attempt.
         let delegated = DelegatedDeadline::of(&request);
+        let deadline = match delegated {
+            Some(delegated) => Some(delegated.deadline),
+            None => Deadline::of(&request),
+        };
         let mut retry: u32 = 0;
         // Kept for resending until the last permitted attempt, which sends it itself instead of a copy.
         let mut kept = Some(request);

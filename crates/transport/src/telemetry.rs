@@ -4,7 +4,8 @@ use http::HeaderValue;
 use http::header::USER_AGENT;
 
 use crate::headers::{CLIENT_REQUEST_ID, SDK_VERSION};
-use crate::{Request, Response, Transport, TransportError};
+use crate::transport::SendFuture;
+use crate::{Request, Transport};
 
 /// A transport that adds the headers Microsoft's Graph SDKs send, leaving any the caller set alone:
 /// - `client-request-id`: a fresh UUID v4 unless the request already has one (so support can find the request, and
@@ -44,9 +45,14 @@ fn fresh_request_id() -> HeaderValue {
         .unwrap_or_else(|_| HeaderValue::from_static("00000000-0000-4000-8000-000000000000"))
 }
 
-#[async_trait::async_trait]
+// Written out rather than with `#[async_trait]`: the headers are set before the call and nothing is left to do
+// after it, so the inner transport's boxed future is handed back as it is (no box and no poll of this stage's own).
 impl<T: Transport> Transport for Telemetry<T> {
-    async fn send(&self, mut request: Request) -> Result<Response, TransportError> {
+    fn send<'life0, 'async_trait>(&'life0 self, mut request: Request) -> SendFuture<'async_trait>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
         let headers = request.headers_mut();
         // One lookup per header (`entry`), where `contains_key` and then `insert` hashed each name twice.
         let id = headers
@@ -63,7 +69,11 @@ impl<T: Transport> Transport for Telemetry<T> {
         headers
             .entry(USER_AGENT)
             .or_insert_with(|| self.sdk_version.clone());
-        self.inner.send(request).await
+        self.inner.send(request)
+    }
+
+    fn enforces_operation_deadline(&self) -> bool {
+        self.inner.enforces_operation_deadline()
     }
 }
 

@@ -31,7 +31,7 @@ pub trait Transport: Send + Sync + std::fmt::Debug {
 }
 
 /// The future a [`Transport::send`] returns, as `async_trait` writes it: boxed, `Send`, borrowing the transport.
-type SendFuture<'a> = std::pin::Pin<
+pub(crate) type SendFuture<'a> = std::pin::Pin<
     Box<dyn std::future::Future<Output = Result<Response, TransportError>> + Send + 'a>,
 >;
 
