@@ -23,7 +23,9 @@ use crate::{
 ///   returned at once, so the caller can report the delay.
 /// - A failure that never reached the server is retried for any method; one that may have reached it only for safe
 ///   methods, unless the policy opts in (see [`RetryPolicy`]).
-/// - Each resent request carries `Retry-Attempt: n`, the 1-based number of the retry.
+/// - Each resent request carries `Retry-Attempt: n`, the 1-based number of the retry. The first attempt is the
+///   request itself, extensions and all; a resent one is a copy made before it (see [`clone_request`]) that
+///   carries the operation deadline's extension only.
 /// - When the retries run out, the last response (`Ok`, whatever its status) or the last error is returned.
 /// - When the request carries a [`Deadline`] (set by [`OperationDeadline`](crate::OperationDeadline)), a wait that
 ///   would end past it is not started: the last response or error is returned at once.
@@ -148,40 +150,30 @@ impl<T: Transport> Transport for Retry<T> {
             None => Deadline::of(&request),
         };
         let mut retry: u32 = 0;
-        // Kept for resending until the last permitted attempt, which sends it itself instead of a copy.
-        let mut kept = Some(request);
+        let mut next_attempt = Some(request);
         loop {
-            let retries_left = retry < max_retries;
-            let mut attempt = match kept.take() {
-                Some(request) if retries_left => {
-                    let mut copy = clone_request(&request);
-                    if let Some(delegated) = delegated {
-                        copy.extensions_mut().insert(delegated);
-                    }
-                    kept = Some(request);
-                    copy
-                }
-                Some(request) => request,
-                None => {
-                    return Err(TransportError::invalid_request(
-                        "retry decorator lost its request (internal error)",
-                    ));
-                }
+            let Some(mut attempt) = next_attempt.take() else {
+                return Err(TransportError::invalid_request(
+                    "retry decorator lost its request (internal error)",
+                ));
             };
+            // The attempt sent is the request itself, with its extensions; a copy of it is kept for the next
+            // attempt only when there can be one, and gets the deadline only when it is sent (so the call that is
+            // answered at once fills in no extension map for a copy it drops).
+            let mut kept = (retry < max_retries).then(|| clone_request(&attempt));
             if retry > 0 {
                 attempt
                     .headers_mut()
                     .insert(RETRY_ATTEMPT, HeaderValue::from(retry));
             }
             let method = attempt.method().clone();
-            let outcome = self
-                .inner
-                .send(attempt)
-                .instrument(tracing::debug_span!(
-                    "osimages.attempt",
-                    attempt = retry + 1
-                ))
-                .await;
+            let span = tracing::debug_span!("osimages.attempt", attempt = retry + 1);
+            // Without a subscriber that wants it, the span is not entered on every poll.
+            let outcome = if span.is_disabled() {
+                self.inner.send(attempt).await
+            } else {
+                self.inner.send(attempt).instrument(span).await
+            };
             let next = match &outcome {
                 Ok(response) => self.decide_response(response, kept.is_some()),
                 Err(error) => self.decide_error(&method, error, kept.is_some()),
@@ -195,8 +187,7 @@ impl<T: Transport> Transport for Retry<T> {
                 return outcome;
             }
             retry += 1;
-            // Retrying means the original is still kept for the next attempt; log its path from there rather
-            // than copying it on every attempt.
+            // Retrying means a copy is kept for the next attempt; log its path from there.
             let path = kept.as_ref().map_or("", |r| r.uri().path());
             let (delay, delay_source) = match wait {
                 Wait::Server(delay) => (delay, "retry-after"),
@@ -236,6 +227,10 @@ impl<T: Transport> Transport for Retry<T> {
                 return outcome;
             }
             self.clock.sleep(delay).await;
+            if let (Some(copy), Some(delegated)) = (kept.as_mut(), delegated) {
+                copy.extensions_mut().insert(delegated);
+            }
+            next_attempt = kept;
         }
     }
 
