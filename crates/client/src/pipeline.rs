@@ -120,31 +120,13 @@ impl Pipeline {
             request_id = tracing::field::Empty,
         );
         let request = request(call)?;
-        async {
-            let result = self.stages.send(request).await;
-            let span = tracing::Span::current();
-            match result {
-                Ok(response) => {
-                    span.record("status", response.status().as_u16());
-                    if let Some(id) = header_str(response.headers(), REQUEST_ID) {
-                        span.record("request_id", id);
-                    }
-                    if response.status().is_success() {
-                        Ok(response)
-                    } else {
-                        let error = graph_error(&response);
-                        tracing::debug!(code = %error.code, "Graph answered with an error");
-                        Err(Error::Graph(Box::new(error)))
-                    }
-                }
-                Err(e) => {
-                    tracing::debug!(error = %e, "transport failure");
-                    Err(Error::from(e))
-                }
-            }
+        // Without a subscriber that wants the span, it is not entered on every poll of the call.
+        if span.is_disabled() {
+            return answer(self.stages.send(request).await, &span);
         }
-        .instrument(span)
-        .await
+        async { answer(self.stages.send(request).await, &tracing::Span::current()) }
+            .instrument(span)
+            .await
     }
 
     /// The full URL of a path under the base URL.
@@ -176,6 +158,32 @@ impl Pipeline {
             ))));
         }
         Ok(())
+    }
+}
+
+/// The answer to a call: the response when its status is a success, else the error, recorded in the call's span.
+fn answer(
+    result: Result<Response, TransportError>,
+    span: &tracing::Span,
+) -> Result<Response, Error> {
+    match result {
+        Ok(response) => {
+            span.record("status", response.status().as_u16());
+            if let Some(id) = header_str(response.headers(), REQUEST_ID) {
+                span.record("request_id", id);
+            }
+            if response.status().is_success() {
+                Ok(response)
+            } else {
+                let error = graph_error(&response);
+                tracing::debug!(code = %error.code, "Graph answered with an error");
+                Err(Error::Graph(Box::new(error)))
+            }
+        }
+        Err(e) => {
+            tracing::debug!(error = %e, "transport failure");
+            Err(Error::from(e))
+        }
     }
 }
 
