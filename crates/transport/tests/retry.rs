@@ -464,3 +464,41 @@ async fn default_clock_is_tokio() {
     assert_eq!(retry.policy(), &RetryPolicy::default());
     assert_eq!(retry.inner().request_count(), 0);
 }
+
+/// Answers 503 and then 200, noting for each attempt whether it carried the caller's extension and its
+/// `Retry-Attempt`.
+#[derive(Debug, Default)]
+struct NotesExtensions(std::sync::Mutex<Vec<(Option<u32>, Option<String>)>>);
+
+#[async_trait::async_trait]
+impl Transport for NotesExtensions {
+    async fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, TransportError> {
+        let mut seen = self.0.lock().unwrap();
+        seen.push((
+            request.extensions().get::<u32>().copied(),
+            attempt_header(&request),
+        ));
+        Ok(if seen.len() == 1 { status(503) } else { ok() })
+    }
+}
+
+#[tokio::test]
+async fn the_first_attempt_is_the_request_itself_and_a_resend_a_copy() {
+    let inner = Arc::new(NotesExtensions::default());
+    let retry =
+        Retry::new(inner.clone(), RetryPolicy::default()).with_clock(Arc::new(ManualClock::new()));
+    let mut first = request(Method::GET);
+    first.extensions_mut().insert(7_u32);
+
+    let answer = retry.send(first).await.unwrap();
+
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_eq!(
+        *inner.0.lock().unwrap(),
+        [(Some(7), None), (None, Some("1".to_owned()))],
+        "the caller's extensions go with the first attempt; a resend carries Retry-Attempt"
+    );
+}
